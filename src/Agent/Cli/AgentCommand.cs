@@ -1,0 +1,261 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using Mesh.Agent.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Agent.Cli;
+
+/// <summary><c>mesh agent</c>: runs a server until SIGINT or SIGTERM, then shuts down cleanly.</summary>
+public sealed class AgentCommand : ICliCommand
+{
+    public string Name => "agent";
+
+    public string Synopsis => "Runs a Mesh server";
+
+    public static FlagSet Flags() => new FlagSet("agent")
+        .AddBool("dev", "Development mode: one server, its Raft log in a temporary folder, bootstrapped at once")
+        .AddBool("server", "Run as a server (every Mesh agent is a server)")
+        .AddString("node", null, "Name of this node (default: the host name)")
+        .AddString("node-id", null, "UUID of this node (default: generated once and kept in the data folder)")
+        .AddString("datacenter", "dc1", "Datacenter of this server")
+        .AddString("data-dir", null, "Folder for the Raft log, snapshots and node identity")
+        .AddString("bind", "127.0.0.1", "Address the server (Raft) port binds to and is advertised at")
+        .AddString("advertise", null, "Address advertised to other servers (default: -bind)")
+        .AddString("client", "127.0.0.1", "Address(es) the HTTP and gRPC APIs bind to, space-separated")
+        .AddInt("http-port", 8500, "HTTP API port")
+        .AddInt("grpc-port", 8502, "gRPC (xDS) port")
+        .AddInt("server-port", 8300, "Server (Raft and server RPC) port")
+        .AddBool("bootstrap", "Bootstrap a single-server cluster")
+        .AddInt("bootstrap-expect", 0, "Wait for this many servers, then bootstrap them together")
+        .AddList("retry-join", "Address (host:server-port) of a server to join; repeatable")
+        .AddList("config-file", "JSON config file with Consul key names; repeatable")
+        .AddString("log-level", "info", "trace, debug, info, warn or err")
+        .AddInt("raft-snapshot-threshold", 16384, "Take a Raft snapshot after this many log entries");
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
+    {
+        var flags = Flags();
+        var rest = flags.Parse(args);
+        if (rest.Count > 0)
+        {
+            throw new UsageException($"unexpected argument: {rest[0]}");
+        }
+
+        var config = Build(flags);
+        using var loggerFactory = CreateLoggerFactory(config.LogLevel);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+
+        await console.Out.WriteLineAsync($"==> Starting Mesh agent{(config.Dev ? " in -dev mode" : string.Empty)}...").ConfigureAwait(false);
+        MeshServer server;
+        try
+        {
+            server = await MeshServer.StartAsync(config, loggerFactory, stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or InvalidDataException or UnauthorizedAccessException)
+        {
+            await console.Error.WriteLineAsync($"==> Error starting agent: {error.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using (server.ConfigureAwait(false))
+        {
+            await console.Out.WriteLineAsync(
+                $"""
+                     Version: '{Mesh.Api.Server.MeshVersion.Current}'
+                   Node name: '{config.NodeName}'
+                  Datacenter: '{config.Datacenter}'
+                      Server: true (Bootstrap: {config.Bootstrap || config.Dev})
+                 Client Addr: [{string.Join(' ', config.ClientAddresses)}] (HTTP: {server.HttpAddress.Port}, gRPC: {config.GrpcPort})
+                Cluster Addr: {config.BindAddress} (Server: {config.ServerPort})
+
+                ==> Mesh agent running!
+                """).ConfigureAwait(false);
+            await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await console.Out.WriteLineAsync("==> Caught signal, shutting down gracefully...").ConfigureAwait(false);
+            }
+        }
+
+        await console.Out.WriteLineAsync("==> Mesh agent stopped").ConfigureAwait(false);
+        return 0;
+    }
+
+    public static AgentConfig Build(FlagSet flags)
+    {
+        var config = flags.GetBool("dev") ? AgentConfig.DevDefaults : new AgentConfig();
+        foreach (var file in flags.GetStrings("config-file"))
+        {
+            config = AgentConfigFile.Apply(config, file);
+        }
+
+        // Flags given on the command line override config files.
+        if (flags.IsSet("server"))
+        {
+            config = config with { Server = flags.GetBool("server") };
+        }
+
+        if (flags.IsSet("node"))
+        {
+            config = config with { NodeName = flags.GetString("node")! };
+        }
+
+        if (flags.IsSet("node-id"))
+        {
+            config = config with { NodeId = flags.GetString("node-id") };
+        }
+
+        if (flags.IsSet("datacenter"))
+        {
+            config = config with { Datacenter = flags.GetString("datacenter")! };
+        }
+
+        if (flags.IsSet("data-dir"))
+        {
+            config = config with { DataDir = flags.GetString("data-dir") };
+        }
+
+        if (flags.IsSet("bind"))
+        {
+            config = config with { BindAddress = flags.GetString("bind")! };
+        }
+
+        if (flags.IsSet("advertise"))
+        {
+            config = config with { BindAddress = flags.GetString("advertise")! };
+        }
+
+        if (flags.IsSet("client"))
+        {
+            config = config with { ClientAddresses = flags.GetString("client")!.Split(' ', StringSplitOptions.RemoveEmptyEntries) };
+        }
+
+        if (flags.IsSet("http-port"))
+        {
+            config = config with { HttpPort = flags.GetInt("http-port") };
+        }
+
+        if (flags.IsSet("grpc-port"))
+        {
+            config = config with { GrpcPort = flags.GetInt("grpc-port") };
+        }
+
+        if (flags.IsSet("server-port"))
+        {
+            config = config with { ServerPort = flags.GetInt("server-port") };
+        }
+
+        if (flags.IsSet("bootstrap"))
+        {
+            config = config with { Bootstrap = flags.GetBool("bootstrap") };
+        }
+
+        if (flags.IsSet("bootstrap-expect"))
+        {
+            config = config with { BootstrapExpect = flags.GetInt("bootstrap-expect") };
+        }
+
+        if (flags.IsSet("retry-join"))
+        {
+            config = config with { RetryJoin = flags.GetStrings("retry-join") };
+        }
+
+        if (flags.IsSet("log-level"))
+        {
+            config = config with { LogLevel = flags.GetString("log-level")! };
+        }
+
+        if (flags.IsSet("raft-snapshot-threshold"))
+        {
+            config = config with { SnapshotThreshold = flags.GetInt("raft-snapshot-threshold") };
+        }
+
+        Validate(config);
+        return config;
+    }
+
+    private static void Validate(AgentConfig config)
+    {
+        if (!config.Dev && string.IsNullOrEmpty(config.DataDir))
+        {
+            throw new UsageException("Must specify -data-dir (or data_dir in a config file) outside -dev mode");
+        }
+
+        if (config.NodeName.Length == 0)
+        {
+            throw new UsageException("Node name cannot be empty");
+        }
+
+        if (!IPAddress.TryParse(config.BindAddress, out _))
+        {
+            throw new UsageException($"-bind \"{config.BindAddress}\" is not an IP address");
+        }
+
+        foreach (var address in config.ClientAddresses)
+        {
+            if (!IPAddress.TryParse(address, out _))
+            {
+                throw new UsageException($"-client \"{address}\" is not an IP address");
+            }
+        }
+
+        foreach (var (name, port) in new[] { ("http-port", config.HttpPort), ("grpc-port", config.GrpcPort), ("server-port", config.ServerPort) })
+        {
+            if (port is < 0 or > 65535)
+            {
+                throw new UsageException($"-{name} {port} is out of range (0-65535)");
+            }
+        }
+
+        if (config.BootstrapExpect < 0)
+        {
+            throw new UsageException("-bootstrap-expect cannot be negative");
+        }
+
+        if (config.Bootstrap && config.BootstrapExpect > 1)
+        {
+            throw new UsageException("-bootstrap and -bootstrap-expect cannot be combined");
+        }
+
+        if (config.SnapshotThreshold < 16)
+        {
+            throw new UsageException("-raft-snapshot-threshold must be at least 16");
+        }
+
+        if (LevelOf(config.LogLevel) is null)
+        {
+            throw new UsageException($"-log-level \"{config.LogLevel}\" is not one of trace, debug, info, warn, err");
+        }
+    }
+
+    public static LogLevel? LevelOf(string level) => level.ToLowerInvariant() switch
+    {
+        "trace" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "info" => LogLevel.Information,
+        "warn" or "warning" => LogLevel.Warning,
+        "err" or "error" => LogLevel.Error,
+        _ => null,
+    };
+
+    public static ILoggerFactory CreateLoggerFactory(string level)
+    {
+        var minimum = LevelOf(level) ?? LogLevel.Information;
+        return LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(minimum)
+            .AddFilter("DotNext", minimum <= LogLevel.Debug ? minimum : LogLevel.Warning)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                options.UseUtcTimestamp = true;
+            }));
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Mesh.Agent.Hosting;
+
+namespace Mesh.Agent.Cli;
+
+/// <summary>Reads an agent JSON config file with Consul's key names; unknown keys are an error, as in Consul.</summary>
+public static class AgentConfigFile
+{
+    public static AgentConfig Apply(AgentConfig config, string path)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new UsageException($"Error reading config file {path}: {error.Message}");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new UsageException($"Error reading config file {path}: the top level must be a JSON object");
+            }
+
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                config = ApplyKey(config, property, path);
+            }
+        }
+
+        return config;
+    }
+
+    private static AgentConfig ApplyKey(AgentConfig config, JsonProperty property, string path)
+    {
+        var value = property.Value;
+        return property.Name switch
+        {
+            "datacenter" => config with { Datacenter = Text(value, property.Name, path) },
+            "node_name" => config with { NodeName = Text(value, property.Name, path) },
+            "node_id" => config with { NodeId = Text(value, property.Name, path) },
+            "data_dir" => config with { DataDir = Text(value, property.Name, path) },
+            "bind_addr" => config with { BindAddress = Text(value, property.Name, path) },
+            "advertise_addr" => config with { BindAddress = Text(value, property.Name, path) },
+            "client_addr" => config with { ClientAddresses = Text(value, property.Name, path).Split(' ', StringSplitOptions.RemoveEmptyEntries) },
+            "server" => config with { Server = Bool(value, property.Name, path) },
+            "bootstrap" => config with { Bootstrap = Bool(value, property.Name, path) },
+            "bootstrap_expect" => config with { BootstrapExpect = Int(value, property.Name, path) },
+            "retry_join" => config with { RetryJoin = value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray().Select(v => Text(v, property.Name, path))] : throw Invalid(property.Name, path, "an array of strings") },
+            "log_level" => config with { LogLevel = Text(value, property.Name, path) },
+            "raft_snapshot_threshold" => config with { SnapshotThreshold = Int(value, property.Name, path) },
+            "ports" => ApplyPorts(config, value, path),
+            _ => throw new UsageException($"Error reading config file {path}: invalid config key \"{property.Name}\""),
+        };
+    }
+
+    private static AgentConfig ApplyPorts(AgentConfig config, JsonElement ports, string path)
+    {
+        if (ports.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("ports", path, "an object");
+        }
+
+        foreach (var port in ports.EnumerateObject())
+        {
+            config = port.Name switch
+            {
+                "http" => config with { HttpPort = Int(port.Value, "ports.http", path) },
+                "grpc" => config with { GrpcPort = Int(port.Value, "ports.grpc", path) },
+                "server" => config with { ServerPort = Int(port.Value, "ports.server", path) },
+                "dns" or "serf_lan" or "serf_wan" or "https" or "grpc_tls" => config,
+                _ => throw new UsageException($"Error reading config file {path}: invalid config key \"ports.{port.Name}\""),
+            };
+        }
+
+        return config;
+    }
+
+    private static string Text(JsonElement value, string key, string path)
+        => value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Invalid(key, path, "a string");
+
+    private static bool Bool(JsonElement value, string key, string path)
+        => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw Invalid(key, path, "true or false");
+
+    private static int Int(JsonElement value, string key, string path)
+        => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : throw Invalid(key, path, "an integer");
+
+    private static UsageException Invalid(string key, string path, string expected)
+        => new($"Error reading config file {path}: \"{key}\" must be {expected}");
+}

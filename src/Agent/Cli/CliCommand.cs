@@ -1,0 +1,18 @@
+namespace Mesh.Agent.Cli;
+
+/// <summary>One <c>mesh</c> subcommand.</summary>
+public interface ICliCommand
+{
+    /// <summary>The words that select it, e.g. <c>catalog services</c>.</summary>
+    string Name { get; }
+
+    string Synopsis { get; }
+
+    Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken);
+}
+
+/// <summary>Where a command writes (swappable so tests can run commands in-process).</summary>
+public sealed record CliConsole(TextWriter Out, TextWriter Error)
+{
+    public static CliConsole Standard { get; } = new(Console.Out, Console.Error);
+}

@@ -1,0 +1,110 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Mesh.Agent.Cli;
+
+/// <summary>
+/// The CLI's HTTP client. The address comes from <c>-http-addr</c>, then <c>MESH_HTTP_ADDR</c>, then
+/// <c>CONSUL_HTTP_ADDR</c> (for drop-in use), then <c>http://127.0.0.1:8500</c>; the token likewise from <c>-token</c>,
+/// <c>MESH_HTTP_TOKEN</c>, <c>CONSUL_HTTP_TOKEN</c>.
+/// </summary>
+public sealed class HttpApiClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public HttpApiClient(string? address, string? token)
+    {
+        BaseAddress = ResolveAddress(address);
+        _http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(11) };
+        token = FirstNonEmpty(token, Environment.GetEnvironmentVariable("MESH_HTTP_TOKEN"), Environment.GetEnvironmentVariable("CONSUL_HTTP_TOKEN"));
+        if (token is not null)
+        {
+            _http.DefaultRequestHeaders.Add("X-Consul-Token", token);
+        }
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static void AddFlags(FlagSet flags)
+        => flags.AddString("http-addr", null, "The address of the Mesh HTTP API (env MESH_HTTP_ADDR or CONSUL_HTTP_ADDR; default http://127.0.0.1:8500)")
+            .AddString("token", null, "ACL token for the request (env MESH_HTTP_TOKEN or CONSUL_HTTP_TOKEN)")
+            .AddString("datacenter", null, "Datacenter to query (only the local one is served)");
+
+    public static HttpApiClient FromFlags(FlagSet flags) => new(flags.GetString("http-addr"), flags.GetString("token"));
+
+    public static Uri ResolveAddress(string? address)
+    {
+        address = FirstNonEmpty(address, Environment.GetEnvironmentVariable("MESH_HTTP_ADDR"), Environment.GetEnvironmentVariable("CONSUL_HTTP_ADDR"))
+                  ?? "http://127.0.0.1:8500";
+        if (!address.Contains("://", StringComparison.Ordinal))
+        {
+            address = "http://" + address;
+        }
+
+        return Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new UsageException($"invalid HTTP address \"{address}\"");
+    }
+
+    public async Task<string> GetAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string> PutAsync(string path, string? json, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+        }
+
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            using (request)
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (HttpRequestException error)
+        {
+            throw new CliException($"Error connecting to Mesh at {BaseAddress}: {error.Message}");
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            var message = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            throw new CliException($"Unexpected response code: {status} ({message.Trim()})");
+        }
+
+        return response;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrEmpty(v));
+}
+
+/// <summary>A command failure: its message is printed to stderr and the process exits 1.</summary>
+public sealed class CliException(string message) : Exception(message)
+{
+    public CliException()
+        : this("command failed")
+    {
+    }
+
+    public CliException(string message, Exception inner)
+        : this(message + ": " + inner.Message)
+    {
+    }
+}

@@ -1,0 +1,44 @@
+namespace Mesh.Agent.Hosting;
+
+/// <summary>The agent's settings, from flags and <c>-config-file</c> (Consul's names and defaults).</summary>
+public sealed record AgentConfig
+{
+    public bool Dev { get; init; }
+
+    public bool Server { get; init; }
+
+    public string NodeName { get; init; } = Environment.MachineName;
+
+    public string? NodeId { get; init; }
+
+    public string Datacenter { get; init; } = "dc1";
+
+    /// <summary>Raft data folder; required outside <c>-dev</c>.</summary>
+    public string? DataDir { get; init; }
+
+    /// <summary>Address the server port binds to and is advertised at.</summary>
+    public string BindAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>Addresses the HTTP and gRPC APIs bind to.</summary>
+    public IReadOnlyList<string> ClientAddresses { get; init; } = ["127.0.0.1"];
+
+    public int HttpPort { get; init; } = 8500;
+
+    public int GrpcPort { get; init; } = 8502;
+
+    public int ServerPort { get; init; } = 8300;
+
+    public bool Bootstrap { get; init; }
+
+    public int BootstrapExpect { get; init; }
+
+    public IReadOnlyList<string> RetryJoin { get; init; } = [];
+
+    public string LogLevel { get; init; } = "info";
+
+    /// <summary>Raft snapshot every this many applied entries.</summary>
+    public int SnapshotThreshold { get; init; } = 16384;
+
+    /// <summary>A development server: one in-memory-like server with its log in a temp folder, bootstrapped at once.</summary>
+    public static AgentConfig DevDefaults { get; } = new() { Dev = true, Server = true, Bootstrap = true, LogLevel = "info" };
+}

@@ -1,0 +1,232 @@
+using System.Net;
+using Mesh.Api;
+using Mesh.Api.Server;
+using Mesh.Fsm;
+using Mesh.Fsm.Commands;
+using Mesh.Fsm.Model;
+using Mesh.Raft;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Agent.Hosting;
+
+/// <summary>
+/// One Mesh server process: the Raft server with its log on disk, the FSM and store, the HTTP API, TTL expiry and this
+/// server's own catalog node. Tests start it in-process on loopback; <c>mesh agent</c> runs it until a signal.
+/// </summary>
+public sealed partial class MeshServer : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _background = [];
+    private readonly ILogger _logger;
+    private WebApplication? _web;
+
+    private MeshServer(AgentConfig config, ServerRuntime runtime, ILoggerFactory loggerFactory)
+    {
+        Config = config;
+        Runtime = runtime;
+        LoggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<MeshServer>();
+    }
+
+    public AgentConfig Config { get; }
+
+    public ServerRuntime Runtime { get; }
+
+    public ILoggerFactory LoggerFactory { get; }
+
+    public StateMachine Fsm => Runtime.Fsm;
+
+    public RaftServer Raft => Runtime.Raft;
+
+    /// <summary>The HTTP API's base address (with the real port when 0 was asked for).</summary>
+    public Uri HttpAddress { get; private set; } = new("http://127.0.0.1:8500");
+
+    public static async Task<MeshServer> StartAsync(AgentConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var dataDir = config.Dev
+            ? Path.Combine(Path.GetTempPath(), "mesh-dev-" + Guid.NewGuid().ToString("N"))
+            : config.DataDir ?? throw new ArgumentException("data_dir is required for a server outside -dev mode", nameof(config));
+        Directory.CreateDirectory(dataDir);
+
+        var bind = IPAddress.Parse(config.BindAddress);
+        var serverEndPoint = new IPEndPoint(bind, config.ServerPort);
+        var fsm = new StateMachine();
+        var raft = new RaftServer(
+            new RaftServerOptions
+            {
+                DataDirectory = Path.Combine(dataDir, "raft"),
+                Ephemeral = false,
+                EndPoint = serverEndPoint,
+                Bootstrap = config.Bootstrap || config.BootstrapExpect == 1 || config.Dev,
+                SnapshotThreshold = config.SnapshotThreshold,
+            },
+            new FsmReplica(fsm),
+            loggerFactory);
+
+        var clock = TimeProvider.System;
+        var ttl = new TtlTracker(fsm, raft, clock, loggerFactory.CreateLogger<TtlTracker>());
+        var commands = new CommandPipeline(raft, clock);
+        ttl.Commands = commands;
+        var identity = new AgentIdentity
+        {
+            NodeName = config.NodeName,
+            NodeId = config.NodeId ?? NodeIdentity.LoadOrCreate(dataDir),
+            Datacenter = config.Datacenter,
+            AdvertiseAddress = config.BindAddress,
+            ServerEndPoint = serverEndPoint,
+            HttpPort = config.HttpPort,
+            GrpcPort = config.GrpcPort,
+            DevMode = config.Dev,
+        };
+        var runtime = new ServerRuntime { Fsm = fsm, Raft = raft, Commands = commands, Self = identity, Ttl = ttl, Clock = clock };
+        var server = new MeshServer(config, runtime, loggerFactory) { _devDataDir = config.Dev ? dataDir : null };
+        try
+        {
+            await raft.StartAsync(cancellationToken).ConfigureAwait(false);
+            await server.StartHttpAsync(cancellationToken).ConfigureAwait(false);
+            server._background.Add(ttl.RunAsync(server._stopping.Token));
+            server._background.Add(server.RegisterSelfAsync(server._stopping.Token));
+            Log.Started(server._logger, identity.NodeName, identity.Datacenter, server.HttpAddress, serverEndPoint);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private string? _devDataDir;
+
+    private async Task StartHttpAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(LoggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024; // Per-endpoint limits are tighter; snapshots need room.
+            foreach (var address in Config.ClientAddresses)
+            {
+                kestrel.Listen(IPAddress.Parse(address), Config.HttpPort);
+            }
+        });
+        var web = builder.Build();
+        web.UseMeshApi(Runtime);
+        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        _web = web;
+        var addresses = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        if (addresses?.FirstOrDefault() is { } first)
+        {
+            HttpAddress = new Uri(first.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>Keeps this server's node in the catalog with a passing serfHealth check, as a Consul agent's node has.</summary>
+    private async Task RegisterSelfAsync(CancellationToken cancellationToken)
+    {
+        var self = Runtime.Self;
+        var command = new RegisterCommand
+        {
+            Node = self.NodeName,
+            NodeId = self.NodeId,
+            Address = self.AdvertiseAddress,
+            Datacenter = self.Datacenter,
+            TaggedAddresses = EmptyMap.Sorted<string>(new Dictionary<string, string> { ["lan"] = self.AdvertiseAddress, ["lan_ipv4"] = self.AdvertiseAddress, ["wan"] = self.AdvertiseAddress, ["wan_ipv4"] = self.AdvertiseAddress }),
+            NodeMeta = EmptyMap.Sorted<string>(new Dictionary<string, string> { ["consul-network-segment"] = string.Empty, ["mesh-server"] = "true" }),
+            Checks =
+            [
+                new HealthCheck
+                {
+                    Node = self.NodeName,
+                    CheckId = "serfHealth",
+                    Name = "Serf Health Status",
+                    Status = HealthStatus.Passing,
+                    Output = "Agent alive and reachable",
+                },
+            ],
+        };
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Runtime.Commands.SubmitAsync(command, Mesh.Api.Http.RequestToken.Anonymous, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error) when (error is NoLeaderException or NotLeaderException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Waits until the server's own node is in the catalog: the server is then fully usable.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        while (Fsm.Current.FindCheck(Runtime.Self.NodeName, "serfHealth") is null)
+        {
+            await Task.Delay(20, cts.Token).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_web is not null)
+        {
+            using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+            {
+                await _web.StopAsync(grace.Token).ConfigureAwait(false);
+            }
+
+            await _web.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var task in _background)
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        await Raft.DisposeAsync().ConfigureAwait(false);
+        if (_devDataDir is not null)
+        {
+            try
+            {
+                Directory.Delete(_devDataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        _stopping.Dispose();
+        Log.Stopped(_logger, Runtime.Self.NodeName);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Mesh server {Node} in {Datacenter} started: HTTP {Http}, Raft {Raft}")]
+        public static partial void Started(ILogger logger, string node, string datacenter, Uri http, IPEndPoint raft);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Mesh server {Node} stopped")]
+        public static partial void Stopped(ILogger logger, string node);
+    }
+}

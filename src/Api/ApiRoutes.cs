@@ -1,0 +1,62 @@
+using Mesh.Api.Endpoints;
+using Mesh.Api.Http;
+using Mesh.Api.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace Mesh.Api;
+
+/// <summary>Wires the Consul-compatible HTTP API onto an ASP.NET Core application.</summary>
+public static class ApiRoutes
+{
+    public static void UseMeshApi(this WebApplication app, ServerRuntime server)
+    {
+        app.UseMiddleware<ApiErrorMiddleware>();
+        app.Use((context, next) =>
+        {
+            context.Features.Set(RequestToken.From(context.Request));
+
+            // Routing has run: no endpoint means an unknown path (a known path with the wrong method gets a 405 endpoint).
+            return context.GetEndpoint() is null
+                ? ApiResponse.WriteTextAsync(context, StatusCodes.Status404NotFound, $"Invalid URL path: no endpoint for {context.Request.Method} {context.Request.Path}")
+                : next(context);
+        });
+        Map(app, server);
+    }
+
+    public static void Map(IEndpointRouteBuilder app, ServerRuntime server)
+    {
+        CatalogEndpoints.Map(app, server);
+        HealthEndpoints.Map(app, server);
+        AgentEndpoints.Map(app, server);
+        StatusEndpoints.Map(app, server);
+        MapMethodNotAllowed(app);
+    }
+
+    /// <summary>A known path with the wrong method gets Consul's 405 with an <c>Allow</c> header and a message.</summary>
+    private static void MapMethodNotAllowed(IEndpointRouteBuilder app)
+    {
+        string[] all = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"];
+        var routes = app.DataSources.SelectMany(source => source.Endpoints).OfType<RouteEndpoint>()
+            .GroupBy(endpoint => endpoint.RoutePattern.RawText ?? string.Empty)
+            .Select(group => (Pattern: group.Key, Methods: group.SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).ToHashSet(StringComparer.Ordinal)))
+            .ToList();
+        foreach (var (pattern, methods) in routes)
+        {
+            var allow = string.Join(", ", methods.Order(StringComparer.Ordinal));
+            var others = all.Where(method => !methods.Contains(method)).ToArray();
+            if (pattern.Length == 0 || others.Length == 0)
+            {
+                continue;
+            }
+
+            app.MapMethods(pattern, others, context =>
+            {
+                context.Response.Headers.Allow = allow;
+                return ApiResponse.WriteTextAsync(context, StatusCodes.Status405MethodNotAllowed, $"method {context.Request.Method} not allowed");
+            });
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using Mesh.Api.Contracts;
+using Mesh.Api.Http;
+using Mesh.Api.Json;
+using Mesh.Api.Server;
+using Mesh.Api.Translation;
+using Mesh.Fsm.Model;
+using Mesh.Fsm.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Mesh.Api.Endpoints;
+
+/// <summary><c>/v1/catalog/*</c>.</summary>
+public static class CatalogEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app, ServerRuntime server)
+    {
+        app.MapPut("/v1/catalog/register", context => RegisterAsync(context, server));
+        app.MapPut("/v1/catalog/deregister", context => DeregisterAsync(context, server));
+        app.MapGet("/v1/catalog/datacenters", context => ApiResponse.WriteJsonAsync(context, [server.Self.Datacenter], ApiJsonContext.Default.StringArray));
+        app.MapGet("/v1/catalog/services", context => ServicesAsync(context, server));
+        app.MapGet("/v1/catalog/service/{name}", context => ServiceAsync(context, server, connect: false));
+        app.MapGet("/v1/catalog/connect/{name}", context => ServiceAsync(context, server, connect: true));
+        app.MapGet("/v1/catalog/nodes", context => NodesAsync(context, server));
+        app.MapGet("/v1/catalog/node/{node}", context => NodeAsync(context, server));
+        app.MapGet("/v1/catalog/node-services/{node}", context => NodeServicesAsync(context, server));
+    }
+
+    private static async Task RegisterAsync(HttpContext context, ServerRuntime server)
+    {
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.RegisterRequestBody).ConfigureAwait(false);
+        var command = CatalogRegistration.ToCommand(body, server.Self);
+        Writes.Authorize(context, server, AclResource.Node, command.Node, AclAccess.Write);
+        if (command.Service is { } service)
+        {
+            Writes.Authorize(context, server, AclResource.Service, service.Service, AclAccess.Write);
+        }
+
+        await Writes.SubmitAsync(context, server, command).ConfigureAwait(false);
+        await ApiResponse.WriteTrueAsync(context).ConfigureAwait(false);
+    }
+
+    private static async Task DeregisterAsync(HttpContext context, ServerRuntime server)
+    {
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.DeregisterBody).ConfigureAwait(false);
+        var command = CatalogRegistration.ToCommand(body, server.Self);
+        Writes.Authorize(context, server, AclResource.Node, command.Node, AclAccess.Write);
+        await Writes.SubmitAsync(context, server, command).ConfigureAwait(false);
+        await ApiResponse.WriteTrueAsync(context).ConfigureAwait(false);
+    }
+
+    private static Task ServicesAsync(HttpContext context, ServerRuntime server)
+    {
+        var options = Writes.ReadOptions(context, server);
+        var nodeMeta = NodeMetaFilter.Parse(context.Request);
+        return new BlockingQuery(server, [WatchKeys.Services, WatchKeys.Nodes]).RespondAsync<IReadOnlyDictionary<string, IReadOnlyList<string>>>(
+            context, options,
+            state =>
+            {
+                var result = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+                foreach (var (key, service) in state.Services)
+                {
+                    if (!nodeMeta.Matches(state.Nodes[key.Node]))
+                    {
+                        continue;
+                    }
+
+                    if (!result.TryGetValue(service.Service, out var tags))
+                    {
+                        result[service.Service] = tags = [];
+                    }
+
+                    foreach (var tag in service.Tags)
+                    {
+                        if (!tags.Contains(tag))
+                        {
+                            tags.Add(tag);
+                        }
+                    }
+                }
+
+                return result.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value);
+            },
+            ApiJsonContext.Default.IReadOnlyDictionaryStringIReadOnlyListString);
+    }
+
+    private static Task ServiceAsync(HttpContext context, ServerRuntime server, bool connect)
+    {
+        var options = Writes.ReadOptions(context, server);
+        var name = Writes.Route(context, "name");
+        var tags = context.Request.Query["tag"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToArray();
+        var nodeMeta = NodeMetaFilter.Parse(context.Request);
+        var key = connect ? WatchKeys.Connect(name) : WatchKeys.Service(name);
+        return new BlockingQuery(server, [key], WatchKeys.Services).RespondAsync<IReadOnlyList<ServiceNodeView>>(
+            context, options,
+            state => [.. Instances(state, name, connect)
+                .Where(pair => tags.All(tag => pair.Service.Tags.Contains(tag)))
+                .Select(pair => (Node: state.Nodes[pair.Key.Node], pair.Service))
+                .Where(pair => nodeMeta.Matches(pair.Node))
+                .Select(pair => ServiceNodeView.From(pair.Node, pair.Service))],
+            ApiJsonContext.Default.IReadOnlyListServiceNodeView);
+    }
+
+    internal static IEnumerable<(ServiceKey Key, NodeService Service)> Instances(StoreState state, string name, bool connect)
+        => connect ? state.ConnectServicesFor(name) : state.ServicesNamed(name);
+
+    private static Task NodesAsync(HttpContext context, ServerRuntime server)
+    {
+        var options = Writes.ReadOptions(context, server);
+        var nodeMeta = NodeMetaFilter.Parse(context.Request);
+        return new BlockingQuery(server, [WatchKeys.Nodes]).RespondAsync<IReadOnlyList<Node>>(
+            context, options,
+            state => [.. state.Nodes.Values.Where(nodeMeta.Matches)],
+            ApiJsonContext.Default.IReadOnlyListNode);
+    }
+
+    private static Task NodeAsync(HttpContext context, ServerRuntime server)
+    {
+        var options = Writes.ReadOptions(context, server);
+        var name = Writes.Route(context, "node");
+        return new BlockingQuery(server, [WatchKeys.Node(name)], WatchKeys.Nodes).RespondAsync<NodeServicesView?>(
+            context, options,
+            state => state.FindNode(name) is { } node
+                ? new NodeServicesView(node, state.ServicesOnNode(name).ToDictionary(s => s.Id, StringComparer.Ordinal))
+                : null,
+            ApiJsonContext.Default.NodeServicesView!);
+    }
+
+    private static Task NodeServicesAsync(HttpContext context, ServerRuntime server)
+    {
+        var options = Writes.ReadOptions(context, server);
+        var name = Writes.Route(context, "node");
+        return new BlockingQuery(server, [WatchKeys.Node(name)], WatchKeys.Nodes).RespondAsync<NodeServiceListView?>(
+            context, options,
+            state => state.FindNode(name) is { } node ? new NodeServiceListView(node, [.. state.ServicesOnNode(name)]) : null,
+            ApiJsonContext.Default.NodeServiceListView!);
+    }
+}
+
+/// <summary><c>?node-meta=key:value</c> (repeatable, all must match).</summary>
+internal sealed class NodeMetaFilter
+{
+    private readonly List<(string Key, string Value)> _pairs;
+
+    private NodeMetaFilter(List<(string Key, string Value)> pairs) => _pairs = pairs;
+
+    public static NodeMetaFilter Parse(HttpRequest request)
+    {
+        var pairs = new List<(string, string)>();
+        foreach (var item in request.Query["node-meta"])
+        {
+            if (string.IsNullOrEmpty(item))
+            {
+                continue;
+            }
+
+            var colon = item.IndexOf(':', StringComparison.Ordinal);
+            pairs.Add(colon < 0 ? (item, string.Empty) : (item[..colon], item[(colon + 1)..]));
+        }
+
+        return new NodeMetaFilter(pairs);
+    }
+
+    public bool Matches(Node node)
+        => _pairs.All(pair => node.Meta.TryGetValue(pair.Key, out var value) && value == pair.Value);
+}

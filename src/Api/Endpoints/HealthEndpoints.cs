@@ -1,0 +1,83 @@
+using Mesh.Api.Contracts;
+using Mesh.Api.Http;
+using Mesh.Api.Json;
+using Mesh.Api.Server;
+using Mesh.Fsm.Model;
+using Mesh.Fsm.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Mesh.Api.Endpoints;
+
+/// <summary><c>/v1/health/*</c>.</summary>
+public static class HealthEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app, ServerRuntime server)
+    {
+        app.MapGet("/v1/health/node/{node}", context => NodeAsync(context, server));
+        app.MapGet("/v1/health/checks/{service}", context => ServiceChecksAsync(context, server));
+        app.MapGet("/v1/health/service/{service}", context => ServiceAsync(context, server, connect: false));
+        app.MapGet("/v1/health/connect/{service}", context => ServiceAsync(context, server, connect: true));
+        app.MapGet("/v1/health/state/{state}", context => StateAsync(context, server));
+    }
+
+    private static Task NodeAsync(HttpContext context, ServerRuntime server)
+    {
+        var options = Writes.ReadOptions(context, server);
+        var node = Writes.Route(context, "node");
+        return new BlockingQuery(server, [WatchKeys.Node(node)], WatchKeys.Nodes).RespondAsync<IReadOnlyList<HealthCheck>>(
+            context, options, state => [.. state.ChecksOnNode(node)], ApiJsonContext.Default.IReadOnlyListHealthCheck);
+    }
+
+    private static Task ServiceChecksAsync(HttpContext context, ServerRuntime server)
+    {
+        var options = Writes.ReadOptions(context, server);
+        var service = Writes.Route(context, "service");
+        return new BlockingQuery(server, [WatchKeys.Service(service)], WatchKeys.Services).RespondAsync<IReadOnlyList<HealthCheck>>(
+            context, options,
+            state => [.. state.ServicesNamed(service).SelectMany(pair => state.ChecksOnNode(pair.Key.Node).Where(c => c.ServiceId == pair.Service.Id))],
+            ApiJsonContext.Default.IReadOnlyListHealthCheck);
+    }
+
+    private static Task ServiceAsync(HttpContext context, ServerRuntime server, bool connect)
+    {
+        var options = Writes.ReadOptions(context, server);
+        var service = Writes.Route(context, "service");
+        var passingOnly = QueryOptions.Flag(context.Request, "passing");
+        var tags = context.Request.Query["tag"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToArray();
+        var nodeMeta = NodeMetaFilter.Parse(context.Request);
+        var key = connect ? WatchKeys.Connect(service) : WatchKeys.Service(service);
+        return new BlockingQuery(server, [key], WatchKeys.Services).RespondAsync<IReadOnlyList<CheckServiceNodeView>>(
+            context, options,
+            state => [.. CheckServiceNodes(state, service, connect)
+                .Where(row => tags.All(tag => row.Service.Tags.Contains(tag)))
+                .Where(row => nodeMeta.Matches(row.Node))
+                .Where(row => !passingOnly || row.Checks.All(c => c.Status == HealthStatus.Passing))],
+            ApiJsonContext.Default.IReadOnlyListCheckServiceNodeView);
+    }
+
+    internal static IEnumerable<CheckServiceNodeView> CheckServiceNodes(StoreState state, string service, bool connect)
+        => CatalogEndpoints.Instances(state, service, connect).Select(pair => new CheckServiceNodeView(
+            state.Nodes[pair.Key.Node],
+            pair.Service,
+            [.. state.ChecksForInstance(pair.Key.Node, pair.Service.Id)]));
+
+    private static Task StateAsync(HttpContext context, ServerRuntime server)
+    {
+        var options = Writes.ReadOptions(context, server);
+        var wanted = Writes.Route(context, "state");
+        if (wanted != HealthStatus.Any && !HealthStatus.IsValid(wanted))
+        {
+            throw ApiException.BadRequest($"Invalid state \"{wanted}\": must be any, passing, warning, critical or maintenance");
+        }
+
+        var nodeMeta = NodeMetaFilter.Parse(context.Request);
+        return new BlockingQuery(server, [WatchKeys.Checks]).RespondAsync<IReadOnlyList<HealthCheck>>(
+            context, options,
+            state => [.. state.Checks.Values
+                .Where(c => wanted == HealthStatus.Any || c.Status == wanted)
+                .Where(c => nodeMeta.Matches(state.FindNode(c.Node)!))],
+            ApiJsonContext.Default.IReadOnlyListHealthCheck);
+    }
+}

@@ -1,0 +1,52 @@
+using Mesh.Api.Http;
+using Mesh.Api.Server;
+using Mesh.Fsm.Commands;
+using Microsoft.AspNetCore.Http;
+
+namespace Mesh.Api.Endpoints;
+
+/// <summary>Submits a command for a request and maps an FSM refusal to a 4xx.</summary>
+internal static class Writes
+{
+    public static async Task<ApplyResult> SubmitAsync(HttpContext context, ServerRuntime server, Command command)
+    {
+        var result = await server.Commands.SubmitAsync(command, RequestToken.Of(context), context.RequestAborted).ConfigureAwait(false);
+        return result.ErrorKind switch
+        {
+            ApplyErrorKind.None => result,
+            ApplyErrorKind.NotFound => throw ApiException.NotFound(result.Error!),
+            _ => throw ApiException.BadRequest(result.Error!),
+        };
+    }
+
+    /// <summary>Checks the ACL hook for a request; throws 403 with the policy's reason.</summary>
+    public static void Authorize(HttpContext context, ServerRuntime server, AclResource resource, string name, AclAccess access)
+    {
+        if (server.Access.Check(RequestToken.Of(context), resource, name, access) is { } denied)
+        {
+            throw ApiException.Forbidden($"Permission denied: {denied}");
+        }
+    }
+
+    public static string Route(HttpContext context, string name)
+        => context.Request.RouteValues[name]?.ToString() is { Length: > 0 } value
+            ? Uri.UnescapeDataString(value)
+            : throw ApiException.BadRequest($"Missing {name} in the path");
+
+    /// <summary>Rejects a read for another datacenter: this cluster has no WAN federation.</summary>
+    public static QueryOptions ReadOptions(HttpContext context, ServerRuntime server)
+    {
+        var options = QueryOptions.Parse(context.Request);
+        if (!server.Self.IsLocalDatacenter(options.Datacenter))
+        {
+            throw ApiException.BadRequest($"No path to datacenter \"{options.Datacenter}\": this cluster serves only \"{server.Self.Datacenter}\"");
+        }
+
+        if (context.Request.Query.ContainsKey("filter"))
+        {
+            throw ApiException.BadRequest("?filter expressions are not supported by this server yet; filter on the client side");
+        }
+
+        return options;
+    }
+}

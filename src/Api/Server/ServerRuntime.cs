@@ -1,0 +1,26 @@
+using Mesh.Api.Http;
+using Mesh.Fsm;
+using Mesh.Raft;
+
+namespace Mesh.Api.Server;
+
+/// <summary>What the HTTP handlers work with: the local store, the Raft server, the write pipeline and this node's identity.</summary>
+public sealed class ServerRuntime
+{
+    public required StateMachine Fsm { get; init; }
+
+    public required RaftServer Raft { get; init; }
+
+    public required CommandPipeline Commands { get; init; }
+
+    public required AgentIdentity Self { get; init; }
+
+    public required TtlTracker Ttl { get; init; }
+
+    public IAccessPolicy Access { get; init; } = AllowAllPolicy.Instance;
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Serializes agent-level registrations so that automatic sidecar ports are not handed out twice.</summary>
+    public SemaphoreSlim AgentRegistrationLock { get; } = new(1, 1);
+}

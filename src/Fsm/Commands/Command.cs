@@ -1,0 +1,13 @@
+using MessagePack;
+
+namespace Mesh.Fsm.Commands;
+
+/// <summary>
+/// A state change, appended to the Raft log and applied by <see cref="StateMachine"/>.
+/// The union key is the stable type tag written into the log: never reuse or renumber one.
+/// </summary>
+[Union(1, typeof(RegisterCommand))]
+[Union(2, typeof(DeregisterCommand))]
+[Union(3, typeof(UpdateCheckCommand))]
+[Union(4, typeof(BatchCommand))]
+public abstract record Command;

@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+
+namespace Mesh.Fsm.State;
+
+/// <summary>An immutable one-to-many index from a string (lower-cased by the caller) to sorted row keys.</summary>
+public sealed class SecondaryIndex<TKey>
+    where TKey : IComparable<TKey>
+{
+    public static SecondaryIndex<TKey> Empty { get; } = new(ImmutableSortedDictionary.Create<string, ImmutableSortedSet<TKey>>(StringComparer.Ordinal));
+
+    private readonly ImmutableSortedDictionary<string, ImmutableSortedSet<TKey>> _entries;
+
+    private SecondaryIndex(ImmutableSortedDictionary<string, ImmutableSortedSet<TKey>> entries) => _entries = entries;
+
+    public IEnumerable<string> Values => _entries.Keys;
+
+    public int Count => _entries.Count;
+
+    public ImmutableSortedSet<TKey> Get(string value)
+        => _entries.TryGetValue(value, out var keys) ? keys : ImmutableSortedSet<TKey>.Empty;
+
+    public bool Contains(string value) => _entries.ContainsKey(value);
+
+    public SecondaryIndex<TKey> Add(string value, TKey key)
+        => new(_entries.SetItem(value, Get(value).Add(key)));
+
+    public SecondaryIndex<TKey> Remove(string value, TKey key)
+    {
+        if (!_entries.TryGetValue(value, out var keys))
+        {
+            return this;
+        }
+
+        var remaining = keys.Remove(key);
+        return new(remaining.IsEmpty ? _entries.Remove(value) : _entries.SetItem(value, remaining));
+    }
+}

@@ -1,0 +1,158 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using MessagePack;
+using Mesh.Fsm.Commands;
+using Mesh.Fsm.Model;
+
+namespace Mesh.Fsm.State;
+
+/// <summary>
+/// Serializes the whole store canonically (rows in key order, maps sorted at the API boundary) for Raft snapshots,
+/// operator snapshots and the state digest. Secondary indexes are rebuilt on restore rather than stored.
+/// </summary>
+public static class StoreSnapshotCodec
+{
+    public const int CurrentFormat = 1;
+
+    public static void Write(StoreState state, Stream destination)
+        => MessagePackSerializer.Serialize(destination, ToData(state), LogCodec.Options);
+
+    public static byte[] Serialize(StoreState state) => MessagePackSerializer.Serialize(ToData(state), LogCodec.Options);
+
+    public static StoreState Read(ReadOnlyMemory<byte> bytes)
+        => FromData(MessagePackSerializer.Deserialize<StoreSnapshotData>(bytes, LogCodec.Options));
+
+    public static async ValueTask<StoreState> ReadAsync(Stream source, CancellationToken cancellationToken)
+        => FromData(await MessagePackSerializer.DeserializeAsync<StoreSnapshotData>(source, LogCodec.Options, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>SHA-256 of the canonical encoding, in lower-case hex: equal digests mean equal stores.</summary>
+    public static string Digest(StoreState state) => Convert.ToHexStringLower(SHA256.HashData(Serialize(state)));
+
+    /// <summary>Row counts per table, for snapshot inspection.</summary>
+    public static IReadOnlyDictionary<string, int> Counts(StoreState state) => new SortedDictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["nodes"] = state.Nodes.Count,
+        ["services"] = state.Services.Count,
+        ["checks"] = state.Checks.Count,
+    };
+
+    private static StoreSnapshotData ToData(StoreState state) => new()
+    {
+        Format = CurrentFormat,
+        AppliedIndex = state.AppliedIndex,
+        Nodes = [.. state.Nodes.Values],
+        Services = [.. state.Services.Select(pair => new ServiceEntry { Node = state.Nodes[pair.Key.Node].Name, Service = pair.Value })],
+        Checks = [.. state.Checks.Values],
+        WatchIndexes = [.. state.WatchIndexes.Select(pair => new WatchIndexEntry { Key = pair.Key, Index = pair.Value })],
+    };
+
+    private static StoreState FromData(StoreSnapshotData data)
+    {
+        if (data.Format > CurrentFormat)
+        {
+            throw new InvalidDataException($"state snapshot format {data.Format} is newer than this build understands ({CurrentFormat})");
+        }
+
+        // Rebuild through a transaction so the secondary indexes come out exactly as live writes make them.
+        var state = StoreState.Empty;
+        var nodes = state.Nodes.ToBuilder();
+        foreach (var node in data.Nodes)
+        {
+            nodes[NameKey.Of(node.Name)] = node;
+        }
+
+        state = state with { Nodes = nodes.ToImmutable() };
+        var services = state.Services.ToBuilder();
+        var byName = state.ServicesByName;
+        var byNode = state.ServicesByNode;
+        var byKind = state.ServicesByKind;
+        var byConnect = state.ServicesByConnect;
+        foreach (var entry in data.Services)
+        {
+            if (!state.Nodes.ContainsKey(NameKey.Of(entry.Node)))
+            {
+                throw new InvalidDataException($"state snapshot has service \"{entry.Service.Id}\" on unknown node \"{entry.Node}\"");
+            }
+
+            var key = ServiceKey.For(entry.Node, entry.Service.Id);
+            services[key] = entry.Service;
+            byName = byName.Add(NameKey.Of(entry.Service.Service), key);
+            byNode = byNode.Add(key.Node, key);
+            byKind = byKind.Add(entry.Service.Kind, key);
+            if (entry.Service.ConnectDestination is { } destination)
+            {
+                byConnect = byConnect.Add(NameKey.Of(destination), key);
+            }
+        }
+
+        var checks = state.Checks.ToBuilder();
+        var checksByNode = state.ChecksByNode;
+        foreach (var check in data.Checks)
+        {
+            var key = CheckKey.For(check.Node, check.CheckId);
+            checks[key] = check;
+            checksByNode = checksByNode.Add(key.Node, key);
+        }
+
+        var watchIndexes = ImmutableSortedDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
+        foreach (var entry in data.WatchIndexes)
+        {
+            watchIndexes[entry.Key] = entry.Index;
+        }
+
+        return state with
+        {
+            AppliedIndex = data.AppliedIndex,
+            Services = services.ToImmutable(),
+            ServicesByName = byName,
+            ServicesByNode = byNode,
+            ServicesByKind = byKind,
+            ServicesByConnect = byConnect,
+            Checks = checks.ToImmutable(),
+            ChecksByNode = checksByNode,
+            WatchIndexes = watchIndexes.ToImmutable(),
+        };
+    }
+}
+
+[MessagePackObject]
+public sealed record StoreSnapshotData
+{
+    [Key(0)]
+    public int Format { get; init; }
+
+    [Key(1)]
+    public long AppliedIndex { get; init; }
+
+    [Key(2)]
+    public IReadOnlyList<Node> Nodes { get; init; } = [];
+
+    [Key(3)]
+    public IReadOnlyList<ServiceEntry> Services { get; init; } = [];
+
+    [Key(4)]
+    public IReadOnlyList<HealthCheck> Checks { get; init; } = [];
+
+    [Key(5)]
+    public IReadOnlyList<WatchIndexEntry> WatchIndexes { get; init; } = [];
+}
+
+[MessagePackObject]
+public sealed record ServiceEntry
+{
+    [Key(0)]
+    public string Node { get; init; } = string.Empty;
+
+    [Key(1)]
+    public required NodeService Service { get; init; }
+}
+
+[MessagePackObject]
+public sealed record WatchIndexEntry
+{
+    [Key(0)]
+    public string Key { get; init; } = string.Empty;
+
+    [Key(1)]
+    public long Index { get; init; }
+}

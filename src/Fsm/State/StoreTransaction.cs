@@ -1,0 +1,225 @@
+using Mesh.Fsm.Model;
+
+namespace Mesh.Fsm.State;
+
+/// <summary>
+/// Builds the next <see cref="StoreState"/> from the current one for a single Raft index: every row written gets
+/// that index, secondary indexes are kept in step, and the watch keys touched are collected for waking readers.
+/// Not thread-safe; the FSM applies one entry at a time.
+/// </summary>
+public sealed class StoreTransaction
+{
+    private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+    private StoreState _state;
+
+    public StoreTransaction(StoreState state, long index)
+    {
+        _state = state;
+        Index = index;
+    }
+
+    public long Index { get; }
+
+    public StoreState State => _state;
+
+    public IReadOnlyCollection<string> Touched => _touched;
+
+    /// <summary>Returns the new state with the watch indexes of every touched key set to this transaction's index.</summary>
+    public StoreState Commit()
+    {
+        var watchIndexes = _state.WatchIndexes.ToBuilder();
+        foreach (var key in _touched)
+        {
+            watchIndexes[key] = Index;
+        }
+
+        return _state with { AppliedIndex = Index, WatchIndexes = watchIndexes.ToImmutable() };
+    }
+
+    private void Touch(string key) => _touched.Add(key);
+
+    /// <summary>Marks every query that shows the service instance (and its health) as changed.</summary>
+    private void TouchInstance(NodeService service)
+    {
+        Touch(WatchKeys.Service(service.Service));
+        if (service.ConnectDestination is { } destination)
+        {
+            Touch(WatchKeys.Connect(destination));
+        }
+
+        Touch(WatchKeys.Kind(service.Kind));
+    }
+
+    public void UpsertNode(Node node)
+    {
+        var key = NameKey.Of(node.Name);
+        var existing = _state.Nodes.GetValueOrDefault(key);
+        if (existing is not null && RowContent.Same(existing with { CreateIndex = 0, ModifyIndex = 0 }, node with { CreateIndex = 0, ModifyIndex = 0 }))
+        {
+            return;
+        }
+
+        var row = node with { CreateIndex = existing?.CreateIndex ?? Index, ModifyIndex = Index };
+        _state = _state with { Nodes = _state.Nodes.SetItem(key, row) };
+        Touch(WatchKeys.Nodes);
+        Touch(WatchKeys.Node(node.Name));
+        foreach (var service in _state.ServicesOnNode(node.Name))
+        {
+            TouchInstance(service);
+        }
+    }
+
+    public void DeleteNode(string nodeName)
+    {
+        var key = NameKey.Of(nodeName);
+        if (!_state.Nodes.ContainsKey(key))
+        {
+            return;
+        }
+
+        foreach (var check in _state.ChecksOnNode(nodeName).ToList())
+        {
+            DeleteCheck(nodeName, check.CheckId);
+        }
+
+        foreach (var service in _state.ServicesOnNode(nodeName).ToList())
+        {
+            DeleteService(nodeName, service.Id);
+        }
+
+        _state = _state with { Nodes = _state.Nodes.Remove(key) };
+        Touch(WatchKeys.Nodes);
+        Touch(WatchKeys.Node(nodeName));
+    }
+
+    public void UpsertService(string nodeName, NodeService service)
+    {
+        var key = ServiceKey.For(nodeName, service.Id);
+        var existing = _state.Services.GetValueOrDefault(key);
+        if (existing is not null && RowContent.Same(existing with { CreateIndex = 0, ModifyIndex = 0 }, service with { CreateIndex = 0, ModifyIndex = 0 }))
+        {
+            return;
+        }
+
+        if (existing is not null)
+        {
+            RemoveServiceIndexes(key, existing);
+        }
+
+        var row = service with { CreateIndex = existing?.CreateIndex ?? Index, ModifyIndex = Index };
+        _state = _state with
+        {
+            Services = _state.Services.SetItem(key, row),
+            ServicesByName = _state.ServicesByName.Add(NameKey.Of(row.Service), key),
+            ServicesByNode = _state.ServicesByNode.Add(key.Node, key),
+            ServicesByKind = _state.ServicesByKind.Add(row.Kind, key),
+            ServicesByConnect = row.ConnectDestination is { } destination
+                ? _state.ServicesByConnect.Add(NameKey.Of(destination), key)
+                : _state.ServicesByConnect,
+        };
+        Touch(WatchKeys.Services);
+        Touch(WatchKeys.Node(nodeName));
+        TouchInstance(row);
+
+        // Checks of this service carry its name and tags; keep them in step when those change.
+        if (existing is not null && (existing.Service != row.Service || !existing.Tags.SequenceEqual(row.Tags)))
+        {
+            foreach (var check in _state.ChecksOnNode(nodeName).Where(c => c.ServiceId == row.Id).ToList())
+            {
+                UpsertCheck(check with { ServiceName = row.Service, ServiceTags = row.Tags });
+            }
+        }
+    }
+
+    public void DeleteService(string nodeName, string serviceId)
+    {
+        var key = ServiceKey.For(nodeName, serviceId);
+        if (!_state.Services.TryGetValue(key, out var existing))
+        {
+            return;
+        }
+
+        foreach (var check in _state.ChecksOnNode(nodeName).Where(c => c.ServiceId == serviceId).ToList())
+        {
+            DeleteCheck(nodeName, check.CheckId);
+        }
+
+        RemoveServiceIndexes(key, existing);
+        _state = _state with { Services = _state.Services.Remove(key) };
+        Touch(WatchKeys.Services);
+        Touch(WatchKeys.Node(nodeName));
+    }
+
+    private void RemoveServiceIndexes(ServiceKey key, NodeService existing)
+    {
+        _state = _state with
+        {
+            ServicesByName = _state.ServicesByName.Remove(NameKey.Of(existing.Service), key),
+            ServicesByNode = _state.ServicesByNode.Remove(key.Node, key),
+            ServicesByKind = _state.ServicesByKind.Remove(existing.Kind, key),
+            ServicesByConnect = existing.ConnectDestination is { } destination
+                ? _state.ServicesByConnect.Remove(NameKey.Of(destination), key)
+                : _state.ServicesByConnect,
+        };
+        TouchInstance(existing);
+    }
+
+    public void UpsertCheck(HealthCheck check)
+    {
+        var key = CheckKey.For(check.Node, check.CheckId);
+        var existing = _state.Checks.GetValueOrDefault(key);
+        if (existing is not null && RowContent.Same(existing with { CreateIndex = 0, ModifyIndex = 0 }, check with { CreateIndex = 0, ModifyIndex = 0 }))
+        {
+            return;
+        }
+
+        var row = check with { CreateIndex = existing?.CreateIndex ?? Index, ModifyIndex = Index };
+        _state = _state with
+        {
+            Checks = _state.Checks.SetItem(key, row),
+            ChecksByNode = _state.ChecksByNode.Add(key.Node, key),
+        };
+        TouchCheck(row);
+        if (existing is not null && existing.ServiceId != row.ServiceId)
+        {
+            TouchCheck(existing);
+        }
+    }
+
+    public void DeleteCheck(string nodeName, string checkId)
+    {
+        var key = CheckKey.For(nodeName, checkId);
+        if (!_state.Checks.TryGetValue(key, out var existing))
+        {
+            return;
+        }
+
+        _state = _state with
+        {
+            Checks = _state.Checks.Remove(key),
+            ChecksByNode = _state.ChecksByNode.Remove(key.Node, key),
+        };
+        TouchCheck(existing);
+    }
+
+    private void TouchCheck(HealthCheck check)
+    {
+        Touch(WatchKeys.Checks);
+        Touch(WatchKeys.Node(check.Node));
+        if (check.ServiceId.Length > 0)
+        {
+            if (_state.FindService(check.Node, check.ServiceId) is { } service)
+            {
+                TouchInstance(service);
+            }
+        }
+        else
+        {
+            // A node-level check is part of the health of every instance on the node.
+            foreach (var service in _state.ServicesOnNode(check.Node))
+            {
+                TouchInstance(service);
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Mesh.Fsm.State;
+
+/// <summary>
+/// Names of the fine-grained change feeds. A write touches the keys it affects; a blocking query parks on the keys
+/// its result depends on, and its X-Consul-Index is the highest index recorded for those keys.
+/// </summary>
+public static class WatchKeys
+{
+    /// <summary>Any node row changed (node list queries).</summary>
+    public const string Nodes = "nodes";
+
+    /// <summary>Any service row changed (service list queries).</summary>
+    public const string Services = "services";
+
+    /// <summary>Any check changed (health state queries).</summary>
+    public const string Checks = "checks";
+
+    /// <summary>A node, its services or its checks changed.</summary>
+    public static string Node(string name) => "node/" + NameKey.Of(name);
+
+    /// <summary>An instance of the named service, one of its checks or its node changed.</summary>
+    public static string Service(string name) => "service/" + NameKey.Of(name);
+
+    /// <summary>A Connect-capable instance for the named destination (a sidecar proxy or a native instance) changed.</summary>
+    public static string Connect(string name) => "connect/" + NameKey.Of(name);
+
+    /// <summary>A service of the given kind changed (gateway lists).</summary>
+    public static string Kind(string kind) => "kind/" + kind;
+}

@@ -1,0 +1,79 @@
+using Mesh.Fsm.Commands;
+using Mesh.Fsm.Model;
+using Mesh.Fsm.State;
+using Mesh.Fsm.Watch;
+
+namespace Mesh.Fsm;
+
+/// <summary>
+/// The deterministic finite state machine: applies decoded log records to the store, one at a time, in log order.
+/// No clocks, randomness or I/O happen here; whatever depends on time arrives stamped in the record.
+/// </summary>
+public sealed class StateMachine
+{
+    private volatile StoreState _current = StoreState.Empty;
+
+    public WatchHub Watches { get; } = new();
+
+    /// <summary>The latest published state; safe to read from any thread.</summary>
+    public StoreState Current => _current;
+
+    /// <summary>Raised after a new state is published (index, touched keys). Runs on the apply thread: keep it short.</summary>
+    public event Action<StoreState, IReadOnlyCollection<string>>? Applied;
+
+    public ApplyResult Apply(long index, LogRecord record)
+    {
+        var transaction = new StoreTransaction(_current, index);
+        var result = ApplyCommand(transaction, record.Command);
+
+        // A refused command changes nothing but the applied index.
+        var next = result.Succeeded ? transaction.Commit() : _current with { AppliedIndex = index };
+        Publish(next, result.Succeeded ? transaction.Touched : []);
+        return result;
+    }
+
+    private static ApplyResult ApplyCommand(StoreTransaction transaction, Command command) => command switch
+    {
+        RegisterCommand register => CatalogApply.Register(transaction, register),
+        DeregisterCommand deregister => CatalogApply.Deregister(transaction, deregister),
+        UpdateCheckCommand update => CatalogApply.UpdateCheck(transaction, update),
+        BatchCommand batch => ApplyBatch(transaction, batch),
+        _ => new ApplyResult(transaction.Index, $"unknown command {command.GetType().Name}", ApplyErrorKind.Invalid),
+    };
+
+    private static ApplyResult ApplyBatch(StoreTransaction transaction, BatchCommand batch)
+    {
+        foreach (var command in batch.Commands)
+        {
+            var result = ApplyCommand(transaction, command);
+            if (!result.Succeeded)
+            {
+                return result;
+            }
+        }
+
+        return new ApplyResult(transaction.Index);
+    }
+
+    /// <summary>Records an index that carried no command (Raft no-ops and membership entries).</summary>
+    public void Skip(long index) => Publish(_current with { AppliedIndex = index }, []);
+
+    /// <summary>Replaces the whole state (snapshot install or operator restore) and wakes every blocking query.</summary>
+    public void Restore(StoreState state)
+    {
+        _current = state;
+        Watches.FireAll();
+        Applied?.Invoke(state, []);
+    }
+
+    private void Publish(StoreState next, IReadOnlyCollection<string> touched)
+    {
+        _current = next;
+        if (touched.Count > 0)
+        {
+            Watches.Fire(touched);
+        }
+
+        Applied?.Invoke(next, touched);
+    }
+}

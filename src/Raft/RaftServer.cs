@@ -1,0 +1,224 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using DotNext.Net.Cluster.Consensus.Raft;
+using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using DotNextNotLeader = DotNext.Net.Cluster.Consensus.Raft.NotLeaderException;
+
+namespace Mesh.Raft;
+
+/// <summary>
+/// One Raft server: DotNext's TCP transport, its write-ahead log on disk (flushed before a commit is acknowledged) and a
+/// snapshotting adapter over the replicated state machine. Proposals are acknowledged only after they are committed and
+/// applied locally, and return the state machine's result for that entry.
+/// </summary>
+public sealed partial class RaftServer : IAsyncDisposable
+{
+    private readonly RaftServerOptions _options;
+    private readonly IReplicatedStateMachine _target;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private SnapshottingStateMachine? _machine;
+    private WriteAheadLog? _log;
+    private RaftCluster? _cluster;
+    private long _leaderChangedAtTicks = Environment.TickCount64;
+
+    public RaftServer(RaftServerOptions options, IReplicatedStateMachine target, ILoggerFactory? loggerFactory = null)
+    {
+        _options = options;
+        _target = target;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<RaftServer>();
+    }
+
+    /// <summary>Raised when the known leader changes (the new leader's address, or null during an election).</summary>
+    public event Action<EndPoint?>? LeaderChanged;
+
+    public EndPoint LocalEndPoint => _options.EndPoint;
+
+    private RaftCluster Cluster => _cluster ?? throw new InvalidOperationException("The Raft server is not started.");
+
+    private WriteAheadLog Wal => _log ?? throw new InvalidOperationException("The Raft server is not started.");
+
+    public bool IsLeader => _cluster?.Leader is { IsRemote: false };
+
+    /// <summary>The leader's Raft address, or null while none is known.</summary>
+    public EndPoint? Leader => _cluster?.Leader?.EndPoint;
+
+    public long Term => _cluster is null ? 0 : ((IRaftCluster)_cluster).Term;
+
+    public long CommitIndex => _log?.LastCommittedEntryIndex ?? 0;
+
+    public long LastLogIndex => _log?.LastEntryIndex ?? 0;
+
+    public long AppliedIndex => _log?.LastAppliedIndex ?? 0;
+
+    public long SnapshotsTaken => _machine?.SnapshotsTaken ?? 0;
+
+    /// <summary>Time since this server last knew it was in contact with a leader: zero on the leader.</summary>
+    public TimeSpan LastContact => IsLeader || _cluster is null
+        ? TimeSpan.Zero
+        : _cluster.Leader is null
+            ? TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _leaderChangedAtTicks))
+            : TimeSpan.Zero;
+
+    public IReadOnlyList<EndPoint> Members => _cluster is null ? [] : [.. _cluster.Members.Select(m => m.EndPoint)];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var root = Directory.CreateDirectory(_options.DataDirectory);
+        var membershipFile = Path.Combine(root.FullName, "raft-members");
+        var fresh = !File.Exists(membershipFile);
+
+        _machine = new SnapshottingStateMachine(
+            Directory.CreateDirectory(Path.Combine(root.FullName, "snapshots")), _target, _options.SnapshotThreshold);
+        await _machine.RestoreAsync(cancellationToken).ConfigureAwait(false);
+
+        _log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(root.FullName, "wal") }, _machine);
+        await _log.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        fresh &= _log.LastEntryIndex == 0;
+        Log.Opened(_logger, root.FullName, _log.LastEntryIndex, _log.LastCommittedEntryIndex, _log.LastAppliedIndex);
+
+        var configuration = new RaftCluster.TcpConfiguration(_options.EndPoint)
+        {
+            ColdStart = _options.Bootstrap && fresh,
+            ConfigurationStorage = new EndPointMembershipStorage(membershipFile),
+            LowerElectionTimeout = _options.LowerElectionTimeoutMilliseconds,
+            UpperElectionTimeout = _options.UpperElectionTimeoutMilliseconds,
+            LoggerFactory = _loggerFactory,
+        };
+        _cluster = new RaftCluster(configuration) { AuditTrail = _log };
+        _cluster.LeaderChanged += OnLeaderChanged;
+        await _cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (configuration.ColdStart)
+        {
+            Log.Bootstrapped(_logger, _options.EndPoint);
+        }
+    }
+
+    /// <summary>Waits until this server knows a leader (itself or another).</summary>
+    public async Task<EndPoint> WaitForLeaderAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var leader = await Cluster.WaitForLeaderAsync(timeout, cancellationToken).ConfigureAwait(false);
+        return leader?.EndPoint ?? throw new NoLeaderException($"No cluster leader elected within {timeout.TotalSeconds:0.#}s");
+    }
+
+    /// <summary>
+    /// Appends a payload, waits until it is committed, flushed and applied here, and returns the state machine's result.
+    /// </summary>
+    /// <exception cref="NotLeaderException">This server is not the leader.</exception>
+    /// <exception cref="NoLeaderException">Leadership was lost before the entry was applied; the entry may or may not commit later.</exception>
+    public async ValueTask<object?> ProposeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var cluster = Cluster;
+        if (!IsLeader)
+        {
+            var leader = Leader;
+            throw leader is null ? new NoLeaderException() : new NotLeaderException { Leader = leader };
+        }
+
+        var completion = new ProposalCompletion();
+        try
+        {
+            await cluster.ReplicateAsync(payload, completion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DotNextNotLeader error)
+        {
+            throw new NoLeaderException("Leadership was lost before the write was committed", error);
+        }
+
+        if (!completion.Task.IsCompleted)
+        {
+            throw new NoLeaderException("Leadership changed before the write was applied");
+        }
+
+        return await completion.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Linearizable read barrier: on the leader, confirms leadership with a quorum; on a follower, waits until the
+    /// leader's commit index has been applied locally.
+    /// </summary>
+    public async ValueTask ReadBarrierAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Cluster.ApplyReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DotNextNotLeader error)
+        {
+            throw new NoLeaderException("No cluster leader", error);
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new NoLeaderException("No cluster leader", error);
+        }
+    }
+
+    private void OnLeaderChanged(RaftCluster<RaftClusterMember> cluster, RaftClusterMember? leader)
+    {
+        Interlocked.Exchange(ref _leaderChangedAtTicks, Environment.TickCount64);
+        Log.LeaderChanged(_logger, leader?.EndPoint, leader is { IsRemote: false });
+        LeaderChanged?.Invoke(leader?.EndPoint);
+    }
+
+    [SuppressMessage("Design", "CA1031", Justification = "Shutdown must continue past a failing component.")]
+    public async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            _cluster.LeaderChanged -= OnLeaderChanged;
+            try
+            {
+                await _cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                Log.StopFailed(_logger, error);
+            }
+
+            _cluster.Dispose();
+            _cluster = null;
+        }
+
+        if (_log is not null)
+        {
+            await _log.DisposeAsync().ConfigureAwait(false);
+            _log = null;
+        }
+
+        if (_machine is not null)
+        {
+            await _machine.DisposeAsync().ConfigureAwait(false);
+            _machine = null;
+        }
+
+        if (_options.Ephemeral)
+        {
+            try
+            {
+                Directory.Delete(_options.DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a temp folder left behind is harmless.
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Raft log opened at {Path}: last index {LastIndex}, committed {CommitIndex}, applied {AppliedIndex}")]
+        public static partial void Opened(ILogger logger, string path, long lastIndex, long commitIndex, long appliedIndex);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Bootstrapped a new cluster with this server ({EndPoint}) as the only voter")]
+        public static partial void Bootstrapped(ILogger logger, EndPoint endPoint);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Leader is now {Leader} (local: {IsLocal})")]
+        public static partial void LeaderChanged(ILogger logger, EndPoint? leader, bool isLocal);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Raft transport did not stop cleanly")]
+        public static partial void StopFailed(ILogger logger, Exception error);
+    }
+}
