@@ -19,8 +19,15 @@ public static class ApiRoutes
             context.Features.Set(RequestToken.From(context.Request));
 
             // Routing has run: no endpoint means an unknown path (a known path with the wrong method gets a 405 endpoint).
-            return context.GetEndpoint() is null
-                ? ApiResponse.WriteTextAsync(context, StatusCodes.Status404NotFound, $"Invalid URL path: no endpoint for {context.Request.Method} {context.Request.Path}")
+            if (context.GetEndpoint() is null)
+            {
+                return ApiResponse.WriteTextAsync(context, StatusCodes.Status404NotFound, $"Invalid URL path: no endpoint for {context.Request.Method} {context.Request.Path}");
+            }
+
+            // No WAN federation: a write aimed at another datacenter is refused, not silently applied here.
+            var datacenter = QueryOptions.DatacenterOf(context.Request);
+            return !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !server.Self.IsLocalDatacenter(datacenter)
+                ? ApiResponse.WriteTextAsync(context, StatusCodes.Status400BadRequest, $"No path to datacenter \"{datacenter}\": this cluster serves only \"{server.Self.Datacenter}\"")
                 : next(context);
         });
         Map(app, server);

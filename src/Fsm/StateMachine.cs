@@ -23,6 +23,11 @@ public sealed class StateMachine
 
     public ApplyResult Apply(long index, LogRecord record)
     {
+        if (record.Command is RestoreStateCommand restore)
+        {
+            return ApplyRestore(index, restore);
+        }
+
         var transaction = new StoreTransaction(_current, index);
         var result = ApplyCommand(transaction, record.Command);
 
@@ -53,6 +58,38 @@ public sealed class StateMachine
         }
 
         return new ApplyResult(transaction.Index);
+    }
+
+    /// <summary>
+    /// Installs an operator snapshot. Rows keep their indexes, but every watch index moves to this entry's index so
+    /// blocking queries see the index advance and re-read (no client has to notice an index going backwards).
+    /// </summary>
+    private ApplyResult ApplyRestore(long index, RestoreStateCommand restore)
+    {
+        StoreState restored;
+        try
+        {
+            restored = StoreSnapshotCodec.Read(restore.State);
+        }
+        catch (Exception error) when (error is InvalidDataException or MessagePack.MessagePackSerializationException)
+        {
+            Publish(_current with { AppliedIndex = index }, []);
+            return new ApplyResult(index, $"snapshot state is not readable: {error.Message}", ApplyErrorKind.Invalid);
+        }
+
+        var watchIndexes = restored.WatchIndexes.ToBuilder();
+        foreach (var key in restored.WatchIndexes.Keys.Concat(_current.WatchIndexes.Keys).ToList())
+        {
+            watchIndexes[key] = index;
+        }
+
+        foreach (var key in new[] { WatchKeys.Nodes, WatchKeys.Services, WatchKeys.Checks })
+        {
+            watchIndexes[key] = index;
+        }
+
+        Restore(restored with { AppliedIndex = index, WatchIndexes = watchIndexes.ToImmutable() });
+        return new ApplyResult(index);
     }
 
     /// <summary>Records an index that carried no command (Raft no-ops and membership entries).</summary>

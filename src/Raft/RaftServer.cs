@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
+using Mesh.Raft.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using DotNextNotLeader = DotNext.Net.Cluster.Consensus.Raft.NotLeaderException;
@@ -22,7 +23,11 @@ public sealed partial class RaftServer : IAsyncDisposable
     private SnapshottingStateMachine? _machine;
     private WriteAheadLog? _log;
     private RaftCluster? _cluster;
+    private ServerPortListener? _listener;
+    private RaftConnectionFactory? _connections;
+    private bool _fresh;
     private long _leaderChangedAtTicks = Environment.TickCount64;
+    private long _leaderContactTicks = Environment.TickCount64;
 
     public RaftServer(RaftServerOptions options, IReplicatedStateMachine target, ILoggerFactory? loggerFactory = null)
     {
@@ -37,7 +42,7 @@ public sealed partial class RaftServer : IAsyncDisposable
 
     public EndPoint LocalEndPoint => _options.EndPoint;
 
-    private RaftCluster Cluster => _cluster ?? throw new InvalidOperationException("The Raft server is not started.");
+    private RaftCluster Cluster => _cluster ?? throw new NoLeaderException("Raft is not started on this server yet");
 
     private WriteAheadLog Wal => _log ?? throw new InvalidOperationException("The Raft server is not started.");
 
@@ -59,17 +64,26 @@ public sealed partial class RaftServer : IAsyncDisposable
     /// <summary>Time since this server last knew it was in contact with a leader: zero on the leader.</summary>
     public TimeSpan LastContact => IsLeader || _cluster is null
         ? TimeSpan.Zero
-        : _cluster.Leader is null
-            ? TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _leaderChangedAtTicks))
-            : TimeSpan.Zero;
+        : TimeSpan.FromMilliseconds(Environment.TickCount64 - Math.Max(Interlocked.Read(ref _leaderChangedAtTicks), Interlocked.Read(ref _leaderContactTicks)));
 
     public IReadOnlyList<EndPoint> Members => _cluster is null ? [] : [.. _cluster.Members.Select(m => m.EndPoint)];
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Handles one RPC request frame from another server and returns the response frame.</summary>
+    public Func<byte[], CancellationToken, Task<byte[]>>? RpcHandler { get; set; }
+
+    /// <summary>True once opened when the data folder held no Raft log or membership: the server may bootstrap.</summary>
+    public bool IsFresh => _fresh;
+
+    /// <summary>The server port's real address (after binding, so port 0 resolves).</summary>
+    public IPEndPoint BoundEndPoint => _listener?.EndPoint ?? _options.EndPoint;
+
+    public bool IsConsensusStarted => _cluster is not null;
+
+    /// <summary>Opens the log and the server port (RPC answers from here on); Raft starts with <see cref="StartConsensusAsync"/>.</summary>
+    public async Task OpenAsync(CancellationToken cancellationToken)
     {
         var root = Directory.CreateDirectory(_options.DataDirectory);
-        var membershipFile = Path.Combine(root.FullName, "raft-members");
-        var fresh = !File.Exists(membershipFile);
+        _fresh = !File.Exists(MembershipFile);
 
         _machine = new SnapshottingStateMachine(
             Directory.CreateDirectory(Path.Combine(root.FullName, "snapshots")), _target, _options.SnapshotThreshold);
@@ -77,23 +91,84 @@ public sealed partial class RaftServer : IAsyncDisposable
 
         _log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(root.FullName, "wal") }, _machine);
         await _log.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        fresh &= _log.LastEntryIndex == 0;
+        _fresh &= _log.LastEntryIndex == 0;
         Log.Opened(_logger, root.FullName, _log.LastEntryIndex, _log.LastCommittedEntryIndex, _log.LastAppliedIndex);
 
-        var configuration = new RaftCluster.TcpConfiguration(_options.EndPoint)
+        _listener = new ServerPortListener(_options.EndPoint, ServeRpcAsync, _loggerFactory);
+        _listener.Start();
+    }
+
+    private string MembershipFile => Path.Combine(_options.DataDirectory, "raft-members");
+
+    /// <summary>
+    /// Starts Raft. With <paramref name="coldStart"/> on a fresh log this server bootstraps a cluster of itself alone
+    /// (others are then added by <see cref="AddVoterAsync"/>); otherwise it waits to be added or resumes its membership.
+    /// </summary>
+    public async Task StartConsensusAsync(bool coldStart, CancellationToken cancellationToken)
+    {
+        if (_listener is null)
         {
-            ColdStart = _options.Bootstrap && fresh,
-            ConfigurationStorage = new EndPointMembershipStorage(membershipFile),
+            await OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        coldStart &= _fresh;
+        _connections = new RaftConnectionFactory(_logger);
+        var configuration = new RaftCluster.CustomTransportConfiguration(_options.EndPoint, _listener!.RaftListenerFactory, _connections)
+        {
+            ColdStart = coldStart,
+            ConfigurationStorage = new EndPointMembershipStorage(MembershipFile),
             LowerElectionTimeout = _options.LowerElectionTimeoutMilliseconds,
             UpperElectionTimeout = _options.UpperElectionTimeoutMilliseconds,
             LoggerFactory = _loggerFactory,
         };
-        _cluster = new RaftCluster(configuration) { AuditTrail = _log };
+        _cluster = new RaftCluster(configuration) { AuditTrail = Wal };
         _cluster.LeaderChanged += OnLeaderChanged;
         await _cluster.StartAsync(cancellationToken).ConfigureAwait(false);
-        if (configuration.ColdStart)
+        if (coldStart)
         {
             Log.Bootstrapped(_logger, _options.EndPoint);
+        }
+    }
+
+    /// <summary>Opens and starts in one step (single servers and tests).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await StartConsensusAsync(_options.Bootstrap, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds a server as a voter (leader only); it is caught up before it counts toward the quorum.</summary>
+    public async Task<bool> AddVoterAsync(EndPoint member, CancellationToken cancellationToken)
+    {
+        if (!IsLeader)
+        {
+            throw new NotLeaderException { Leader = Leader };
+        }
+
+        return await Cluster.AddMemberAsync(member, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a server from the Raft configuration (leader only).</summary>
+    public async Task<bool> RemoveMemberAsync(EndPoint member, CancellationToken cancellationToken)
+    {
+        if (!IsLeader)
+        {
+            throw new NotLeaderException { Leader = Leader };
+        }
+
+        return await Cluster.RemoveMemberAsync(member, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records that the leader was heard from (followers ping it over RPC), for X-Consul-LastContact.</summary>
+    public void MarkLeaderContact() => Interlocked.Exchange(ref _leaderContactTicks, Environment.TickCount64);
+
+    private async Task ServeRpcAsync(System.Net.Sockets.NetworkStream stream, CancellationToken cancellationToken)
+    {
+        while (await RpcFraming.ReadAsync(stream, cancellationToken).ConfigureAwait(false) is { } request)
+        {
+            var handler = RpcHandler ?? throw new InvalidOperationException("No RPC handler is installed.");
+            var response = await handler(request, cancellationToken).ConfigureAwait(false);
+            await RpcFraming.WriteAsync(stream, response, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -182,6 +257,13 @@ public sealed partial class RaftServer : IAsyncDisposable
             _cluster = null;
         }
 
+        if (_listener is not null)
+        {
+            await _listener.DisposeAsync().ConfigureAwait(false);
+            _listener = null;
+        }
+
+        _connections?.Dispose();
         if (_log is not null)
         {
             await _log.DisposeAsync().ConfigureAwait(false);

@@ -20,7 +20,8 @@ public sealed record RaftServerOptions
     /// <summary>Take a state snapshot (and let the log be compacted) after this many applied entries.</summary>
     public int SnapshotThreshold { get; init; } = 16384;
 
-    public int LowerElectionTimeoutMilliseconds { get; init; } = 150;
+    // Generous for 2-core machines where GC and JIT pauses are real; a leader is still replaced in about a second.
+    public int LowerElectionTimeoutMilliseconds { get; init; } = 400;
 
-    public int UpperElectionTimeoutMilliseconds { get; init; } = 300;
+    public int UpperElectionTimeoutMilliseconds { get; init; } = 800;
 }

@@ -249,7 +249,7 @@ public sealed class AgentCommand : ICliCommand
         var minimum = LevelOf(level) ?? LogLevel.Information;
         return LoggerFactory.Create(builder => builder
             .SetMinimumLevel(minimum)
-            .AddFilter("DotNext", minimum <= LogLevel.Debug ? minimum : LogLevel.Warning)
+            .AddFilter("DotNext", minimum <= LogLevel.Debug ? minimum : LogLevel.Error)
             .AddFilter("Microsoft", LogLevel.Warning)
             .AddSimpleConsole(options =>
             {

@@ -39,6 +39,12 @@ public sealed record AgentConfig
     /// <summary>Raft snapshot every this many applied entries.</summary>
     public int SnapshotThreshold { get; init; } = 16384;
 
+    /// <summary>How often <c>-retry-join</c> addresses are tried while forming or joining a cluster.</summary>
+    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Autopilot: dead-server cleanup and server health pings.</summary>
+    public Mesh.Agent.Cluster.AutopilotOptions Autopilot { get; init; } = new();
+
     /// <summary>A development server: one in-memory-like server with its log in a temp folder, bootstrapped at once.</summary>
     public static AgentConfig DevDefaults { get; } = new() { Dev = true, Server = true, Bootstrap = true, LogLevel = "info" };
 }

@@ -1,10 +1,12 @@
 using System.Net;
+using Mesh.Agent.Cluster;
 using Mesh.Api;
 using Mesh.Api.Server;
 using Mesh.Fsm;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
 using Mesh.Raft;
+using Mesh.Raft.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -70,7 +72,8 @@ public sealed partial class MeshServer : IAsyncDisposable
 
         var clock = TimeProvider.System;
         var ttl = new TtlTracker(fsm, raft, clock, loggerFactory.CreateLogger<TtlTracker>());
-        var commands = new CommandPipeline(raft, clock);
+        var rpc = new ServerRpc(new RpcClient());
+        var commands = new CommandPipeline(raft, clock, new LeaderForwarder(rpc));
         ttl.Commands = commands;
         var identity = new AgentIdentity
         {
@@ -84,12 +87,37 @@ public sealed partial class MeshServer : IAsyncDisposable
             DevMode = config.Dev,
         };
         var runtime = new ServerRuntime { Fsm = fsm, Raft = raft, Commands = commands, Self = identity, Ttl = ttl, Clock = clock };
-        var server = new MeshServer(config, runtime, loggerFactory) { _devDataDir = config.Dev ? dataDir : null };
+        var server = new MeshServer(config, runtime, loggerFactory) { _devDataDir = config.Dev ? dataDir : null, _rpc = rpc };
         try
         {
-            await raft.StartAsync(cancellationToken).ConfigureAwait(false);
+            var dispatcher = new RpcDispatcher(runtime, config.BootstrapExpect);
+            raft.RpcHandler = dispatcher.HandleAsync;
+            ttl.ForwardHeartbeat = check => server.ForwardHeartbeat(check);
+            await raft.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var monitor = new ServerMonitor(runtime, rpc, dispatcher, config.Autopilot, loggerFactory.CreateLogger<ServerMonitor>());
+            runtime.Cluster = monitor;
             await server.StartHttpAsync(cancellationToken).ConfigureAwait(false);
+
+            var joiner = new ClusterJoiner(runtime, rpc, dispatcher, new ClusterOptions
+            {
+                BootstrapAlone = config.Bootstrap || config.BootstrapExpect == 1 || config.Dev,
+                BootstrapExpect = config.BootstrapExpect,
+                RetryJoin = config.RetryJoin,
+                RetryInterval = config.RetryInterval,
+            }, loggerFactory.CreateLogger<ClusterJoiner>());
+            var joining = joiner.RunAsync(server._stopping.Token);
+            if (raft.IsFresh && (config.BootstrapExpect > 1 || !(config.Bootstrap || config.Dev)))
+            {
+                server._background.Add(joining); // waits for peers; the HTTP API answers 503s meanwhile
+            }
+            else
+            {
+                await joining.ConfigureAwait(false);
+            }
+
+            server._background.Add(monitor.RunAsync(server._stopping.Token));
             server._background.Add(ttl.RunAsync(server._stopping.Token));
+            server._background.Add(new Checks.CheckRunner(runtime, loggerFactory.CreateLogger<Checks.CheckRunner>()).RunAsync(server._stopping.Token));
             server._background.Add(server.RegisterSelfAsync(server._stopping.Token));
             Log.Started(server._logger, identity.NodeName, identity.Datacenter, server.HttpAddress, serverEndPoint);
             return server;
@@ -102,6 +130,28 @@ public sealed partial class MeshServer : IAsyncDisposable
     }
 
     private string? _devDataDir;
+    private ServerRpc? _rpc;
+
+    /// <summary>A TTL heartbeat seen on a follower is passed to the leader, which decides expiry.</summary>
+    private void ForwardHeartbeat(HealthCheck check)
+    {
+        if (_rpc is null || Raft.Leader is not { } leader)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _rpc.CallAsync<AckResponse>(leader, new TtlHeartbeatRequest { Node = check.Node, CheckId = check.CheckId }, TimeSpan.FromSeconds(5), _stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or OperationCanceledException or InvalidDataException)
+            {
+                // The leader resets deadlines when it takes over, so a lost heartbeat only shortens one TTL.
+            }
+        });
+    }
 
     private async Task StartHttpAsync(CancellationToken cancellationToken)
     {
@@ -139,7 +189,12 @@ public sealed partial class MeshServer : IAsyncDisposable
             Address = self.AdvertiseAddress,
             Datacenter = self.Datacenter,
             TaggedAddresses = EmptyMap.Sorted<string>(new Dictionary<string, string> { ["lan"] = self.AdvertiseAddress, ["lan_ipv4"] = self.AdvertiseAddress, ["wan"] = self.AdvertiseAddress, ["wan_ipv4"] = self.AdvertiseAddress }),
-            NodeMeta = EmptyMap.Sorted<string>(new Dictionary<string, string> { ["consul-network-segment"] = string.Empty, ["mesh-server"] = "true" }),
+            NodeMeta = EmptyMap.Sorted<string>(new Dictionary<string, string>
+            {
+                ["consul-network-segment"] = string.Empty,
+                ["mesh-server"] = "true",
+                ["mesh-server-addr"] = Mesh.Api.Endpoints.StatusEndpoints.Format(self.ServerEndPoint),
+            }),
             Checks =
             [
                 new HealthCheck
@@ -206,6 +261,11 @@ public sealed partial class MeshServer : IAsyncDisposable
         }
 
         await Raft.DisposeAsync().ConfigureAwait(false);
+        if (_rpc is not null)
+        {
+            await _rpc.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_devDataDir is not null)
         {
             try

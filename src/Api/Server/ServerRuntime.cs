@@ -19,6 +19,9 @@ public sealed class ServerRuntime
 
     public IAccessPolicy Access { get; init; } = AllowAllPolicy.Instance;
 
+    /// <summary>The server set, for operator endpoints; set once the cluster layer is up.</summary>
+    public IClusterView? Cluster { get; set; }
+
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Serializes agent-level registrations so that automatic sidecar ports are not handed out twice.</summary>

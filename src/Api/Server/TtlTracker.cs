@@ -37,12 +37,21 @@ public sealed partial class TtlTracker
 
     public CommandPipeline? Commands { get; set; }
 
+    /// <summary>On a follower, passes a heartbeat to the leader (which owns the deadlines).</summary>
+    public Action<HealthCheck>? ForwardHeartbeat { get; set; }
+
     /// <summary>How often deadlines are checked.</summary>
     public TimeSpan Resolution { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Resets the deadline of a TTL check after a heartbeat (pass/warn/fail/update).</summary>
     public void Heartbeat(HealthCheck check)
     {
+        if (!_raft.IsLeader)
+        {
+            ForwardHeartbeat?.Invoke(check);
+            return;
+        }
+
         if (TtlOf(check) is { } ttl)
         {
             _deadlines[CheckKey.For(check.Node, check.CheckId)] = _clock.GetUtcNow() + ttl;

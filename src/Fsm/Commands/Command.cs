@@ -10,4 +10,5 @@ namespace Mesh.Fsm.Commands;
 [Union(2, typeof(DeregisterCommand))]
 [Union(3, typeof(UpdateCheckCommand))]
 [Union(4, typeof(BatchCommand))]
+[Union(5, typeof(RestoreStateCommand))]
 public abstract record Command;
