@@ -39,6 +39,9 @@ public static class ApiRoutes
         HealthEndpoints.Map(app, server);
         AgentEndpoints.Map(app, server);
         StatusEndpoints.Map(app, server);
+        OperatorEndpoints.Map(app, server);
+        SnapshotEndpoints.Map(app, server);
+        InternalEndpoints.Map(app, server);
         MapMethodNotAllowed(app);
     }
 

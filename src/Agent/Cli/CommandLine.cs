@@ -10,6 +10,12 @@ public static class CommandLine
         new CatalogNodesCommand(),
         new ServicesRegisterCommand(),
         new ServicesDeregisterCommand(),
+        new MembersCommand(),
+        new RaftListPeersCommand(),
+        new RaftRemovePeerCommand(),
+        new SnapshotSaveCommand(),
+        new SnapshotRestoreCommand(),
+        new SnapshotInspectCommand(),
         new VersionCommand(),
     ];
 

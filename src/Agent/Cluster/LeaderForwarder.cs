@@ -25,9 +25,14 @@ public sealed class LeaderForwarder(ServerRpc rpc) : ILeaderForwarder
             {
                 response = await rpc.CallAsync<ApplyResponse>(target, new ApplyRequest { Command = command, Token = token.SecretId }, Timeout, cancellationToken).ConfigureAwait(false);
             }
+            catch (Mesh.Raft.Transport.RpcConnectException error)
+            {
+                throw new LeaderUnreachableException($"The leader at {target} could not be reached: {error.Message}", error);
+            }
             catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                throw new NoLeaderException($"The leader at {target} could not be reached: {error.Message}", error);
+                // Sent but unanswered: the write may or may not commit, so it is not retried here.
+                throw new NoLeaderException($"The leader at {target} stopped answering: {error.Message}; the write may or may not have been applied", error);
             }
 
             if (!response.NotLeader)

@@ -28,9 +28,13 @@ internal static class Writes
         }
     }
 
+    /// <summary>
+    /// A path parameter. Kestrel has already percent-decoded the path except <c>%2F</c>, so only that is decoded here;
+    /// decoding everything again would turn an ID containing <c>%20</c> into one containing a space.
+    /// </summary>
     public static string Route(HttpContext context, string name)
         => context.Request.RouteValues[name]?.ToString() is { Length: > 0 } value
-            ? Uri.UnescapeDataString(value)
+            ? value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase)
             : throw ApiException.BadRequest($"Missing {name} in the path");
 
     /// <summary>Rejects a read for another datacenter: this cluster has no WAN federation.</summary>

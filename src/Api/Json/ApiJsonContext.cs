@@ -33,6 +33,10 @@ namespace Mesh.Api.Json;
 [JsonSerializable(typeof(NodeServicesView))]
 [JsonSerializable(typeof(NodeServiceListView))]
 [JsonSerializable(typeof(AgentSelfView))]
+[JsonSerializable(typeof(RaftConfigurationView))]
+[JsonSerializable(typeof(AutopilotHealthView))]
+[JsonSerializable(typeof(IReadOnlyList<AgentMemberView>))]
+[JsonSerializable(typeof(StateDigestView))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
     /// <summary>The same contract, indented, for <c>?pretty</c>.</summary>

@@ -10,6 +10,25 @@ public interface ILeaderForwarder
     ValueTask<ApplyResult> ForwardAsync(System.Net.EndPoint leader, Command command, RequestToken token, CancellationToken cancellationToken);
 }
 
+/// <summary>A forwarded write that never reached the leader (it could not be connected to): safe to retry.</summary>
+public sealed class LeaderUnreachableException : Exception
+{
+    public LeaderUnreachableException()
+        : base("The leader could not be reached")
+    {
+    }
+
+    public LeaderUnreachableException(string message)
+        : base(message)
+    {
+    }
+
+    public LeaderUnreachableException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
+
 /// <summary>
 /// The only way into the state: stamps the leader's clock on a command, appends it through Raft (or forwards it to the
 /// leader) and returns once it is committed, flushed and applied. While no leader is known it waits a bounded time,
@@ -40,7 +59,16 @@ public sealed class CommandPipeline(RaftServer raft, TimeProvider clock, ILeader
             }
             else if (raft.Leader is { } leader && forwarder is not null)
             {
-                return await forwarder.ForwardAsync(leader, command, token, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await forwarder.ForwardAsync(leader, command, token, cancellationToken).ConfigureAwait(false);
+                }
+                catch (LeaderUnreachableException) when (clock.GetUtcNow() < deadline)
+                {
+                    // Not sent: the leader we know of is gone. Wait for the election to settle, then retry.
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
             }
 
             var remaining = deadline - clock.GetUtcNow();

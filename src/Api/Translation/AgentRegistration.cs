@@ -28,7 +28,8 @@ public static class AgentRegistration
         if (replaceExistingChecks)
         {
             // Checks of these services that the new definition no longer lists are removed.
-            foreach (var register in registrations.Cast<RegisterCommand>())
+            // A snapshot: the loop appends deregistrations to the list it reads.
+            foreach (var register in registrations.Cast<RegisterCommand>().ToList())
             {
                 var keep = register.Checks.Select(c => c.CheckId).ToHashSet(StringComparer.Ordinal);
                 foreach (var stale in state.ChecksOnNode(self.NodeName).Where(c => c.ServiceId == register.Service!.Id && !keep.Contains(c.CheckId)))

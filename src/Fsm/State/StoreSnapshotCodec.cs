@@ -26,7 +26,10 @@ public static class StoreSnapshotCodec
         => FromData(await MessagePackSerializer.DeserializeAsync<StoreSnapshotData>(source, LogCodec.Options, cancellationToken).ConfigureAwait(false));
 
     /// <summary>SHA-256 of the canonical encoding, in lower-case hex: equal digests mean equal stores.</summary>
-    public static string Digest(StoreState state) => Convert.ToHexStringLower(SHA256.HashData(Serialize(state)));
+    public static string Digest(StoreState state) => DigestOf(Serialize(state));
+
+    /// <summary>The digest of an already serialized store.</summary>
+    public static string DigestOf(ReadOnlySpan<byte> serialized) => Convert.ToHexStringLower(SHA256.HashData(serialized));
 
     /// <summary>Row counts per table, for snapshot inspection.</summary>
     public static IReadOnlyDictionary<string, int> Counts(StoreState state) => new SortedDictionary<string, int>(StringComparer.Ordinal)
@@ -46,8 +49,14 @@ public static class StoreSnapshotCodec
         WatchIndexes = [.. state.WatchIndexes.Select(pair => new WatchIndexEntry { Key = pair.Key, Index = pair.Value })],
     };
 
-    private static StoreState FromData(StoreSnapshotData data)
+    private static StoreState FromData(StoreSnapshotData? data)
     {
+        // Every snapshot this codec writes carries a format number; nil or an empty array must not read as an empty store.
+        if (data is null || data.Format < 1)
+        {
+            throw new InvalidDataException("not a state snapshot: it has no format number");
+        }
+
         if (data.Format > CurrentFormat)
         {
             throw new InvalidDataException($"state snapshot format {data.Format} is newer than this build understands ({CurrentFormat})");

@@ -49,6 +49,11 @@ public sealed class RpcClient : IAsyncDisposable
             await socket.SendAsync(new[] { ServerPortProtocol.Rpc }, SocketFlags.None, cancellationToken).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }
+        catch (Exception error) when (error is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new RpcConnectException($"Cannot connect to server {endPoint}: {error.Message}", error);
+        }
         catch
         {
             socket.Dispose();
@@ -65,5 +70,23 @@ public sealed class RpcClient : IAsyncDisposable
                 await stream.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+}
+
+/// <summary>The request was never sent: the server could not be reached. Safe to retry elsewhere.</summary>
+public sealed class RpcConnectException : IOException
+{
+    public RpcConnectException()
+    {
+    }
+
+    public RpcConnectException(string message)
+        : base(message)
+    {
+    }
+
+    public RpcConnectException(string message, Exception inner)
+        : base(message, inner)
+    {
     }
 }
