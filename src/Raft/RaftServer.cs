@@ -42,7 +42,7 @@ public sealed partial class RaftServer : IAsyncDisposable
 
     public EndPoint LocalEndPoint => _options.EndPoint;
 
-    private RaftCluster Cluster => _cluster ?? throw new NoLeaderException("Raft is not started on this server yet");
+    private RaftCluster Cluster => _cluster ?? throw new NoLeaderException("No cluster leader: this server has not joined a cluster yet (waiting for -bootstrap-expect servers or a cluster to join)");
 
     private WriteAheadLog Wal => _log ?? throw new InvalidOperationException("The Raft server is not started.");
 

@@ -51,6 +51,13 @@ public sealed class TestServer : IAsyncDisposable
         return test;
     }
 
+    /// <summary>Starts a server with exactly this configuration and does not wait for it to join a cluster.</summary>
+    public static async Task<TestServer> StartUnreadyAsync(AgentConfig config, ILoggerFactory loggerFactory)
+    {
+        var server = await MeshServer.StartAsync(config, loggerFactory, CancellationToken.None);
+        return new TestServer(server, ownedDirectory: null);
+    }
+
     public Task<HttpResponseMessage> PutJsonAsync(string path, string json)
         => Http.PutAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 

@@ -119,7 +119,7 @@ public sealed class CheckRunner(ServerRuntime runtime, ILogger<CheckRunner> logg
                     CheckLog.ReapFailed(logger, serviceId, result.Error!);
                 }
             }
-            catch (Exception error) when (error is NoLeaderException or NotLeaderException)
+            catch (Exception error) when (error is NoLeaderException or NotLeaderException or LeaderUnreachableException)
             {
                 CheckLog.ReapFailed(logger, serviceId, error.Message); // Tried again on the next tick.
             }

@@ -42,7 +42,7 @@ internal sealed class CheckStatusWriter(ServerRuntime runtime, ILogger logger)
                 return false;
             }
         }
-        catch (Exception error) when (error is NoLeaderException or NotLeaderException)
+        catch (Exception error) when (error is NoLeaderException or NotLeaderException or LeaderUnreachableException)
         {
             CheckLog.NoLeader(logger, checkId);
             return false;

@@ -134,6 +134,7 @@ public sealed class SnapshotInspectCommand : ICliCommand
             new[] { "Term", meta.Term.ToString(CultureInfo.InvariantCulture) },
             new[] { "Version", meta.Version.ToString(CultureInfo.InvariantCulture) },
             new[] { "Digest", meta.StateDigest },
+            new[] { "Content digest", meta.ContentDigest },
         };
         await CliTable.WriteAsync(console.Out, rows).ConfigureAwait(false);
         await console.Out.WriteLineAsync().ConfigureAwait(false);

@@ -50,4 +50,4 @@ public sealed record AutopilotServerView
 public sealed record AgentMemberView(string Name, string Addr, int Port, IReadOnlyDictionary<string, string> Tags, int Status);
 
 /// <summary><c>/v1/internal/mesh/state</c>: the store's applied index and digest, for comparing servers.</summary>
-public sealed record StateDigestView(long AppliedIndex, string Digest, IReadOnlyDictionary<string, int> Tables, long CommitIndex, long Term, bool Leader);
+public sealed record StateDigestView(long AppliedIndex, string Digest, string ContentDigest, IReadOnlyDictionary<string, int> Tables, long CommitIndex, long Term, bool Leader);

@@ -17,7 +17,7 @@ public static class InternalEndpoints
         {
             Writes.Authorize(context, server, AclResource.Operator, string.Empty, AclAccess.Read);
             var state = server.Fsm.Current;
-            var view = new StateDigestView(state.AppliedIndex, StoreSnapshotCodec.Digest(state), StoreSnapshotCodec.Counts(state), server.Raft.CommitIndex, server.Raft.Term, server.Raft.IsLeader);
+            var view = new StateDigestView(state.AppliedIndex, StoreSnapshotCodec.Digest(state), StoreSnapshotCodec.ContentDigest(state), StoreSnapshotCodec.Counts(state), server.Raft.CommitIndex, server.Raft.Term, server.Raft.IsLeader);
             return ApiResponse.WriteJsonAsync(context, view, ApiJsonContext.Default.StateDigestView);
         });
     }

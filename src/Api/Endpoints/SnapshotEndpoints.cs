@@ -51,6 +51,7 @@ public static class SnapshotEndpoints
             Servers = [.. (server.Cluster?.Servers ?? []).Select(s => new SnapshotServer(s.Voter ? "Voter" : "Nonvoter", s.Id, s.Address))],
         },
         StateDigest = StoreSnapshotCodec.DigestOf(bytes),
+        ContentDigest = StoreSnapshotCodec.ContentDigest(state),
         Tables = StoreSnapshotCodec.Counts(state),
     };
 

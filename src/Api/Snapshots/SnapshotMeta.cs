@@ -20,8 +20,11 @@ public sealed record SnapshotMeta
 
     public long Size { get; init; }
 
-    /// <summary>SHA-256 of the canonical store encoding, for comparing clusters.</summary>
+    /// <summary>SHA-256 of the canonical store encoding.</summary>
     public string StateDigest { get; init; } = string.Empty;
+
+    /// <summary>SHA-256 of the rows alone: the same on a cluster restored from this snapshot.</summary>
+    public string ContentDigest { get; init; } = string.Empty;
 
     public IReadOnlyDictionary<string, int> Tables { get; init; } = new Dictionary<string, int>();
 }

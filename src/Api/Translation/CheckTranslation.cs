@@ -11,6 +11,7 @@ public static class CheckTranslation
     /// <summary>A check from <c>/v1/catalog/register</c>: stored as given, run by nobody (an externally managed check).</summary>
     public static HealthCheck FromCatalog(CheckBody body, string node)
     {
+        RequireObject(body);
         var id = FirstNonEmpty(body.CheckId, body.Id, body.Name)
             ?? throw ApiException.BadRequest("Every check needs a CheckID or a Name");
         var definition = body.Definition is { } d ? ToDefinition(d) : FromCheckType(body);
@@ -33,6 +34,7 @@ public static class CheckTranslation
     /// <summary>A check from the agent API (<c>structs.CheckType</c>): its kind is decided by which field is set.</summary>
     public static HealthCheck FromAgent(CheckBody body, string node, string defaultId, string defaultName, string serviceId)
     {
+        RequireObject(body);
         var definition = FromCheckType(body);
         var type = TypeOf(definition);
         if (type.Length == 0)
@@ -97,7 +99,7 @@ public static class CheckTranslation
             HTTP = http ?? string.Empty,
             Method = method ?? string.Empty,
             Header = (header ?? []).OrderBy(p => p.Key, StringComparer.Ordinal)
-                .ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value]),
+                .ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value ?? throw ApiException.BadRequest($"Header \"{p.Key}\" must be a list of strings, not null")]),
             Body = body ?? string.Empty,
             TLSSkipVerify = tlsSkipVerify,
             TCP = tcp ?? string.Empty,
@@ -135,6 +137,15 @@ public static class CheckTranslation
             : d.GRPC.Length > 0 ? "grpc"
             : d.AliasService.Length > 0 || d.AliasNode.Length > 0 ? "alias"
             : string.Empty;
+
+    /// <summary>A <c>null</c> entry in a Checks list binds as a null body; it is bad input, not a server error.</summary>
+    private static void RequireObject(CheckBody? body)
+    {
+        if (body is null)
+        {
+            throw ApiException.BadRequest("Invalid check: each check must be a JSON object, not null");
+        }
+    }
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrEmpty(v));
 }

@@ -43,6 +43,11 @@ public static class ServiceTranslation
                 pair => pair.Key,
                 pair =>
                 {
+                    if (pair.Value is null)
+                    {
+                        throw ApiException.BadRequest($"TaggedAddresses[{pair.Key}] must be an object with Address and Port, not null");
+                    }
+
                     CheckPort(pair.Value.Port, $"TaggedAddresses[{pair.Key}].Port");
                     return new ServiceAddress { Address = pair.Value.Address ?? string.Empty, Port = pair.Value.Port };
                 })),
@@ -148,7 +153,7 @@ public static class ServiceTranslation
         var upstreams = new List<Upstream>();
         foreach (var upstream in proxy.Upstreams ?? [])
         {
-            if (string.IsNullOrEmpty(upstream.DestinationName))
+            if (string.IsNullOrEmpty(upstream?.DestinationName))
             {
                 throw ApiException.BadRequest("Every Proxy.Upstreams entry needs a DestinationName");
             }
@@ -194,7 +199,7 @@ public static class ServiceTranslation
                 : new ExposeConfig
                 {
                     Checks = proxy.Expose.Checks,
-                    Paths = [.. (proxy.Expose.Paths ?? []).Select(p => new ExposePath
+                    Paths = [.. (proxy.Expose.Paths ?? []).Select(p => p ?? throw ApiException.BadRequest("Every Proxy.Expose.Paths entry must be an object, not null")).Select(p => new ExposePath
                     {
                         ListenerPort = p.ListenerPort,
                         Path = p.Path ?? string.Empty,

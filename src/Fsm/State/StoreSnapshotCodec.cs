@@ -28,6 +28,16 @@ public static class StoreSnapshotCodec
     /// <summary>SHA-256 of the canonical encoding, in lower-case hex: equal digests mean equal stores.</summary>
     public static string Digest(StoreState state) => DigestOf(Serialize(state));
 
+    /// <summary>
+    /// SHA-256 of the rows alone (nodes, services, checks with their indexes), leaving out the applied index and the
+    /// watch indexes: equal for a cluster and another one restored from its snapshot.
+    /// </summary>
+    public static string ContentDigest(StoreState state)
+    {
+        var data = ToData(state) with { AppliedIndex = 0, WatchIndexes = [] };
+        return DigestOf(MessagePackSerializer.Serialize(data, LogCodec.Options));
+    }
+
     /// <summary>The digest of an already serialized store.</summary>
     public static string DigestOf(ReadOnlySpan<byte> serialized) => Convert.ToHexStringLower(SHA256.HashData(serialized));
 
