@@ -89,8 +89,24 @@ public sealed partial class RaftServer : IAsyncDisposable
             Directory.CreateDirectory(Path.Combine(root.FullName, "snapshots")), _target, _options.SnapshotThreshold);
         await _machine.RestoreAsync(cancellationToken).ConfigureAwait(false);
 
-        _log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(root.FullName, "wal") }, _machine);
-        await _log.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        // Every entry carries an xxHash64, so a corrupted page is detected when read instead of being applied.
+        _log = new WriteAheadLog(
+            new WriteAheadLog.Options { Location = Path.Combine(root.FullName, "wal"), HashAlgorithm = WriteAheadLog.IntegrityHashAlgorithm.XxHash64 },
+            _machine);
+        try
+        {
+            await _log.InitializeAsync(cancellationToken).ConfigureAwait(false);
+
+            // Replay the committed tail now, so a damaged entry stops the start instead of a running server.
+            await _log.WaitForApplyAsync(_log.LastCommittedEntryIndex, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            throw new InvalidDataException(
+                $"The Raft log in {Path.Combine(root.FullName, "wal")} is damaged ({error.Message}); refusing to start rather than drop entries. " +
+                "Restore this server from a snapshot, or move its data folder away and let it rejoin the cluster as a new server.", error);
+        }
+
         _fresh &= _log.LastEntryIndex == 0;
         Log.Opened(_logger, root.FullName, _log.LastEntryIndex, _log.LastCommittedEntryIndex, _log.LastAppliedIndex);
 

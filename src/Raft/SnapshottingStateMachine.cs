@@ -47,7 +47,7 @@ internal sealed class SnapshottingStateMachine(DirectoryInfo location, IReplicat
 
         // Capture now: the state is immutable, so the snapshot is exactly the state at this index
         // even though it is written to disk after later entries have been applied.
-        _pendingSnapshot = target.CaptureSnapshot();
+        _pendingSnapshot = SnapshotSeal.Seal(target.CaptureSnapshot().Span);
         SnapshotsTaken++;
         return new(true);
     }
@@ -69,6 +69,13 @@ internal sealed class SnapshottingStateMachine(DirectoryInfo location, IReplicat
     protected override async ValueTask RestoreAsync(FileInfo snapshotFile, CancellationToken token)
     {
         var bytes = await File.ReadAllBytesAsync(snapshotFile.FullName, token).ConfigureAwait(false);
-        target.RestoreSnapshot(bytes);
+        try
+        {
+            target.RestoreSnapshot(SnapshotSeal.Open(bytes));
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            throw new InvalidDataException($"The Raft snapshot {snapshotFile.FullName} is damaged ({error.Message}); refusing to start.", error);
+        }
     }
 }

@@ -1,0 +1,14 @@
+using BenchmarkDotNet.Running;
+using Mesh.Benchmarks;
+
+// Usage: Mesh.Benchmarks [--quick] [BenchmarkDotNet options, e.g. --filter *Snapshot*]
+// Without --filter every benchmark runs (BenchmarkDotNet would otherwise ask interactively).
+var quick = args.Contains("--quick");
+var rest = args.Where(arg => arg != "--quick").ToList();
+if (!rest.Contains("--filter") && !rest.Contains("-f"))
+{
+    rest.AddRange(["--filter", "*"]);
+}
+
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchmarkConfig).Assembly).Run([.. rest], BenchmarkConfig.Create(quick));
+return summaries.Any(summary => summary.HasCriticalValidationErrors || summary.Reports.Any(report => !report.Success)) ? 1 : 0;

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Mesh.LoadTest.Targets;
+
+namespace Mesh.LoadTest.Load;
+
+/// <summary>
+/// N clients, each sending one write and waiting for its acknowledgement before the next (closed loop), for a warmup
+/// and then a measured window. A write counts if it started and was acknowledged inside the window.
+/// </summary>
+public static class ClosedLoopLoad
+{
+    public static async Task<WriteRunResult> RunAsync(ILoadTarget target, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        using var client = new LoadHttpClient(target.BaseAddress, concurrency, TimeSpan.FromSeconds(30));
+        var start = Stopwatch.GetTimestamp();
+        var window = (From: start + Ticks(warmup), Until: start + Ticks(warmup + duration));
+        var workers = Enumerable.Range(0, concurrency)
+            .Select(index => Task.Run(() => WorkerAsync(client.Http, target, index, window, cancellationToken), cancellationToken))
+            .ToArray();
+
+        await Task.Delay(warmup, cancellationToken).ConfigureAwait(false);
+        var cpuBefore = target.Probe.CpuTime();
+        await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
+        var cpuAfter = target.Probe.CpuTime();
+        var resident = target.Probe.ResidentBytes();
+
+        var results = await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        return new WriteRunResult(
+            target.Name,
+            concurrency,
+            duration,
+            results.Sum(r => (long)r.Latencies.Count),
+            results.Sum(r => r.Errors),
+            results.Select(r => r.FirstError).FirstOrDefault(e => e is not null),
+            LatencySummary.FromTicks(results.SelectMany(r => r.Latencies)),
+            cpuAfter - cpuBefore,
+            resident);
+    }
+
+    private static async Task<WorkerResult> WorkerAsync(HttpClient http, ILoadTarget target, int index, (long From, long Until) window, CancellationToken cancellationToken)
+    {
+        var result = new WorkerResult();
+        for (long sequence = 0; ; sequence++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            if (started >= window.Until)
+            {
+                return result;
+            }
+
+            string? error = null;
+            try
+            {
+                using var request = target.CreateWrite(index, sequence);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    error = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}";
+                }
+            }
+            catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                error = failure.Message;
+            }
+
+            var finished = Stopwatch.GetTimestamp();
+            if (started >= window.From && finished <= window.Until)
+            {
+                if (error is null)
+                {
+                    result.Latencies.Add(finished - started);
+                }
+                else
+                {
+                    result.Errors++;
+                    result.FirstError ??= error;
+                }
+            }
+        }
+    }
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    private sealed class WorkerResult
+    {
+        public List<long> Latencies { get; } = new(capacity: 16_384);
+
+        public long Errors { get; set; }
+
+        public string? FirstError { get; set; }
+    }
+}

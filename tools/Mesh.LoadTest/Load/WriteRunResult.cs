@@ -1,0 +1,19 @@
+namespace Mesh.LoadTest.Load;
+
+/// <summary>One closed-loop write run against one target at one concurrency.</summary>
+public sealed record WriteRunResult(
+    string Target,
+    int Concurrency,
+    TimeSpan Duration,
+    long Completed,
+    long Errors,
+    string? FirstError,
+    LatencySummary Latency,
+    TimeSpan ServerCpu,
+    long ServerResidentBytes)
+{
+    public double WritesPerSecond => Completed / Duration.TotalSeconds;
+
+    /// <summary>Server CPU time per acknowledged write (user + system), in microseconds.</summary>
+    public double ServerCpuMicrosecondsPerWrite => Completed == 0 ? 0 : ServerCpu.TotalMicroseconds / Completed;
+}

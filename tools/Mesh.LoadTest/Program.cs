@@ -1,0 +1,47 @@
+using Mesh.LoadTest;
+
+const string Usage = """
+    Usage: Mesh.LoadTest <command> [--option value ...]
+
+      register   durable-write throughput and latency, closed loop, fresh server per run
+                 --target mesh,etcd      targets, run side by side per concurrency (mesh | etcd | mesh,etcd)
+                 --concurrency 1,16,64   concurrent clients
+                 --duration 10           measured seconds per run (after --warmup 2)
+      parked     10,000 parked blocking queries: server memory, wake latency of one change
+                 --queries 10000 --services 100 --settle 3
+
+      --mesh-bin PATH   mesh executable or mesh.dll (default: the one built next to this tool)
+      --etcd-bin PATH   etcd executable (default: etcd on PATH; Debian package etcd-server)
+    Servers run as child processes on free 127.0.0.1 ports with data in temp folders, and are stopped afterwards.
+    """;
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.Error.WriteLine(Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+// Every run is bounded: a hard stop well past the longest expected run, and Ctrl-C stops the servers cleanly.
+using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+try
+{
+    var options = ToolOptions.Parse(args[1..]);
+    return args[0] switch
+    {
+        "register" => await RegisterLoadCommand.RunAsync(options, stop.Token),
+        "parked" => await ParkedQueriesCommand.RunAsync(options, stop.Token),
+        _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
+    };
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine(error.Message);
+    Console.Error.WriteLine(Usage);
+    return 2;
+}

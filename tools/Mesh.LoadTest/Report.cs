@@ -1,0 +1,74 @@
+using System.Globalization;
+using Mesh.LoadTest.Load;
+using Mesh.LoadTest.Parked;
+
+namespace Mesh.LoadTest;
+
+/// <summary>Results as Markdown tables on standard output (progress goes to standard error).</summary>
+public static class Report
+{
+    private const double MiB = 1024 * 1024;
+
+    public static void WriteRuns(IReadOnlyList<WriteRunResult> runs)
+    {
+        Console.WriteLine("| target | clients | writes/s | mean ms | p50 ms | p99 ms | max ms | errors | server CPU µs/write | server RSS MiB |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var run in runs)
+        {
+            Console.WriteLine(Row(
+                run.Target, Int(run.Concurrency), Number(run.WritesPerSecond, "N0"), Number(run.Latency.Mean), Number(run.Latency.P50), Number(run.Latency.P99),
+                Number(run.Latency.Max), Int(run.Errors), Number(run.ServerCpuMicrosecondsPerWrite, "N0"), Number(run.ServerResidentBytes / MiB, "N0")));
+        }
+    }
+
+    /// <summary>One row per concurrency: each of <paramref name="subject"/>'s numbers divided by <paramref name="peer"/>'s.</summary>
+    public static void WriteRatios(IReadOnlyList<WriteRunResult> runs, string subject, string peer)
+    {
+        Console.WriteLine($"| clients | throughput {subject}/{peer} | p50 {subject}/{peer} | p99 {subject}/{peer} | CPU per write {subject}/{peer} |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: |");
+        foreach (var level in runs.Select(r => r.Concurrency).Distinct())
+        {
+            var mine = runs.FirstOrDefault(r => r.Concurrency == level && r.Target == subject);
+            var theirs = runs.FirstOrDefault(r => r.Concurrency == level && r.Target == peer);
+            if (mine is null || theirs is null)
+            {
+                continue;
+            }
+
+            Console.WriteLine(Row(
+                Int(level), Ratio(mine.WritesPerSecond, theirs.WritesPerSecond), Ratio(mine.Latency.P50, theirs.Latency.P50),
+                Ratio(mine.Latency.P99, theirs.Latency.P99), Ratio(mine.ServerCpuMicrosecondsPerWrite, theirs.ServerCpuMicrosecondsPerWrite)));
+        }
+    }
+
+    public static void WriteParked(IReadOnlyList<ParkedPhaseResult> phases)
+    {
+        Console.WriteLine("| phase | queries | services | parked in s | server RSS before MiB | RSS parked MiB | KiB per parked query | RSS after wake MiB | returned early |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var phase in phases)
+        {
+            Console.WriteLine(Row(
+                phase.Name, Int(phase.Queries), Int(phase.Services), Number(phase.ParkTime.TotalSeconds, "N1"), Number(phase.ResidentBefore / MiB, "N1"),
+                Number(phase.ResidentParked / MiB, "N1"), Number(phase.BytesPerParkedQuery / 1024, "N1"), Number(phase.ResidentAfterWake / MiB, "N1"), Int(phase.ReturnedEarly)));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| phase | write ack ms | affected | woken | wake p50 ms | wake p99 ms | wake max ms | from send p50 / p99 ms | unaffected returned | failed |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var phase in phases)
+        {
+            Console.WriteLine(Row(
+                phase.Name, Number(phase.WriteAckMilliseconds), Int(phase.Affected), Int(phase.AffectedWoken), Number(phase.WakeFromAck.P50),
+                Number(phase.WakeFromAck.P99), Number(phase.WakeFromAck.Max), $"{Number(phase.WakeFromSend.P50)} / {Number(phase.WakeFromSend.P99)}",
+                Int(phase.UnaffectedReturned), Int(phase.Failed)));
+        }
+    }
+
+    private static string Row(params string[] cells) => "| " + string.Join(" | ", cells) + " |";
+
+    private static string Int(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Number(double value, string format = "N2") => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Ratio(double subject, double peer) => peer == 0 ? "n/a" : (subject / peer).ToString("N2", CultureInfo.InvariantCulture);
+}

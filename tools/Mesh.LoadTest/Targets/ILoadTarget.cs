@@ -1,0 +1,23 @@
+namespace Mesh.LoadTest.Targets;
+
+/// <summary>
+/// A server under load, started on loopback ports in a temp folder and stopped (folder deleted) on dispose.
+/// The load drivers only see this interface, so the same driver measures Mesh and its peers alike.
+/// </summary>
+public interface ILoadTarget : IAsyncDisposable
+{
+    /// <summary>Short name used in reports (<c>mesh</c>, <c>etcd</c>).</summary>
+    string Name { get; }
+
+    /// <summary>Base address of the HTTP API the load is sent to.</summary>
+    Uri BaseAddress { get; }
+
+    /// <summary>Memory and CPU of the server process.</summary>
+    ProcessProbe Probe { get; }
+
+    /// <summary>
+    /// One durable write: client <paramref name="client"/>'s <paramref name="sequence"/>-th. Each writes the document of
+    /// <see cref="WritePayload"/>, so every target stores the same bytes per write, and each is a real change.
+    /// </summary>
+    HttpRequestMessage CreateWrite(int client, long sequence);
+}
