@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Interop tests drive Mesh with a Consul client we did not write (Debian's python3-consul).
-if ! python3 -c 'import consul' >/dev/null 2>&1; then
+if ! python3 -c 'import consul' >/dev/null 2>&1 && ! /usr/bin/python3 -c 'import consul' >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> installing python3-consul for the interop tests"
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-consul) >/dev/null 2>&1 \

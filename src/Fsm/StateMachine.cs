@@ -43,6 +43,10 @@ public sealed class StateMachine
         DeregisterCommand deregister => CatalogApply.Deregister(transaction, deregister),
         UpdateCheckCommand update => CatalogApply.UpdateCheck(transaction, update),
         BatchCommand batch => ApplyBatch(transaction, batch),
+        UpsertConfigEntryCommand upsert => ConfigEntryApply.Upsert(transaction, upsert),
+        DeleteConfigEntryCommand delete => ConfigEntryApply.Delete(transaction, delete),
+        CaSetStateCommand ca => CaApply.SetState(transaction, ca),
+        CaReserveSerialsCommand serials => CaApply.ReserveSerials(transaction, serials),
         _ => new ApplyResult(transaction.Index, $"unknown command {command.GetType().Name}", ApplyErrorKind.Invalid),
     };
 

@@ -3,6 +3,9 @@ namespace Mesh.Fsm.Commands;
 /// <summary>The outcome of applying one command: the Raft index it was applied at, and a refusal reason if the FSM refused it.</summary>
 public sealed record ApplyResult(long Index, string? Error = null, ApplyErrorKind ErrorKind = ApplyErrorKind.None)
 {
+    /// <summary>A value the command produced (the first reserved serial number, ...).</summary>
+    public long Value { get; init; }
+
     public bool Succeeded => Error is null;
 }
 
@@ -12,4 +15,7 @@ public enum ApplyErrorKind
     None,
     NotFound,
     Invalid,
+
+    /// <summary>A compare-and-set lost: the API answers <c>false</c>, not an error.</summary>
+    CasConflict,
 }

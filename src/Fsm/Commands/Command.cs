@@ -11,4 +11,8 @@ namespace Mesh.Fsm.Commands;
 [Union(3, typeof(UpdateCheckCommand))]
 [Union(4, typeof(BatchCommand))]
 [Union(5, typeof(RestoreStateCommand))]
+[Union(10, typeof(UpsertConfigEntryCommand))]
+[Union(11, typeof(DeleteConfigEntryCommand))]
+[Union(20, typeof(CaSetStateCommand))]
+[Union(21, typeof(CaReserveSerialsCommand))]
 public abstract record Command;

@@ -52,3 +52,22 @@ public readonly record struct CheckKey([property: Key(0)] string Node, [property
         return byNode != 0 ? byNode : string.CompareOrdinal(CheckId, other.CheckId);
     }
 }
+
+/// <summary>Primary key of the config entries table: (kind, name).</summary>
+[MessagePackObject]
+public readonly record struct ConfigEntryKey([property: Key(0)] string Kind, [property: Key(1)] string Name) : IComparable<ConfigEntryKey>
+{
+    public static bool operator <(ConfigEntryKey left, ConfigEntryKey right) => left.CompareTo(right) < 0;
+
+    public static bool operator <=(ConfigEntryKey left, ConfigEntryKey right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >(ConfigEntryKey left, ConfigEntryKey right) => left.CompareTo(right) > 0;
+
+    public static bool operator >=(ConfigEntryKey left, ConfigEntryKey right) => left.CompareTo(right) >= 0;
+
+    public int CompareTo(ConfigEntryKey other)
+    {
+        var byKind = string.CompareOrdinal(Kind, other.Kind);
+        return byKind != 0 ? byKind : string.CompareOrdinal(Name, other.Name);
+    }
+}

@@ -47,6 +47,8 @@ public static class StoreSnapshotCodec
         ["nodes"] = state.Nodes.Count,
         ["services"] = state.Services.Count,
         ["checks"] = state.Checks.Count,
+        ["config-entries"] = state.ConfigEntries.Count,
+        ["ca-roots"] = state.Ca?.Roots.Count ?? 0,
     };
 
     private static StoreSnapshotData ToData(StoreState state) => new()
@@ -57,6 +59,8 @@ public static class StoreSnapshotCodec
         Services = [.. state.Services.Select(pair => new ServiceEntry { Node = state.Nodes[pair.Key.Node].Name, Service = pair.Value })],
         Checks = [.. state.Checks.Values],
         WatchIndexes = [.. state.WatchIndexes.Select(pair => new WatchIndexEntry { Key = pair.Key, Index = pair.Value })],
+        ConfigEntries = [.. state.ConfigEntries.Values],
+        Ca = state.Ca,
     };
 
     private static StoreState FromData(StoreSnapshotData? data)
@@ -119,9 +123,17 @@ public static class StoreSnapshotCodec
             watchIndexes[entry.Key] = entry.Index;
         }
 
+        var configEntries = ImmutableSortedDictionary.CreateBuilder<ConfigEntryKey, ConfigEntry>();
+        foreach (var entry in data.ConfigEntries)
+        {
+            configEntries[new ConfigEntryKey(entry.Kind, entry.Name)] = entry;
+        }
+
         return state with
         {
             AppliedIndex = data.AppliedIndex,
+            ConfigEntries = configEntries.ToImmutable(),
+            Ca = data.Ca,
             Services = services.ToImmutable(),
             ServicesByName = byName,
             ServicesByNode = byNode,
@@ -154,6 +166,12 @@ public sealed record StoreSnapshotData
 
     [Key(5)]
     public IReadOnlyList<WatchIndexEntry> WatchIndexes { get; init; } = [];
+
+    [Key(6)]
+    public IReadOnlyList<ConfigEntry> ConfigEntries { get; init; } = [];
+
+    [Key(7)]
+    public CaState? Ca { get; init; }
 }
 
 [MessagePackObject]

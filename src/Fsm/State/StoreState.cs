@@ -32,6 +32,18 @@ public sealed record StoreState
 
     public SecondaryIndex<CheckKey> ChecksByNode { get; init; } = SecondaryIndex<CheckKey>.Empty;
 
+    /// <summary>Config entries by (kind, name); names are case-sensitive as in Consul.</summary>
+    public ImmutableSortedDictionary<ConfigEntryKey, ConfigEntry> ConfigEntries { get; init; } = ImmutableSortedDictionary<ConfigEntryKey, ConfigEntry>.Empty;
+
+    /// <summary>The Connect CA, once the first leader has initialized it.</summary>
+    public CaState? Ca { get; init; }
+
+    public ConfigEntry? FindConfigEntry(string kind, string name)
+        => ConfigEntries.TryGetValue(new ConfigEntryKey(kind, name), out var entry) ? entry : null;
+
+    public IEnumerable<ConfigEntry> ConfigEntriesOfKind(string kind)
+        => ConfigEntries.Where(pair => pair.Key.Kind == kind).Select(pair => pair.Value);
+
     /// <summary>The Raft index of the last change to each watch key (see <see cref="WatchKeys"/>); never goes backwards.</summary>
     public ImmutableSortedDictionary<string, long> WatchIndexes { get; init; } = ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
 

@@ -222,4 +222,78 @@ public sealed class StoreTransaction
             }
         }
     }
+
+    public void UpsertConfigEntry(ConfigEntry entry)
+    {
+        var key = new ConfigEntryKey(entry.Kind, entry.Name);
+        var existing = _state.ConfigEntries.GetValueOrDefault(key);
+        if (existing is not null && existing.Body == entry.Body)
+        {
+            return;
+        }
+
+        var row = entry with { CreateIndex = existing?.CreateIndex ?? Index, ModifyIndex = Index };
+        _state = _state with { ConfigEntries = _state.ConfigEntries.SetItem(key, row) };
+        Touch(WatchKeys.ConfigKind(entry.Kind));
+        Touch(WatchKeys.ConfigEntry(entry.Kind, entry.Name));
+    }
+
+    public void DeleteConfigEntry(string kind, string name)
+    {
+        var key = new ConfigEntryKey(kind, name);
+        if (!_state.ConfigEntries.ContainsKey(key))
+        {
+            return;
+        }
+
+        _state = _state with { ConfigEntries = _state.ConfigEntries.Remove(key) };
+        Touch(WatchKeys.ConfigKind(kind));
+        Touch(WatchKeys.ConfigEntry(kind, name));
+    }
+
+    /// <summary>Stores a new CA state; roots keep their indexes unless their content changed.</summary>
+    public void SetCa(CaState next)
+    {
+        var previous = _state.Ca;
+        var roots = next.Roots.Select(root =>
+        {
+            var old = previous?.Roots.FirstOrDefault(r => r.Id == root.Id);
+            return old is not null && RowContent.Same(old with { CreateIndex = 0, ModifyIndex = 0 }, root with { CreateIndex = 0, ModifyIndex = 0 })
+                ? old
+                : root with { CreateIndex = old?.CreateIndex ?? Index, ModifyIndex = Index };
+        }).ToList();
+        var configuration = previous is not null && RowContent.Same(previous.Configuration with { CreateIndex = 0, ModifyIndex = 0 }, next.Configuration with { CreateIndex = 0, ModifyIndex = 0 })
+            ? previous.Configuration
+            : next.Configuration with { CreateIndex = previous?.Configuration.CreateIndex ?? Index, ModifyIndex = Index };
+        var rootsChanged = previous is null || previous.TrustDomain != next.TrustDomain
+            || !previous.Roots.Select(r => (r.Id, r.ModifyIndex)).SequenceEqual(roots.Select(r => (r.Id, r.ModifyIndex)));
+        _state = _state with
+        {
+            Ca = next with
+            {
+                Roots = roots,
+                Configuration = configuration,
+                CreateIndex = previous?.CreateIndex ?? Index,
+                ModifyIndex = Index,
+            },
+        };
+        if (rootsChanged)
+        {
+            Touch(WatchKeys.CaRoots);
+        }
+
+        if (!ReferenceEquals(configuration, previous?.Configuration))
+        {
+            Touch(WatchKeys.CaConfig);
+        }
+    }
+
+    /// <summary>Advances the serial counter by <paramref name="count"/> and returns the first reserved serial.</summary>
+    public long ReserveSerials(int count)
+    {
+        var ca = _state.Ca ?? throw new InvalidOperationException("the CA is not initialized");
+        var first = ca.NextSerial;
+        _state = _state with { Ca = ca with { NextSerial = first + count } };
+        return first;
+    }
 }

@@ -24,6 +24,18 @@ public static class WatchKeys
     /// <summary>A Connect-capable instance for the named destination (a sidecar proxy or a native instance) changed.</summary>
     public static string Connect(string name) => "connect/" + NameKey.Of(name);
 
+    /// <summary>Any config entry of the kind changed.</summary>
+    public static string ConfigKind(string kind) => "config/" + kind;
+
+    /// <summary>One config entry changed.</summary>
+    public static string ConfigEntry(string kind, string name) => "config/" + kind + "/" + name;
+
+    /// <summary>The CA roots (or the trust domain) changed.</summary>
+    public const string CaRoots = "ca/roots";
+
+    /// <summary>The CA configuration changed.</summary>
+    public const string CaConfig = "ca/config";
+
     /// <summary>A service of the given kind changed (gateway lists).</summary>
     public static string Kind(string kind) => "kind/" + kind;
 }
