@@ -161,8 +161,11 @@ public sealed class ConnectBody
     public ServiceDefinitionBody? SidecarService { get; set; }
 }
 
-/// <summary>A check as either the catalog (<c>structs.HealthCheck</c>) or the agent (<c>structs.CheckType</c>) takes it.</summary>
-public sealed class CheckBody
+/// <summary>
+/// A check as either the catalog (<c>structs.HealthCheck</c>) or the agent (<c>structs.CheckType</c>) takes it: the agent
+/// form carries the definition fields (TTL, HTTP, TCP, ...) inline, the catalog form under <see cref="Definition"/>.
+/// </summary>
+public sealed class CheckBody : CheckDefinitionBody
 {
     public string? Node { get; set; }
 
@@ -189,39 +192,10 @@ public sealed class CheckBody
     public string? Type { get; set; }
 
     public CheckDefinitionBody? Definition { get; set; }
-
-    // Agent-style check type fields (structs.CheckType).
-    public string? TTL { get; set; }
-
-    public string? HTTP { get; set; }
-
-    public string? Method { get; set; }
-
-    public Dictionary<string, List<string>>? Header { get; set; }
-
-    public string? Body { get; set; }
-
-    public bool TLSSkipVerify { get; set; }
-
-    public string? TCP { get; set; }
-
-    public string? GRPC { get; set; }
-
-    public bool GRPCUseTLS { get; set; }
-
-    public string? AliasNode { get; set; }
-
-    public string? AliasService { get; set; }
-
-    public string? Interval { get; set; }
-
-    public string? Timeout { get; set; }
-
-    public string? DeregisterCriticalServiceAfter { get; set; }
 }
 
 /// <summary><c>structs.HealthCheckDefinition</c> as input.</summary>
-public sealed class CheckDefinitionBody
+public class CheckDefinitionBody
 {
     public string? HTTP { get; set; }
 

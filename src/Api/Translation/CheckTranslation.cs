@@ -14,7 +14,7 @@ public static class CheckTranslation
         RequireObject(body);
         var id = FirstNonEmpty(body.CheckId, body.Id, body.Name)
             ?? throw ApiException.BadRequest("Every check needs a CheckID or a Name");
-        var definition = body.Definition is { } d ? ToDefinition(d) : FromCheckType(body);
+        var definition = body.Definition is { } d ? ToDefinition(d) : ToDefinition(body);
         return new HealthCheck
         {
             Node = node,
@@ -35,7 +35,7 @@ public static class CheckTranslation
     public static HealthCheck FromAgent(CheckBody body, string node, string defaultId, string defaultName, string serviceId)
     {
         RequireObject(body);
-        var definition = FromCheckType(body);
+        var definition = ToDefinition(body);
         var type = TypeOf(definition);
         if (type.Length == 0)
         {
@@ -75,10 +75,6 @@ public static class CheckTranslation
             ? status
             : throw ApiException.BadRequest($"Unknown check status \"{status}\": must be passing, warning, critical or maintenance");
     }
-
-    private static CheckDefinition FromCheckType(CheckBody body) => Build(
-        body.HTTP, body.Method, body.Header, body.Body, body.TLSSkipVerify, body.TCP, body.GRPC, body.GRPCUseTLS,
-        body.TTL, body.Interval, body.Timeout, body.DeregisterCriticalServiceAfter, body.AliasNode, body.AliasService);
 
     private static CheckDefinition ToDefinition(CheckDefinitionBody d) => Build(
         d.HTTP, d.Method, d.Header, d.Body, d.TLSSkipVerify, d.TCP, d.GRPC, d.GRPCUseTLS,
