@@ -191,7 +191,16 @@ public sealed partial class RaftServer : IAsyncDisposable
     /// <summary>Waits until this server knows a leader (itself or another).</summary>
     public async Task<EndPoint> WaitForLeaderAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var leader = await Cluster.WaitForLeaderAsync(timeout, cancellationToken).ConfigureAwait(false);
+        RaftClusterMember? leader;
+        try
+        {
+            leader = await Cluster.WaitForLeaderAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException error)
+        {
+            throw new NoLeaderException($"No cluster leader elected within {timeout.TotalSeconds:0.#}s", error);
+        }
+
         return leader?.EndPoint ?? throw new NoLeaderException($"No cluster leader elected within {timeout.TotalSeconds:0.#}s");
     }
 
