@@ -18,7 +18,7 @@ internal static class CatalogApply
         var existingNode = state.FindNode(command.Node);
         if (command.NodeId.Length > 0)
         {
-            var owner = state.Nodes.Values.FirstOrDefault(n => string.Equals(n.Id, command.NodeId, StringComparison.OrdinalIgnoreCase));
+            var owner = state.NodesById.Get(NameKey.Of(command.NodeId)).Select(key => state.Nodes[key]).FirstOrDefault();
             if (owner is not null && !string.Equals(owner.Name, command.Node, StringComparison.OrdinalIgnoreCase))
             {
                 return Refuse(tx, $"Failed to register node \"{command.Node}\": node ID \"{command.NodeId}\" is already used by node \"{owner.Name}\"", ApplyErrorKind.Invalid);

@@ -81,6 +81,26 @@ public sealed class CatalogApplyTests
     }
 
     [Fact]
+    public void Register_NodeIdFreedByDeleteOrChange_CanBeTakenByAnotherNode_AlsoAfterSnapshotRestore()
+    {
+        var driver = new FsmDriver();
+        driver.Ok(Catalog.Node("n1") with { NodeId = "id-1" });
+        driver.Ok(Catalog.Node("n3") with { NodeId = "id-3" });
+        driver.Ok(new DeregisterCommand { Node = "n1" });
+        driver.Ok(Catalog.Node("n2") with { NodeId = "id-1" });
+        driver.Ok(Catalog.Node("n3") with { NodeId = "id-3b" });
+
+        var restored = Mesh.Fsm.State.StoreSnapshotCodec.Read(Mesh.Fsm.State.StoreSnapshotCodec.Serialize(driver.State));
+        Assert.Equal(["n2"], restored.NodesById.Get("id-1").Select(k => restored.Nodes[k].Name));
+        Assert.Empty(restored.NodesById.Get("id-3"));
+        Assert.Equal(["n3"], restored.NodesById.Get("id-3b").Select(k => restored.Nodes[k].Name));
+
+        var refused = driver.Apply(Catalog.Node("n4") with { NodeId = "ID-3B" });
+        Assert.Equal(ApplyErrorKind.Invalid, refused.ErrorKind);
+        driver.Ok(Catalog.Node("n4") with { NodeId = "id-3" });
+    }
+
+    [Fact]
     public void Register_SameNodeWithItsOwnId_IsAccepted()
     {
         var driver = new FsmDriver();

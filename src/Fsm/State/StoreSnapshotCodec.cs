@@ -84,7 +84,16 @@ public static class StoreSnapshotCodec
             nodes[NameKey.Of(node.Name)] = node;
         }
 
-        state = state with { Nodes = nodes.ToImmutable() };
+        var nodesById = SecondaryIndex<string>.Empty;
+        foreach (var (key, node) in nodes)
+        {
+            if (node.Id.Length > 0)
+            {
+                nodesById = nodesById.Add(NameKey.Of(node.Id), key);
+            }
+        }
+
+        state = state with { Nodes = nodes.ToImmutable(), NodesById = nodesById };
         var services = state.Services.ToBuilder();
         var byName = state.ServicesByName;
         var byNode = state.ServicesByNode;

@@ -21,6 +21,9 @@ public sealed record StoreState
 
     public ImmutableSortedDictionary<CheckKey, HealthCheck> Checks { get; init; } = ImmutableSortedDictionary<CheckKey, HealthCheck>.Empty;
 
+    /// <summary>Node keys by lower-cased node ID, so registering a node checks ID ownership without a scan.</summary>
+    public SecondaryIndex<string> NodesById { get; init; } = SecondaryIndex<string>.Empty;
+
     public SecondaryIndex<ServiceKey> ServicesByName { get; init; } = SecondaryIndex<ServiceKey>.Empty;
 
     public SecondaryIndex<ServiceKey> ServicesByNode { get; init; } = SecondaryIndex<ServiceKey>.Empty;

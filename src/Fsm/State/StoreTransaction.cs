@@ -60,7 +60,12 @@ public sealed class StoreTransaction
         }
 
         var row = node with { CreateIndex = existing?.CreateIndex ?? Index, ModifyIndex = Index };
-        _state = _state with { Nodes = _state.Nodes.SetItem(key, row) };
+        var byId = existing is { Id.Length: > 0 } ? _state.NodesById.Remove(NameKey.Of(existing.Id), key) : _state.NodesById;
+        _state = _state with
+        {
+            Nodes = _state.Nodes.SetItem(key, row),
+            NodesById = row.Id.Length > 0 ? byId.Add(NameKey.Of(row.Id), key) : byId,
+        };
         Touch(WatchKeys.Nodes);
         Touch(WatchKeys.Node(node.Name));
         foreach (var service in _state.ServicesOnNode(node.Name))
@@ -72,7 +77,7 @@ public sealed class StoreTransaction
     public void DeleteNode(string nodeName)
     {
         var key = NameKey.Of(nodeName);
-        if (!_state.Nodes.ContainsKey(key))
+        if (!_state.Nodes.TryGetValue(key, out var removed))
         {
             return;
         }
@@ -87,7 +92,11 @@ public sealed class StoreTransaction
             DeleteService(nodeName, service.Id);
         }
 
-        _state = _state with { Nodes = _state.Nodes.Remove(key) };
+        _state = _state with
+        {
+            Nodes = _state.Nodes.Remove(key),
+            NodesById = removed.Id.Length > 0 ? _state.NodesById.Remove(NameKey.Of(removed.Id), key) : _state.NodesById,
+        };
         Touch(WatchKeys.Nodes);
         Touch(WatchKeys.Node(nodeName));
     }
