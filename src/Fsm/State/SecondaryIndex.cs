@@ -16,6 +16,29 @@ public sealed class SecondaryIndex<TKey>
 
     public int Count => _entries.Count;
 
+    /// <summary>Builds an index in one pass (snapshot restore), instead of one persistent update per row.</summary>
+    public static SecondaryIndex<TKey> Build(IEnumerable<(string Value, TKey Key)> pairs)
+    {
+        var groups = new Dictionary<string, List<TKey>>(StringComparer.Ordinal);
+        foreach (var (value, key) in pairs)
+        {
+            if (!groups.TryGetValue(value, out var keys))
+            {
+                groups[value] = keys = [];
+            }
+
+            keys.Add(key);
+        }
+
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, ImmutableSortedSet<TKey>>(StringComparer.Ordinal);
+        foreach (var (value, keys) in groups)
+        {
+            builder[value] = [.. keys];
+        }
+
+        return new(builder.ToImmutable());
+    }
+
     public ImmutableSortedSet<TKey> Get(string value)
         => _entries.TryGetValue(value, out var keys) ? keys : ImmutableSortedSet<TKey>.Empty;
 

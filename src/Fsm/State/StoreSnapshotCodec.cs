@@ -76,7 +76,7 @@ public static class StoreSnapshotCodec
             throw new InvalidDataException($"state snapshot format {data.Format} is newer than this build understands ({CurrentFormat})");
         }
 
-        // Rebuild through a transaction so the secondary indexes come out exactly as live writes make them.
+        // Rebuild the secondary indexes from the rows in one pass each: the same indexes live writes maintain.
         var state = StoreState.Empty;
         var nodes = state.Nodes.ToBuilder();
         foreach (var node in data.Nodes)
@@ -84,46 +84,21 @@ public static class StoreSnapshotCodec
             nodes[NameKey.Of(node.Name)] = node;
         }
 
-        var nodesById = SecondaryIndex<string>.Empty;
-        foreach (var (key, node) in nodes)
-        {
-            if (node.Id.Length > 0)
-            {
-                nodesById = nodesById.Add(NameKey.Of(node.Id), key);
-            }
-        }
-
-        state = state with { Nodes = nodes.ToImmutable(), NodesById = nodesById };
         var services = state.Services.ToBuilder();
-        var byName = state.ServicesByName;
-        var byNode = state.ServicesByNode;
-        var byKind = state.ServicesByKind;
-        var byConnect = state.ServicesByConnect;
         foreach (var entry in data.Services)
         {
-            if (!state.Nodes.ContainsKey(NameKey.Of(entry.Node)))
+            if (!nodes.ContainsKey(NameKey.Of(entry.Node)))
             {
                 throw new InvalidDataException($"state snapshot has service \"{entry.Service.Id}\" on unknown node \"{entry.Node}\"");
             }
 
-            var key = ServiceKey.For(entry.Node, entry.Service.Id);
-            services[key] = entry.Service;
-            byName = byName.Add(NameKey.Of(entry.Service.Service), key);
-            byNode = byNode.Add(key.Node, key);
-            byKind = byKind.Add(entry.Service.Kind, key);
-            if (entry.Service.ConnectDestination is { } destination)
-            {
-                byConnect = byConnect.Add(NameKey.Of(destination), key);
-            }
+            services[ServiceKey.For(entry.Node, entry.Service.Id)] = entry.Service;
         }
 
         var checks = state.Checks.ToBuilder();
-        var checksByNode = state.ChecksByNode;
         foreach (var check in data.Checks)
         {
-            var key = CheckKey.For(check.Node, check.CheckId);
-            checks[key] = check;
-            checksByNode = checksByNode.Add(key.Node, key);
+            checks[CheckKey.For(check.Node, check.CheckId)] = check;
         }
 
         var watchIndexes = ImmutableSortedDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
@@ -141,15 +116,19 @@ public static class StoreSnapshotCodec
         return state with
         {
             AppliedIndex = data.AppliedIndex,
+            Nodes = nodes.ToImmutable(),
+            NodesById = SecondaryIndex<string>.Build(nodes.Where(p => p.Value.Id.Length > 0).Select(p => (NameKey.Of(p.Value.Id), p.Key))),
+            Services = services.ToImmutable(),
+            ServicesByName = SecondaryIndex<ServiceKey>.Build(services.Select(p => (NameKey.Of(p.Value.Service), p.Key))),
+            ServicesByNode = SecondaryIndex<ServiceKey>.Build(services.Select(p => (p.Key.Node, p.Key))),
+            ServicesByKind = SecondaryIndex<ServiceKey>.Build(services.Select(p => (p.Value.Kind, p.Key))),
+            ServicesByConnect = SecondaryIndex<ServiceKey>.Build(services
+                .Where(p => p.Value.ConnectDestination is not null)
+                .Select(p => (NameKey.Of(p.Value.ConnectDestination!), p.Key))),
+            Checks = checks.ToImmutable(),
+            ChecksByNode = SecondaryIndex<CheckKey>.Build(checks.Select(p => (p.Key.Node, p.Key))),
             ConfigEntries = configEntries.ToImmutable(),
             Ca = data.Ca,
-            Services = services.ToImmutable(),
-            ServicesByName = byName,
-            ServicesByNode = byNode,
-            ServicesByKind = byKind,
-            ServicesByConnect = byConnect,
-            Checks = checks.ToImmutable(),
-            ChecksByNode = checksByNode,
             WatchIndexes = watchIndexes.ToImmutable(),
         };
     }
