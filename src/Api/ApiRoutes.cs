@@ -42,6 +42,11 @@ public static class ApiRoutes
         OperatorEndpoints.Map(app, server);
         SnapshotEndpoints.Map(app, server);
         InternalEndpoints.Map(app, server);
+        ConfigEndpoints.Map(app, server);
+        IntentionEndpoints.Map(app, server);
+        AuthorizeEndpoint.Map(app, server);
+        CaEndpoints.Map(app, server);
+        LeafEndpoints.Map(app, server);
         MapMethodNotAllowed(app);
     }
 

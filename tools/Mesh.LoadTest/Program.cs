@@ -7,6 +7,7 @@ const string Usage = """
                  --target mesh,etcd      targets, run side by side per concurrency (mesh | etcd | mesh,etcd)
                  --concurrency 1,16,64   concurrent clients
                  --duration 10           measured seconds per run (after --warmup 2)
+                 --rounds 3              repeat the interleaved sequence; ratios are per-round medians
       parked     10,000 parked blocking queries: server memory, wake latency of one change
                  --queries 10000 --services 100 --settle 3
 
@@ -44,4 +45,10 @@ catch (ArgumentException error)
     Console.Error.WriteLine(error.Message);
     Console.Error.WriteLine(Usage);
     return 2;
+}
+catch (Exception error) when (error is InvalidOperationException or TimeoutException or IOException)
+{
+    // A server that would not start, a limit that cannot be raised, a run that overran its bound.
+    Console.Error.WriteLine($"error: {error.Message}");
+    return 1;
 }

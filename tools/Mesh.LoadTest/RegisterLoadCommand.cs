@@ -5,30 +5,35 @@ namespace Mesh.LoadTest;
 
 /// <summary>
 /// <c>register</c>: closed-loop durable-write throughput and latency at each concurrency, each target on a fresh server,
-/// targets interleaved per concurrency so that they run side by side under the same machine conditions.
+/// targets interleaved per concurrency so that they run side by side under the same machine conditions, the whole
+/// sequence repeated for several rounds (ratios are the median of the rounds' ratios).
 /// </summary>
 public static class RegisterLoadCommand
 {
     public static async Task<int> RunAsync(ToolOptions options, CancellationToken cancellationToken)
     {
-        options.RejectUnknown("target", "concurrency", "duration", "warmup", "mesh-bin", "etcd-bin");
+        options.RejectUnknown("target", "concurrency", "duration", "warmup", "rounds", "mesh-bin", "etcd-bin");
         var targets = options.List("target", "mesh,etcd");
         var levels = options.Numbers("concurrency", "1,16,64");
         var duration = options.Seconds("duration", 10);
         var warmup = options.Seconds("warmup", 2);
+        var rounds = options.Number("rounds", 3);
         var launcher = new TargetLauncher(options.Text("mesh-bin", TargetLauncher.DefaultMeshBinary()), options.Text("etcd-bin", "etcd"));
         FileDescriptorLimit.EnsureAtLeast((ulong)levels.Max() + 256);
 
         var runs = new List<WriteRunResult>();
-        foreach (var level in levels)
+        for (var round = 1; round <= rounds; round++)
         {
-            foreach (var name in targets)
+            foreach (var level in levels)
             {
-                await using var target = await launcher.StartAsync(name, cancellationToken).ConfigureAwait(false);
-                var run = await ClosedLoopLoad.RunAsync(target, level, warmup, duration, cancellationToken).ConfigureAwait(false);
-                runs.Add(run);
-                await Console.Error.WriteLineAsync(
-                    $"{run.Target,-5} clients={run.Concurrency,-3} {run.WritesPerSecond,8:N0} writes/s  p50 {run.Latency.P50:N2} ms  p99 {run.Latency.P99:N2} ms  errors {run.Errors}{(run.FirstError is null ? string.Empty : $" (first: {run.FirstError})")}").ConfigureAwait(false);
+                foreach (var name in targets)
+                {
+                    await using var target = await launcher.StartAsync(name, cancellationToken).ConfigureAwait(false);
+                    var run = await ClosedLoopLoad.RunAsync(round, target, level, warmup, duration, cancellationToken).ConfigureAwait(false);
+                    runs.Add(run);
+                    await Console.Error.WriteLineAsync(
+                        $"round {run.Round} {run.Target,-5} clients={run.Concurrency,-3} {run.WritesPerSecond,8:N0} writes/s  p50 {run.Latency.P50:N2} ms  p99 {run.Latency.P99:N2} ms  errors {run.Errors}{(run.FirstError is null ? string.Empty : $" (first: {run.FirstError})")}").ConfigureAwait(false);
+                }
             }
         }
 

@@ -11,33 +11,41 @@ public static class Report
 
     public static void WriteRuns(IReadOnlyList<WriteRunResult> runs)
     {
-        Console.WriteLine("| target | clients | writes/s | mean ms | p50 ms | p99 ms | max ms | errors | server CPU µs/write | server RSS MiB |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var run in runs)
+        Console.WriteLine("| round | target | clients | writes/s | mean ms | p50 ms | p99 ms | max ms | errors | server CPU µs/write | server RSS MiB |");
+        Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var run in runs.OrderBy(r => r.Concurrency).ThenBy(r => r.Target, StringComparer.Ordinal).ThenBy(r => r.Round))
         {
             Console.WriteLine(Row(
-                run.Target, Int(run.Concurrency), Number(run.WritesPerSecond, "N0"), Number(run.Latency.Mean), Number(run.Latency.P50), Number(run.Latency.P99),
+                Int(run.Round), run.Target, Int(run.Concurrency), Number(run.WritesPerSecond, "N0"), Number(run.Latency.Mean), Number(run.Latency.P50), Number(run.Latency.P99),
                 Number(run.Latency.Max), Int(run.Errors), Number(run.ServerCpuMicrosecondsPerWrite, "N0"), Number(run.ServerResidentBytes / MiB, "N0")));
         }
     }
 
-    /// <summary>One row per concurrency: each of <paramref name="subject"/>'s numbers divided by <paramref name="peer"/>'s.</summary>
+    /// <summary>
+    /// One row per concurrency: <paramref name="subject"/>'s numbers divided by <paramref name="peer"/>'s from the same
+    /// round, as the median over the rounds with the lowest and highest round in brackets.
+    /// </summary>
     public static void WriteRatios(IReadOnlyList<WriteRunResult> runs, string subject, string peer)
     {
-        Console.WriteLine($"| clients | throughput {subject}/{peer} | p50 {subject}/{peer} | p99 {subject}/{peer} | CPU per write {subject}/{peer} |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: |");
-        foreach (var level in runs.Select(r => r.Concurrency).Distinct())
+        Console.WriteLine($"| clients | rounds | throughput {subject}/{peer} | p50 {subject}/{peer} | p99 {subject}/{peer} | CPU per write {subject}/{peer} |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var level in runs.Select(r => r.Concurrency).Distinct().Order())
         {
-            var mine = runs.FirstOrDefault(r => r.Concurrency == level && r.Target == subject);
-            var theirs = runs.FirstOrDefault(r => r.Concurrency == level && r.Target == peer);
-            if (mine is null || theirs is null)
+            var pairs = runs.Where(r => r.Concurrency == level && r.Target == subject)
+                .Join(runs.Where(r => r.Concurrency == level && r.Target == peer), r => r.Round, r => r.Round, (mine, theirs) => (Mine: mine, Theirs: theirs))
+                .ToList();
+            if (pairs.Count == 0)
             {
                 continue;
             }
 
             Console.WriteLine(Row(
-                Int(level), Ratio(mine.WritesPerSecond, theirs.WritesPerSecond), Ratio(mine.Latency.P50, theirs.Latency.P50),
-                Ratio(mine.Latency.P99, theirs.Latency.P99), Ratio(mine.ServerCpuMicrosecondsPerWrite, theirs.ServerCpuMicrosecondsPerWrite)));
+                Int(level),
+                Int(pairs.Count),
+                Ratios(pairs.Select(p => Divide(p.Mine.WritesPerSecond, p.Theirs.WritesPerSecond))),
+                Ratios(pairs.Select(p => Divide(p.Mine.Latency.P50, p.Theirs.Latency.P50))),
+                Ratios(pairs.Select(p => Divide(p.Mine.Latency.P99, p.Theirs.Latency.P99))),
+                Ratios(pairs.Select(p => Divide(p.Mine.ServerCpuMicrosecondsPerWrite, p.Theirs.ServerCpuMicrosecondsPerWrite)))));
         }
     }
 
@@ -70,5 +78,18 @@ public static class Report
 
     private static string Number(double value, string format = "N2") => value.ToString(format, CultureInfo.InvariantCulture);
 
-    private static string Ratio(double subject, double peer) => peer == 0 ? "n/a" : (subject / peer).ToString("N2", CultureInfo.InvariantCulture);
+    private static double Divide(double subject, double peer) => peer == 0 ? double.NaN : subject / peer;
+
+    /// <summary>"median [min–max]" of per-round ratios.</summary>
+    private static string Ratios(IEnumerable<double> ratios)
+    {
+        var sorted = ratios.Where(r => !double.IsNaN(r)).Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return "n/a";
+        }
+
+        var median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        return sorted.Length == 1 ? Number(median) : $"{Number(median)} [{Number(sorted[0])}–{Number(sorted[^1])}]";
+    }
 }

@@ -53,6 +53,8 @@ public static class AgentConfigFile
             "log_level" => config with { LogLevel = Text(value, property.Name, path) },
             "raft_snapshot_threshold" => config with { SnapshotThreshold = Int(value, property.Name, path) },
             "ports" => ApplyPorts(config, value, path),
+            "connect" => ApplyConnect(config, value, path),
+            "default_intention_policy" => config with { DefaultIntentionPolicy = IntentionPolicy(value, path) },
             _ => throw new UsageException($"Error reading config file {path}: invalid config key \"{property.Name}\""),
         };
     }
@@ -78,6 +80,47 @@ public static class AgentConfigFile
 
         return config;
     }
+
+    /// <summary>
+    /// Consul's <c>connect</c> block: <c>enabled</c> (Connect is always on here), <c>ca_provider</c> and <c>ca_config</c>
+    /// (the CA's first configuration: leaf_cert_ttl, private_key_type, csr_max_per_second, ...), validated now.
+    /// </summary>
+    private static AgentConfig ApplyConnect(AgentConfig config, JsonElement connect, string path)
+    {
+        if (connect.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("connect", path, "an object");
+        }
+
+        foreach (var setting in connect.EnumerateObject())
+        {
+            config = setting.Name switch
+            {
+                "enabled" => Bool(setting.Value, "connect.enabled", path) ? config : config,
+                "ca_provider" => config with { ConnectCaProvider = Text(setting.Value, "connect.ca_provider", path) },
+                "ca_config" => setting.Value.ValueKind == JsonValueKind.Object
+                    ? config with { ConnectCaConfig = setting.Value.GetRawText() }
+                    : throw Invalid("connect.ca_config", path, "an object"),
+                _ => throw new UsageException($"Error reading config file {path}: invalid config key \"connect.{setting.Name}\""),
+            };
+        }
+
+        try
+        {
+            Mesh.Ca.Config.CaConfigParser.ParseAgentConfig(config.ConnectCaProvider, config.ConnectCaConfig);
+        }
+        catch (Mesh.Ca.Config.CaConfigException error)
+        {
+            throw new UsageException($"Error reading config file {path}: connect: {error.Message}");
+        }
+
+        return config;
+    }
+
+    private static string IntentionPolicy(JsonElement value, string path)
+        => Text(value, "default_intention_policy", path) is var policy && policy is "allow" or "deny"
+            ? policy
+            : throw Invalid("default_intention_policy", path, "\"allow\" or \"deny\"");
 
     private static string Text(JsonElement value, string key, string path)
         => value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Invalid(key, path, "a string");

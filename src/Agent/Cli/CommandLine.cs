@@ -16,6 +16,15 @@ public static class CommandLine
         new SnapshotSaveCommand(),
         new SnapshotRestoreCommand(),
         new SnapshotInspectCommand(),
+        new ConfigWriteCommand(),
+        new ConfigReadCommand(),
+        new ConfigListCommand(),
+        new ConfigDeleteCommand(),
+        new IntentionCreateCommand(),
+        new IntentionDeleteCommand(),
+        new IntentionCheckCommand(),
+        new IntentionGetCommand(),
+        new IntentionListCommand(),
         new VersionCommand(),
     ];
 

@@ -9,12 +9,14 @@ namespace Mesh.Agent.Cluster;
 [Union(3, typeof(ApplyRequest))]
 [Union(4, typeof(TtlHeartbeatRequest))]
 [Union(5, typeof(RemovePeerRequest))]
+[Union(6, typeof(SignLeafRequest))]
 public abstract record RpcRequest;
 
 /// <summary>Server-to-server RPC responses.</summary>
 [Union(1, typeof(InfoResponse))]
 [Union(2, typeof(AckResponse))]
 [Union(3, typeof(ApplyResponse))]
+[Union(4, typeof(SignLeafResponse))]
 public abstract record RpcResponse;
 
 /// <summary>Who are you and what do you know (discovery for bootstrap-expect, health pings, leader lookup).</summary>
@@ -143,5 +145,51 @@ public sealed record AckResponse : RpcResponse
     public bool NotLeader { get; init; }
 
     [Key(3)]
+    public string LeaderHint { get; init; } = string.Empty;
+}
+
+/// <summary>A leaf certificate signing request (PKCS#10 DER) sent by a follower to the leader, which alone signs.</summary>
+[MessagePackObject]
+public sealed record SignLeafRequest : RpcRequest
+{
+    [Key(0)]
+    public byte[] Csr { get; init; } = [];
+}
+
+[MessagePackObject]
+public sealed record SignLeafResponse : RpcResponse
+{
+    [Key(0)]
+    public string CertificatePem { get; init; } = string.Empty;
+
+    [Key(1)]
+    public IReadOnlyList<string> Intermediates { get; init; } = [];
+
+    [Key(2)]
+    public long Serial { get; init; }
+
+    [Key(3)]
+    public long ValidAfterUnixMilliseconds { get; init; }
+
+    [Key(4)]
+    public long ValidBeforeUnixMilliseconds { get; init; }
+
+    [Key(5)]
+    public string SigningKeyId { get; init; } = string.Empty;
+
+    [Key(6)]
+    public string ServiceUri { get; init; } = string.Empty;
+
+    /// <summary>Why the leader refused; <see cref="ErrorKind"/> is a <c>LeafSigningError</c>.</summary>
+    [Key(7)]
+    public string? Error { get; init; }
+
+    [Key(8)]
+    public int ErrorKind { get; init; }
+
+    [Key(9)]
+    public bool NotLeader { get; init; }
+
+    [Key(10)]
     public string LeaderHint { get; init; } = string.Empty;
 }

@@ -42,6 +42,15 @@ public sealed record AgentConfig
     /// <summary>How often <c>-retry-join</c> addresses are tried while forming or joining a cluster.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Consul's <c>default_intention_policy</c>: "allow", "deny", or null (the ACL default: allow).</summary>
+    public string? DefaultIntentionPolicy { get; init; }
+
+    /// <summary>Consul's <c>connect.ca_provider</c> (only "consul"); null for the default.</summary>
+    public string? ConnectCaProvider { get; init; }
+
+    /// <summary>Consul's <c>connect.ca_config</c> as JSON text: the CA's configuration when it is first initialized.</summary>
+    public string? ConnectCaConfig { get; init; }
+
     /// <summary>Autopilot: dead-server cleanup and server health pings.</summary>
     public Mesh.Agent.Cluster.AutopilotOptions Autopilot { get; init; } = new();
 

@@ -85,11 +85,24 @@ public sealed partial class MeshServer : IAsyncDisposable
             HttpPort = config.HttpPort,
             GrpcPort = config.GrpcPort,
             DevMode = config.Dev,
+            DefaultIntentionPolicy = config.DefaultIntentionPolicy,
         };
         var runtime = new ServerRuntime { Fsm = fsm, Raft = raft, Commands = commands, Self = identity, Ttl = ttl, Clock = clock };
         var server = new MeshServer(config, runtime, loggerFactory) { _devDataDir = config.Dev ? dataDir : null, _rpc = rpc };
         try
         {
+            runtime.Ca = new Mesh.Ca.CaRuntime(new Mesh.Ca.CaHost
+            {
+                Fsm = fsm,
+                IsLeader = () => raft.IsLeader,
+                ProposeAsync = commands.ProposeAsync,
+                SubmitAsync = (command, ct) => commands.SubmitAsync(command, Mesh.Api.Http.RequestToken.Anonymous, ct),
+                ForwardSignAsync = new LeafSigningForwarder(raft, rpc).SignAsync,
+                Datacenter = config.Datacenter,
+                Clock = clock,
+                InitialConfig = Mesh.Ca.Config.CaConfigParser.ParseAgentConfig(config.ConnectCaProvider, config.ConnectCaConfig),
+                LoggerFactory = loggerFactory,
+            });
             var dispatcher = new RpcDispatcher(runtime, config.BootstrapExpect);
             raft.RpcHandler = dispatcher.HandleAsync;
             ttl.ForwardHeartbeat = check => server.ForwardHeartbeat(check);
@@ -119,6 +132,7 @@ public sealed partial class MeshServer : IAsyncDisposable
             server._background.Add(ttl.RunAsync(server._stopping.Token));
             server._background.Add(new Checks.CheckRunner(runtime, loggerFactory.CreateLogger<Checks.CheckRunner>()).RunAsync(server._stopping.Token));
             server._background.Add(server.RegisterSelfAsync(server._stopping.Token));
+            server._background.Add(runtime.Ca.RunAsync(server._stopping.Token));
             Log.Started(server._logger, identity.NodeName, identity.Datacenter, server.HttpAddress, serverEndPoint);
             return server;
         }
@@ -225,12 +239,12 @@ public sealed partial class MeshServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until the server's own node is in the catalog: the server is then fully usable.</summary>
+    /// <summary>Waits until the server's own node is in the catalog and the Connect CA exists: the server is then fully usable.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
-        while (Fsm.Current.FindCheck(Runtime.Self.NodeName, "serfHealth") is null)
+        while (Fsm.Current.FindCheck(Runtime.Self.NodeName, "serfHealth") is null || Fsm.Current.Ca is null)
         {
             await Task.Delay(20, cts.Token).ConfigureAwait(false);
         }
@@ -261,6 +275,7 @@ public sealed partial class MeshServer : IAsyncDisposable
         }
 
         await Raft.DisposeAsync().ConfigureAwait(false);
+        Runtime.Ca?.Dispose();
         if (_rpc is not null)
         {
             await _rpc.DisposeAsync().ConfigureAwait(false);

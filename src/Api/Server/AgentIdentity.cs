@@ -32,6 +32,14 @@ public sealed record AgentIdentity
     /// <summary>Last port of the automatic sidecar port range (Consul's <c>sidecar_max_port</c>).</summary>
     public int SidecarMaxPort { get; init; } = 21255;
 
+    /// <summary>
+    /// Consul's <c>default_intention_policy</c> ("allow" or "deny") for connections no intention matches; null when
+    /// not configured, and then the ACL default decides, which is allow while ACLs are disabled.
+    /// </summary>
+    public string? DefaultIntentionPolicy { get; init; }
+
+    public bool DefaultIntentionAllow => DefaultIntentionPolicy is null or "" or "allow";
+
     public bool IsLocalDatacenter(string? datacenter)
         => string.IsNullOrEmpty(datacenter) || string.Equals(datacenter, Datacenter, StringComparison.OrdinalIgnoreCase);
 }

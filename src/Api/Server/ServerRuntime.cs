@@ -24,6 +24,9 @@ public sealed class ServerRuntime
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>The Connect CA (roots, configuration, leaf certificates); set by the host before the API starts.</summary>
+    public Mesh.Ca.CaRuntime? Ca { get; set; }
+
     /// <summary>Serializes agent-level registrations so that automatic sidecar ports are not handed out twice.</summary>
     public SemaphoreSlim AgentRegistrationLock { get; } = new(1, 1);
 }

@@ -9,7 +9,7 @@ namespace Mesh.LoadTest.Load;
 /// </summary>
 public static class ClosedLoopLoad
 {
-    public static async Task<WriteRunResult> RunAsync(ILoadTarget target, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
+    public static async Task<WriteRunResult> RunAsync(int round, ILoadTarget target, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
     {
         using var client = new LoadHttpClient(target.BaseAddress, concurrency, TimeSpan.FromSeconds(30));
         var start = Stopwatch.GetTimestamp();
@@ -26,6 +26,7 @@ public static class ClosedLoopLoad
 
         var results = await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
         return new WriteRunResult(
+            round,
             target.Name,
             concurrency,
             duration,

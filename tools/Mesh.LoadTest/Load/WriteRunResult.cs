@@ -1,7 +1,8 @@
 namespace Mesh.LoadTest.Load;
 
-/// <summary>One closed-loop write run against one target at one concurrency.</summary>
+/// <summary>One closed-loop write run against one target at one concurrency, in one round of the comparison.</summary>
 public sealed record WriteRunResult(
+    int Round,
     string Target,
     int Concurrency,
     TimeSpan Duration,

@@ -40,9 +40,17 @@ public sealed class ChildProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var log = new StreamWriter(logPath) { AutoFlush = true };
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
-        return new ChildProcess(process, log, logPath);
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
+        }
+        catch (System.ComponentModel.Win32Exception error)
+        {
+            throw new InvalidOperationException($"could not start {fileName}: {error.Message}", error);
+        }
+
+        return new ChildProcess(process, new StreamWriter(logPath) { AutoFlush = true }, logPath);
     }
 
     /// <summary>The last lines the process wrote, for error messages.</summary>
@@ -77,12 +85,17 @@ public sealed class ChildProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
         }
 
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+        try
         {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            await _pumps.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is OperationCanceledException or TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"warning: process {Id} did not exit within 15 s of being killed").ConfigureAwait(false);
         }
 
-        await _pumps.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         _process.Dispose();
         await _log.DisposeAsync().ConfigureAwait(false);
     }

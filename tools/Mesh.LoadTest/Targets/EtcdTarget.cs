@@ -40,7 +40,17 @@ public sealed class EtcdTarget : ILoadTarget
             "--initial-cluster", $"load={peer}", "--initial-cluster-state", "new", "--initial-cluster-token", "mesh-load",
             "--logger", "zap", "--log-level", "warn",
         ];
-        var process = ChildProcess.Start(etcdBinary, arguments, Path.Combine(directory.FullName, "etcd.log"));
+        ChildProcess process;
+        try
+        {
+            process = ChildProcess.Start(etcdBinary, arguments, Path.Combine(directory.FullName, "etcd.log"));
+        }
+        catch
+        {
+            directory.Delete(recursive: true);
+            throw;
+        }
+
         var baseAddress = new Uri(client);
         var target = new EtcdTarget(process, directory, baseAddress);
         try

@@ -40,7 +40,17 @@ public sealed class MeshTarget : ILoadTarget
             "-data-dir", Path.Combine(directory.FullName, "data"), "-log-level", "warn", .. ports,
         ];
         var isDll = meshBinary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
-        var process = ChildProcess.Start(isDll ? "dotnet" : meshBinary, isDll ? [meshBinary, .. agent] : agent, Path.Combine(directory.FullName, "mesh.log"));
+        ChildProcess process;
+        try
+        {
+            process = ChildProcess.Start(isDll ? "dotnet" : meshBinary, isDll ? [meshBinary, .. agent] : agent, Path.Combine(directory.FullName, "mesh.log"));
+        }
+        catch
+        {
+            directory.Delete(recursive: true);
+            throw;
+        }
+
         var baseAddress = new Uri($"http://127.0.0.1:{httpPort}");
         var target = new MeshTarget(process, directory, baseAddress);
         try

@@ -1,0 +1,33 @@
+using Mesh.Ca.Leader;
+using Mesh.Ca.Leaves;
+using Mesh.Ca.Signing;
+
+namespace Mesh.Ca;
+
+/// <summary>The Connect CA on one server: the leader's loop and signer, the configuration updater and the leaf cache.</summary>
+public sealed class CaRuntime : IDisposable
+{
+    public CaRuntime(CaHost host)
+    {
+        Host = host;
+        Signer = new LeafSigner(host);
+        Leaves = new LeafCertCache(host, new LeafSigningRoute(host, Signer));
+        Configuration = new CaConfigurationUpdater(host);
+        Leader = new CaLeaderLoop(host);
+    }
+
+    public CaHost Host { get; }
+
+    /// <summary>Signs CSRs when this server leads (also the target of forwarded CSRs).</summary>
+    public LeafSigner Signer { get; }
+
+    public LeafCertCache Leaves { get; }
+
+    public CaConfigurationUpdater Configuration { get; }
+
+    public CaLeaderLoop Leader { get; }
+
+    public Task RunAsync(CancellationToken cancellationToken) => Leader.RunAsync(cancellationToken);
+
+    public void Dispose() => Signer.Dispose();
+}

@@ -1,0 +1,144 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Mesh.Ca.Signing;
+
+namespace Mesh.Ca.Crypto;
+
+/// <summary>
+/// Leaf certificates: the requester's CSR (<c>agent/connect/csr.go</c>: no subject, one critical URI SAN) and the
+/// signed leaf (<c>provider_consul.go: Sign</c>: the CSR's URI, ClientAuth+ServerAuth, SHA-256 key ids).
+/// </summary>
+public static class LeafCertificates
+{
+    private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
+    private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
+
+    public static byte[] CreateSigningRequest(ECDsa key, string spiffeUri)
+    {
+        var request = new CertificateRequest(new X500DistinguishedName(string.Empty), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(UriSan(spiffeUri));
+        return request.CreateSigningRequest();
+    }
+
+    /// <summary>Reads a PKCS#10 request, checking its self-signature, and returns it with its single URI SAN.</summary>
+    public static (CertificateRequest Request, string Uri) ReadSigningRequest(byte[] der)
+    {
+        CertificateRequest request;
+        try
+        {
+            request = CertificateRequest.LoadSigningRequest(der, HashAlgorithmName.SHA256, out _, CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
+        }
+        catch (CryptographicException error)
+        {
+            throw new LeafSigningException(LeafSigningError.Invalid, $"the CSR could not be read: {error.Message}", error);
+        }
+
+        var uris = new List<string>();
+        var emails = 0;
+        foreach (var extension in request.CertificateExtensions.Where(e => e.Oid?.Value == SanUris.SubjectAltNameOid))
+        {
+            var (found, foundEmails) = SanUris.Read(extension);
+            uris.AddRange(found);
+            emails += foundEmails;
+        }
+
+        if (uris.Count != 1 || emails != 0)
+        {
+            throw new LeafSigningException(LeafSigningError.Invalid, $"the CSR must have exactly one URI SAN and no e-mail SANs (it has {uris.Count} URIs, {emails} e-mails)");
+        }
+
+        return (request, uris[0]);
+    }
+
+    /// <summary>
+    /// Signs the leaf and returns its DER. The certificate is encoded here rather than by
+    /// <see cref="CertificateRequest.Create(X500DistinguishedName, X509SignatureGenerator, DateTimeOffset, DateTimeOffset, ReadOnlySpan{byte})"/>,
+    /// which also parses its result into an <see cref="X509Certificate2"/>: with OpenSSL 3 that parse costs several
+    /// times the signature itself, and the leader only needs the bytes.
+    /// </summary>
+    public static byte[] Sign(CertificateRequest csr, string uri, RootSigningKey root, long serial, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        X509Extension[] extensions =
+        [
+            new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true),
+            new X509KeyUsageExtension(
+                X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment | X509KeyUsageFlags.KeyAgreement,
+                critical: true),
+            new X509EnhancedKeyUsageExtension([new Oid(ClientAuth), new Oid(ServerAuth)], critical: false),
+            new X509SubjectKeyIdentifierExtension(KeyIds.Of(csr.PublicKey.ExportSubjectPublicKeyInfo()), critical: false),
+            X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(root.KeyId),
+            UriSan(uri),
+        ];
+        var subjectPublicKeyInfo = csr.PublicKey.ExportSubjectPublicKeyInfo();
+        var issuer = root.Certificate.SubjectName.RawData;
+        return root.Sign(generator =>
+        {
+            var algorithm = generator.GetSignatureAlgorithmIdentifier(HashAlgorithmName.SHA256);
+            var tbs = new AsnWriter(AsnEncodingRules.DER);
+            using (tbs.PushSequence())
+            {
+                using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                {
+                    tbs.WriteInteger(2); // v3
+                }
+
+                tbs.WriteInteger(serial);
+                tbs.WriteEncodedValue(algorithm);
+                tbs.WriteEncodedValue(issuer);
+                using (tbs.PushSequence())
+                {
+                    WriteTime(tbs, notBefore);
+                    WriteTime(tbs, notAfter);
+                }
+
+                tbs.PushSequence().Dispose(); // empty subject: the identity is the URI SAN
+                tbs.WriteEncodedValue(subjectPublicKeyInfo);
+                using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 3, isConstructed: true)))
+                using (tbs.PushSequence())
+                {
+                    foreach (var extension in extensions)
+                    {
+                        using (tbs.PushSequence())
+                        {
+                            tbs.WriteObjectIdentifier(extension.Oid!.Value!);
+                            if (extension.Critical)
+                            {
+                                tbs.WriteBoolean(true);
+                            }
+
+                            tbs.WriteOctetString(extension.RawData);
+                        }
+                    }
+                }
+            }
+
+            var toBeSigned = tbs.Encode();
+            var certificate = new AsnWriter(AsnEncodingRules.DER);
+            using (certificate.PushSequence())
+            {
+                certificate.WriteEncodedValue(toBeSigned);
+                certificate.WriteEncodedValue(algorithm);
+                certificate.WriteBitString(generator.SignData(toBeSigned, HashAlgorithmName.SHA256));
+            }
+
+            return certificate.Encode();
+        });
+    }
+
+    /// <summary>RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime after.</summary>
+    private static void WriteTime(AsnWriter writer, DateTimeOffset time)
+    {
+        if (time.UtcDateTime.Year < 2050)
+        {
+            writer.WriteUtcTime(time);
+        }
+        else
+        {
+            writer.WriteGeneralizedTime(time, omitFractionalSeconds: true);
+        }
+    }
+
+    /// <summary>A URI SAN, critical because the subject is empty (RFC 5280 4.2.1.6, Consul's <c>x509_patch.go</c>).</summary>
+    private static X509Extension UriSan(string uri) => SanUris.Build(uri, critical: true);
+}

@@ -1,0 +1,135 @@
+using Mesh.Ca.Config;
+using Mesh.Ca.Crypto;
+using Mesh.Fsm.Model;
+
+namespace Mesh.Ca.Signing;
+
+/// <summary>
+/// The leader's side of leaf signing (<c>CAManager.AuthorizeAndSignCertificate</c> + <c>SignCertificate</c>): checks the
+/// CSR's SPIFFE ID against this CA's trust domain and datacenter, applies the CSR rate limits, takes a serial from
+/// the reserved block and signs with the active root, valid from a minute ago for LeafCertTTL.
+/// </summary>
+public sealed class LeafSigner : IDisposable
+{
+    private readonly CaHost _host;
+    private readonly SerialBlock _serials;
+    private readonly CsrLimiter _limiter;
+    private readonly object _gate = new();
+    private (string Json, CaProviderConfig Config) _config = (string.Empty, CaProviderConfig.Default);
+    private RootSigningKey? _root;
+
+    public LeafSigner(CaHost host)
+    {
+        _host = host;
+        _serials = new SerialBlock(host.ProposeAsync);
+        _limiter = new CsrLimiter(host.Clock);
+    }
+
+    public async ValueTask<SignedLeaf> SignAsync(byte[] csrDer, CancellationToken cancellationToken)
+    {
+        if (!_host.IsLeader())
+        {
+            throw new LeafSigningException(LeafSigningError.NotLeader, "this server is not the leader");
+        }
+
+        var ca = _host.Fsm.Current.Ca ?? throw new LeafSigningException(LeafSigningError.NotReady, "CA is uninitialized: no root has been generated yet");
+        var config = ConfigOf(ca);
+        if (!_limiter.TryEnter(config.CsrMaxPerSecond, config.CsrMaxConcurrent))
+        {
+            throw LeafSigningException.RateLimited();
+        }
+
+        try
+        {
+            var (csr, uri) = LeafCertificates.ReadSigningRequest(csrDer);
+            Authorize(uri, ca.TrustDomain);
+            var root = RootOf(ca);
+            var now = _host.Clock.GetUtcNow();
+            if (root.Certificate.NotAfter.ToUniversalTime() <= now.UtcDateTime)
+            {
+                throw new LeafSigningException(LeafSigningError.NotReady, $"the active root certificate expired at {root.Certificate.NotAfter.ToUniversalTime():u}");
+            }
+
+            var serial = await _serials.NextAsync(cancellationToken).ConfigureAwait(false);
+            var notBefore = RootCertificates.TruncateToSeconds(now - TimeSpan.FromMinutes(1));
+            var notAfter = notBefore + config.LeafCertTtl;
+            var leaf = LeafCertificates.Sign(csr, uri, root, serial, notBefore, notAfter);
+            return new SignedLeaf
+            {
+                CertificatePem = Pem.Certificate(leaf),
+                Intermediates = root.Root.IntermediateCerts,
+                Serial = serial,
+                ValidAfter = notBefore,
+                ValidBefore = notAfter,
+                SigningKeyId = root.Root.SigningKeyId,
+                ServiceUri = uri,
+            };
+        }
+        finally
+        {
+            _limiter.Exit();
+        }
+    }
+
+    /// <summary>Only service IDs of this trust domain and datacenter are signed (Consul's <c>CanSign</c> and DC check).</summary>
+    private void Authorize(string uri, string trustDomain)
+    {
+        if (!SpiffeIds.TryParseService(uri, out var id) || id is null)
+        {
+            throw new LeafSigningException(LeafSigningError.Invalid, $"the CSR's URI SAN \"{uri}\" is not a service SPIFFE ID (spiffe://<trust domain>/ns/<ns>/dc/<dc>/svc/<service>)");
+        }
+
+        if (!string.Equals(id.TrustDomain, trustDomain, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new LeafSigningException(LeafSigningError.Invalid, $"SPIFFE ID in CSR from a different trust domain: {uri} (this CA signs for {trustDomain})");
+        }
+
+        if (!string.Equals(id.Datacenter, _host.Datacenter, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new LeafSigningException(LeafSigningError.Invalid, $"SPIFFE ID in CSR from a different datacenter: {id.Datacenter}, this server is in {_host.Datacenter}");
+        }
+
+        if (id.Namespace != "default" || (id.Partition.Length > 0 && id.Partition != "default"))
+        {
+            throw new LeafSigningException(LeafSigningError.Invalid, $"SPIFFE ID in CSR names namespace \"{id.Namespace}\"; only \"default\" exists here");
+        }
+    }
+
+    private CaProviderConfig ConfigOf(CaState ca)
+    {
+        lock (_gate)
+        {
+            if (_config.Json != ca.Configuration.Config.Json)
+            {
+                _config = (ca.Configuration.Config.Json, CaConfigParser.ParseStored(ca.Configuration));
+            }
+
+            return _config.Config;
+        }
+    }
+
+    private RootSigningKey RootOf(CaState ca)
+    {
+        var active = ca.Roots.Single(r => r.Active);
+        lock (_gate)
+        {
+            if (_root is null || _root.Root.Id != active.Id || _root.Root.ModifyIndex != active.ModifyIndex)
+            {
+                // The previous key object may still be signing on another thread; it is left to the collector.
+                _root = new RootSigningKey(active);
+            }
+
+            return _root;
+        }
+    }
+
+    public void Dispose()
+    {
+        _serials.Dispose();
+        lock (_gate)
+        {
+            _root?.Dispose();
+            _root = null;
+        }
+    }
+}
