@@ -29,6 +29,9 @@ public sealed partial class RaftServer : IAsyncDisposable
     private long _leaderChangedAtTicks = Environment.TickCount64;
     private long _leaderContactTicks = Environment.TickCount64;
 
+    // DotNext refuses concurrent membership changes; joins, bootstrap adds and removals queue here instead.
+    private readonly SemaphoreSlim _membershipChange = new(1, 1);
+
     public RaftServer(RaftServerOptions options, IReplicatedStateMachine target, ILoggerFactory? loggerFactory = null)
     {
         _options = options;
@@ -161,7 +164,24 @@ public sealed partial class RaftServer : IAsyncDisposable
             throw new NotLeaderException { Leader = Leader };
         }
 
-        return await Cluster.AddMemberAsync(member, cancellationToken).ConfigureAwait(false);
+        await _membershipChange.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Members.Any(m => m.ToString() == member.ToString()))
+            {
+                return true;
+            }
+
+            return await Cluster.AddMemberAsync(member, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DotNextNotLeader error)
+        {
+            throw new NotLeaderException("Leadership was lost while adding a server", error) { Leader = Leader };
+        }
+        finally
+        {
+            _membershipChange.Release();
+        }
     }
 
     /// <summary>Removes a server from the Raft configuration (leader only).</summary>
@@ -172,7 +192,19 @@ public sealed partial class RaftServer : IAsyncDisposable
             throw new NotLeaderException { Leader = Leader };
         }
 
-        return await Cluster.RemoveMemberAsync(member, cancellationToken).ConfigureAwait(false);
+        await _membershipChange.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Cluster.RemoveMemberAsync(member, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DotNextNotLeader error)
+        {
+            throw new NotLeaderException("Leadership was lost while removing a server", error) { Leader = Leader };
+        }
+        finally
+        {
+            _membershipChange.Release();
+        }
     }
 
     /// <summary>Records that the leader was heard from (followers ping it over RPC), for X-Consul-LastContact.</summary>

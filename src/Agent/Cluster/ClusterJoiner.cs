@@ -119,6 +119,12 @@ public sealed partial class ClusterJoiner(ServerRuntime runtime, ServerRpc rpc, 
                         break;
                     }
                 }
+                catch (Exception error) when (error is NotLeaderException or NoLeaderException)
+                {
+                    // Another server leads now; servers not yet added join through it on their own.
+                    Log.AddFailed(logger, peer.RaftAddress, error.Message);
+                    return raft.Members.Count > 1;
+                }
                 catch (Exception error) when (error is InvalidOperationException or IOException or System.Net.Sockets.SocketException)
                 {
                     Log.AddFailed(logger, peer.RaftAddress, error.Message);

@@ -127,7 +127,8 @@ public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, 
                     runtime.Raft.MarkLeaderContact();
                 }
             }
-            catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or OperationCanceledException or InvalidDataException && !cancellationToken.IsCancellationRequested)
+            catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or InvalidDataException
+                                          || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 observation.Reachable = false;
                 observation.HealthySince = null;

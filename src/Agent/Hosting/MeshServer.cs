@@ -272,6 +272,11 @@ public sealed partial class MeshServer : IAsyncDisposable
             catch (OperationCanceledException)
             {
             }
+            catch (Exception error)
+            {
+                // A background loop that failed while stopping must not stop the rest of the shutdown.
+                Log.BackgroundFailed(_logger, error);
+            }
         }
 
         await Raft.DisposeAsync().ConfigureAwait(false);
@@ -300,6 +305,9 @@ public sealed partial class MeshServer : IAsyncDisposable
     {
         [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Mesh server {Node} in {Datacenter} started: HTTP {Http}, Raft {Raft}")]
         public static partial void Started(ILogger logger, string node, string datacenter, Uri http, IPEndPoint raft);
+
+        [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "A background task failed during shutdown")]
+        public static partial void BackgroundFailed(ILogger logger, Exception error);
 
         [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Mesh server {Node} stopped")]
         public static partial void Stopped(ILogger logger, string node);

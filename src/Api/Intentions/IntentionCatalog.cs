@@ -11,11 +11,49 @@ namespace Mesh.Api.Intentions;
 /// </summary>
 public static class IntentionCatalog
 {
-    private static readonly ConditionalWeakTable<ConfigEntry, IReadOnlyList<IntentionView>> Parsed = new();
+    private static readonly ConditionalWeakTable<ConfigEntry, EntryIntentions> Parsed = new();
 
     public static string Kind => ServiceIntentionsKind.KindName;
 
-    public static IReadOnlyList<IntentionView> Of(ConfigEntry entry) => Parsed.GetValue(entry, Build);
+    /// <summary>The entry's intentions in evaluation order.</summary>
+    public static IReadOnlyList<IntentionView> Of(ConfigEntry entry) => Parsed.GetValue(entry, Index).Sorted;
+
+    /// <summary>
+    /// The intention that decides a connection from <paramref name="source"/> to <paramref name="destination"/>, without
+    /// sorting anything: an exact destination beats the wildcard destination, and within one destination an exact
+    /// source beats the wildcard source, which is exactly Consul's precedence order (9, 8, 6, 5).
+    /// </summary>
+    public static IntentionView? Deciding(StoreState state, string source, string destination)
+    {
+        foreach (var name in destination == IntentionPrecedence.Wildcard ? [destination] : new[] { destination, IntentionPrecedence.Wildcard })
+        {
+            if (state.FindConfigEntry(Kind, name) is { } entry)
+            {
+                var local = Parsed.GetValue(entry, Index).LocalBySource;
+                if (local.TryGetValue(source, out var exact) || local.TryGetValue(IntentionPrecedence.Wildcard, out exact))
+                {
+                    return exact;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static EntryIntentions Index(ConfigEntry entry)
+    {
+        var sorted = Build(entry).Order(IntentionOrder.Instance).ToList();
+        var local = new Dictionary<string, IntentionView>(StringComparer.Ordinal);
+        foreach (var intention in sorted.Where(i => string.IsNullOrEmpty(i.SourcePeer)))
+        {
+            local.TryAdd(intention.SourceName, intention);
+        }
+
+        return new EntryIntentions(sorted, local);
+    }
+
+    /// <summary>One entry's intentions, parsed once per immutable row.</summary>
+    private sealed record EntryIntentions(IReadOnlyList<IntentionView> Sorted, IReadOnlyDictionary<string, IntentionView> LocalBySource);
 
     /// <summary>Every intention, in evaluation order.</summary>
     public static List<IntentionView> All(StoreState state)

@@ -17,8 +17,7 @@ public sealed record IntentionDecision(bool Allowed, string Reason, IntentionVie
     /// </summary>
     public static IntentionDecision Decide(StoreState state, string source, string destination, AgentIdentity self)
     {
-        var match = IntentionCatalog.MatchDestination(state, destination)
-            .FirstOrDefault(intention => string.IsNullOrEmpty(intention.SourcePeer) && IntentionCatalog.SourceMatches(intention, source));
+        var match = IntentionCatalog.Deciding(state, source, destination);
         if (match is not null)
         {
             return match.IsL7

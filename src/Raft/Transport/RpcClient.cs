@@ -19,10 +19,38 @@ public sealed class RpcClient : IAsyncDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var key = endPoint.ToString() ?? string.Empty;
-        var stream = TakeIdle(key) ?? await ConnectAsync(endPoint, deadline.Token).ConfigureAwait(false);
+        var stream = TakeIdle(key);
+        if (stream is not null)
+        {
+            try
+            {
+                await RpcFraming.WriteAsync(stream, request, deadline.Token).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // The pooled connection went stale (the peer restarted or closed it): the request was not
+                // delivered, so it is sent again once on a fresh connection.
+                await stream.DisposeAsync().ConfigureAwait(false);
+                stream = null;
+            }
+        }
+
+        if (stream is null)
+        {
+            stream = await ConnectAsync(endPoint, deadline.Token).ConfigureAwait(false);
+            try
+            {
+                await RpcFraming.WriteAsync(stream, request, deadline.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
         try
         {
-            await RpcFraming.WriteAsync(stream, request, deadline.Token).ConfigureAwait(false);
             var response = await RpcFraming.ReadAsync(stream, deadline.Token).ConfigureAwait(false)
                 ?? throw new IOException($"Server {endPoint} closed the RPC connection");
             _idle.GetOrAdd(key, static _ => []).Add(stream);

@@ -31,7 +31,7 @@ public sealed class ProcessClusterTests(ITestOutputHelper output)
         try
         {
             servers.ForEach(s => s.Start());
-            await WaitAsync(async () => (await Task.WhenAll(servers.Select(PeersAsync))).All(count => count == 3), TimeSpan.FromSeconds(60), "three servers to form a cluster", servers);
+            await WaitAsync(async () => (await Task.WhenAll(servers.Select(PeersAsync))).All(count => count == 3), TimeSpan.FromSeconds(120), "three servers to form a cluster", servers);
 
             var acknowledged = new ConcurrentBag<string>();
             using var stop = new CancellationTokenSource();
