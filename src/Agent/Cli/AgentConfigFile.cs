@@ -54,10 +54,39 @@ public static class AgentConfigFile
             "raft_snapshot_threshold" => config with { SnapshotThreshold = Int(value, property.Name, path) },
             "ports" => ApplyPorts(config, value, path),
             "connect" => ApplyConnect(config, value, path),
+            "autopilot" => ApplyAutopilot(config, value, path),
             "default_intention_policy" => config with { DefaultIntentionPolicy = IntentionPolicy(value, path) },
             _ => throw new UsageException($"Error reading config file {path}: invalid config key \"{property.Name}\""),
         };
     }
+
+    /// <summary>Consul's <c>autopilot</c> block: <c>cleanup_dead_servers</c> and <c>dead_server_threshold</c>.</summary>
+    private static AgentConfig ApplyAutopilot(AgentConfig config, JsonElement autopilot, string path)
+    {
+        if (autopilot.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("autopilot", path, "an object");
+        }
+
+        var options = config.Autopilot;
+        foreach (var setting in autopilot.EnumerateObject())
+        {
+            options = setting.Name switch
+            {
+                "cleanup_dead_servers" => options with { CleanupDeadServers = Bool(setting.Value, "autopilot.cleanup_dead_servers", path) },
+                "dead_server_threshold" => options with { DeadServerThreshold = Duration(setting.Value, "autopilot.dead_server_threshold", path) },
+                "last_contact_threshold" or "max_trailing_logs" or "server_stabilization_time" => options,
+                _ => throw new UsageException($"Error reading config file {path}: invalid config key \"autopilot.{setting.Name}\""),
+            };
+        }
+
+        return config with { Autopilot = options };
+    }
+
+    private static TimeSpan Duration(JsonElement value, string key, string path)
+        => value.ValueKind == JsonValueKind.String && Mesh.Api.Json.GoDuration.TryParse(value.GetString(), out var duration) && duration >= TimeSpan.FromSeconds(1)
+            ? duration
+            : throw Invalid(key, path, "a duration of at least 1s, such as \"30s\"");
 
     private static AgentConfig ApplyPorts(AgentConfig config, JsonElement ports, string path)
     {

@@ -95,6 +95,17 @@ public sealed class AgentCommandBuildTests
     }
 
     [Fact]
+    public void Build_ConfigFileAutopilot_SetsDeadServerCleanup()
+    {
+        using var dir = new TempDirectory();
+        var file = Write(dir, "autopilot.json", """{"data_dir":"/x","autopilot":{"cleanup_dead_servers":false,"dead_server_threshold":"2m"}}""");
+        var config = Build("-config-file", file);
+        Assert.False(config.Autopilot.CleanupDeadServers);
+        Assert.Equal(TimeSpan.FromMinutes(2), config.Autopilot.DeadServerThreshold);
+        Assert.True(new Mesh.Agent.Hosting.AgentConfig().Autopilot.CleanupDeadServers);
+    }
+
+    [Fact]
     public void Build_FlagsAndLaterFiles_OverrideEarlierFiles()
     {
         using var dir = new TempDirectory();
@@ -109,6 +120,7 @@ public sealed class AgentCommandBuildTests
     [Theory]
     [InlineData("""{"data_dir":"/x","bogus_key":1}""", "\"bogus_key\"")]
     [InlineData("""{"data_dir":"/x","ports":{"bogus":1}}""", "\"ports.bogus\"")]
+    [InlineData("""{"data_dir":"/x","autopilot":{"bogus":1}}""", "\"autopilot.bogus\"")]
     public void Build_ConfigFileUnknownKey_IsRejectedNamingIt(string json, string named)
     {
         using var dir = new TempDirectory();
@@ -121,6 +133,7 @@ public sealed class AgentCommandBuildTests
     [Theory]
     [InlineData("""{"data_dir":"/x","bootstrap_expect":"three"}""", "\"bootstrap_expect\" must be an integer")]
     [InlineData("""{"data_dir":"/x","server":"yes"}""", "\"server\" must be true or false")]
+    [InlineData("""{"data_dir":"/x","autopilot":{"dead_server_threshold":"soon"}}""", "\"autopilot.dead_server_threshold\" must be a duration")]
     [InlineData("""["not","an","object"]""", "must be a JSON object")]
     [InlineData("""{"data_dir":""", "Error reading config file")]
     public void Build_ConfigFileBadValue_IsUsageError(string json, string expected)
