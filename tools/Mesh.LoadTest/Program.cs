@@ -11,6 +11,15 @@ const string Usage = """
       parked     10,000 parked blocking queries: server memory, wake latency of one change
                  --queries 10000 --services 100 --settle 3
 
+      cluster    the register load against a 3-server mesh cluster and a 3-member etcd cluster, clients spread over
+                 the members, a fresh cluster per run; then election time after SIGKILL of the leader
+                 --target mesh,etcd --concurrency 1,16,64 --duration 8 --warmup 2 --rounds 2
+                 --servers 3             cluster size
+                 --elections 3           leader kills per target (0: none), killed server restarted in between
+      snapshot   GET /v1/snapshot and PUT /v1/snapshot (into a fresh server) of a catalog filled over HTTP: time, peak RSS
+                 --services 100000 --per-node 10 --concurrency 64 --rounds 2
+                 --target mesh           mesh,etcd adds etcdctl snapshot save/restore of as many keys (--etcdctl-bin)
+
       --mesh-bin PATH   mesh executable or mesh.dll (default: the one built next to this tool)
       --etcd-bin PATH   etcd executable (default: etcd on PATH; Debian package etcd-server)
     Servers run as child processes on free 127.0.0.1 ports with data in temp folders, and are stopped afterwards.
@@ -37,6 +46,8 @@ try
     {
         "register" => await RegisterLoadCommand.RunAsync(options, stop.Token),
         "parked" => await ParkedQueriesCommand.RunAsync(options, stop.Token),
+        "cluster" => await ClusterCommand.RunAsync(options, stop.Token),
+        "snapshot" => await SnapshotCommand.RunAsync(options, stop.Token),
         _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
     };
 }

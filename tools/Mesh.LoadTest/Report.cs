@@ -1,5 +1,7 @@
 using System.Globalization;
+using Mesh.LoadTest.Cluster;
 using Mesh.LoadTest.Load;
+using Mesh.LoadTest.Snapshot;
 using Mesh.LoadTest.Parked;
 
 namespace Mesh.LoadTest;
@@ -70,6 +72,54 @@ public static class Report
                 Number(phase.WakeFromAck.P99), Number(phase.WakeFromAck.Max), $"{Number(phase.WakeFromSend.P50)} / {Number(phase.WakeFromSend.P99)}",
                 Int(phase.UnaffectedReturned), Int(phase.Failed)));
         }
+    }
+
+    /// <summary>Each leader kill, then the median per target and the <paramref name="subject"/>/<paramref name="peer"/> ratio of medians.</summary>
+    public static void WriteElections(IReadOnlyList<ElectionResult> results, string subject, string peer)
+    {
+        Console.WriteLine("| target | attempt | killed | new leader | new leader seen ms | write acknowledged ms |");
+        Console.WriteLine("| --- | ---: | --- | --- | ---: | ---: |");
+        foreach (var result in results)
+        {
+            Console.WriteLine(Row(result.Target, Int(result.Attempt), result.KilledLeader, result.NewLeader, Number(result.NewLeaderSeenMilliseconds, "N0"), Number(result.WriteAcknowledgedMilliseconds, "N0")));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| target | attempts | median new leader seen ms | median write acknowledged ms | range ms |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | --- |");
+        foreach (var group in results.GroupBy(r => r.Target))
+        {
+            var written = group.Select(r => r.WriteAcknowledgedMilliseconds).ToArray();
+            Console.WriteLine(Row(
+                group.Key, Int(written.Length), Number(Median(group.Select(r => r.NewLeaderSeenMilliseconds)), "N0"), Number(Median(written), "N0"),
+                $"{Number(written.Min(), "N0")}–{Number(written.Max(), "N0")}"));
+        }
+
+        var mine = results.Where(r => r.Target == subject).Select(r => r.WriteAcknowledgedMilliseconds).ToArray();
+        var theirs = results.Where(r => r.Target == peer).Select(r => r.WriteAcknowledgedMilliseconds).ToArray();
+        if (mine.Length > 0 && theirs.Length > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"election (kill to acknowledged write) {subject}/{peer}, ratio of medians: {Number(Median(mine) / Median(theirs))}");
+        }
+    }
+
+    public static void WriteSnapshots(IReadOnlyList<SnapshotResult> results)
+    {
+        Console.WriteLine("| operation | attempt | services | seconds | archive MiB | RSS before MiB | peak RSS during MiB | result |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        foreach (var result in results)
+        {
+            Console.WriteLine(Row(
+                result.Operation, Int(result.Attempt), Int(result.Services), Number(result.Elapsed.TotalSeconds), Number(result.ArchiveBytes / MiB, "N1"),
+                Number(result.ResidentBefore / MiB, "N0"), Number(result.PeakResident / MiB, "N0"), result.Check));
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static string Row(params string[] cells) => "| " + string.Join(" | ", cells) + " |";

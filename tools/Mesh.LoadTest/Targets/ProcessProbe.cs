@@ -2,38 +2,63 @@ using System.Globalization;
 
 namespace Mesh.LoadTest.Targets;
 
-/// <summary>Resident memory and CPU time of a process, read from /proc (Linux), so any server can be measured alike.</summary>
-public sealed class ProcessProbe(int processId)
+/// <summary>
+/// Resident memory and CPU time of a server, read from /proc (Linux), so any server can be measured alike. A cluster
+/// is probed as the sum of its member processes (the ids are read each time, so a restarted member is followed).
+/// </summary>
+public sealed class ProcessProbe
 {
     /// <summary>Kernel clock ticks per second for /proc/PID/stat times (USER_HZ, 100 on Linux).</summary>
     private const double TicksPerSecond = 100;
 
-    public int ProcessId { get; } = processId;
+    private readonly Func<IReadOnlyList<int>> _processIds;
 
-    /// <summary>VmRSS in bytes.</summary>
-    public long ResidentBytes()
+    public ProcessProbe(int processId)
+        : this(() => [processId])
     {
-        foreach (var line in File.ReadLines($"/proc/{ProcessId}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                var kilobytes = line["VmRSS:".Length..].Trim().Split(' ')[0];
-                return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        throw new InvalidDataException($"no VmRSS in /proc/{ProcessId}/status");
     }
 
-    /// <summary>User plus system CPU time consumed so far.</summary>
-    public TimeSpan CpuTime()
+    public ProcessProbe(Func<IReadOnlyList<int>> processIds) => _processIds = processIds;
+
+    public int ProcessId => _processIds()[0];
+
+    /// <summary>VmRSS in bytes, summed over the processes.</summary>
+    public long ResidentBytes() => _processIds().Sum(id => StatusKilobytes(id, "VmRSS:") * 1024);
+
+    /// <summary>VmHWM (peak resident set since start or since <see cref="ResetPeak"/>) in bytes, summed.</summary>
+    public long PeakResidentBytes() => _processIds().Sum(id => StatusKilobytes(id, "VmHWM:") * 1024);
+
+    /// <summary>Resets VmHWM to the current RSS (writing 5 to /proc/PID/clear_refs, Linux 4.0+).</summary>
+    public void ResetPeak()
     {
-        var stat = File.ReadAllText($"/proc/{ProcessId}/stat");
+        foreach (var id in _processIds())
+        {
+            File.WriteAllText($"/proc/{id}/clear_refs", "5");
+        }
+    }
+
+    /// <summary>User plus system CPU time consumed so far, summed.</summary>
+    public TimeSpan CpuTime() => TimeSpan.FromSeconds(_processIds().Sum(CpuTicks) / TicksPerSecond);
+
+    private static long CpuTicks(int id)
+    {
+        var stat = File.ReadAllText($"/proc/{id}/stat");
 
         // Fields after the parenthesised command name, which may itself contain spaces.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var user = long.Parse(fields[11], CultureInfo.InvariantCulture);
-        var system = long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds((user + system) / TicksPerSecond);
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
+    private static long StatusKilobytes(int id, string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{id}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidDataException($"no {field} in /proc/{id}/status");
     }
 }

@@ -1,0 +1,81 @@
+using Mesh.LoadTest.Cluster;
+using Mesh.LoadTest.Load;
+using Mesh.LoadTest.Targets;
+
+namespace Mesh.LoadTest;
+
+/// <summary>
+/// <c>cluster</c>: the <c>register</c> load against a 3-server Mesh cluster and a 3-member etcd cluster (clients spread
+/// over the members, a fresh cluster per run, targets interleaved per concurrency), then the election time after
+/// SIGKILL of the leader, repeated on one cluster per target.
+/// </summary>
+public static class ClusterCommand
+{
+    public static async Task<int> RunAsync(ToolOptions options, CancellationToken cancellationToken)
+    {
+        options.RejectUnknown("target", "concurrency", "duration", "warmup", "rounds", "servers", "elections", "mesh-bin", "etcd-bin");
+        var targets = options.List("target", "mesh,etcd");
+        var levels = options.Numbers("concurrency", "1,16,64");
+        var duration = options.Seconds("duration", 8);
+        var warmup = options.Seconds("warmup", 2);
+        var rounds = options.Number("rounds", 2);
+        var size = options.Number("servers", 3);
+        var elections = options.Number("elections", 3);
+        var meshBinary = options.Text("mesh-bin", TargetLauncher.DefaultMeshBinary());
+        var etcdBinary = options.Text("etcd-bin", "etcd");
+        FileDescriptorLimit.EnsureAtLeast((ulong)(levels.DefaultIfEmpty(1).Max() * size) + 256);
+
+        async Task<ClusterTarget> StartAsync(string name) => name switch
+        {
+            "mesh" => await MeshCluster.StartAsync(meshBinary, size, cancellationToken).ConfigureAwait(false),
+            "etcd" => await EtcdCluster.StartAsync(etcdBinary, size, cancellationToken).ConfigureAwait(false),
+            _ => throw new ArgumentException($"unknown target \"{name}\"; known: mesh, etcd"),
+        };
+
+        await Console.Error.WriteLineAsync($"load average before: {LoadAverage.Read()}").ConfigureAwait(false);
+        var runs = new List<WriteRunResult>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            foreach (var level in levels)
+            {
+                foreach (var name in targets)
+                {
+                    await using var cluster = await StartAsync(name).ConfigureAwait(false);
+                    var run = await ClosedLoopLoad.RunAsync(round, cluster, level, warmup, duration, cancellationToken).ConfigureAwait(false);
+                    runs.Add(run);
+                    await Console.Error.WriteLineAsync(
+                        $"round {run.Round} {run.Target,-5} x{size} clients={run.Concurrency,-3} {run.WritesPerSecond,8:N0} writes/s  p50 {run.Latency.P50:N2} ms  p99 {run.Latency.P99:N2} ms  errors {run.Errors}{(run.FirstError is null ? string.Empty : $" (first: {run.FirstError})")}  load {LoadAverage.Read()}").ConfigureAwait(false);
+                }
+            }
+        }
+
+        var killed = new List<ElectionResult>();
+        if (elections > 0)
+        {
+            foreach (var name in targets)
+            {
+                await using var cluster = await StartAsync(name).ConfigureAwait(false);
+                killed.AddRange(await LeaderKill.RunAsync(cluster, elections, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        await Console.Error.WriteLineAsync($"load average after: {LoadAverage.Read()}").ConfigureAwait(false);
+        if (runs.Count > 0)
+        {
+            Report.WriteRuns(runs);
+            if (targets.Contains("mesh") && targets.Contains("etcd"))
+            {
+                Console.WriteLine();
+                Report.WriteRatios(runs, "mesh", "etcd");
+            }
+        }
+
+        if (killed.Count > 0)
+        {
+            Console.WriteLine();
+            Report.WriteElections(killed, "mesh", "etcd");
+        }
+
+        return runs.All(run => run.Errors == 0 && run.Completed > 0) ? 0 : 1;
+    }
+}

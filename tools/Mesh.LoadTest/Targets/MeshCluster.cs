@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Mesh.LoadTest.Targets;
+
+/// <summary>
+/// Three (or more) <c>mesh agent -server -bootstrap-expect=N</c> processes on loopback, each with <c>-retry-join</c>
+/// to the others, data in one temp folder. Writes are <c>PUT /v1/catalog/register</c>.
+/// </summary>
+public sealed class MeshCluster : ClusterTarget
+{
+    private MeshCluster(IReadOnlyList<ClusterMember> members, DirectoryInfo directory)
+        : base("mesh", members, directory)
+    {
+    }
+
+    public static async Task<MeshCluster> StartAsync(string meshBinary, int size, CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateTempSubdirectory("mesh-cluster-");
+        var serverPorts = Enumerable.Range(0, size).Select(_ => FreePort.Next()).ToArray();
+        var isDll = meshBinary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var members = new List<ClusterMember>();
+        for (var i = 0; i < size; i++)
+        {
+            var httpPort = FreePort.Next();
+            var name = string.Create(CultureInfo.InvariantCulture, $"mesh-{i}");
+            var peers = serverPorts.Where((_, j) => j != i).SelectMany(port => new[] { "-retry-join", $"127.0.0.1:{Port(port)}" });
+            string[] agent =
+            [
+                "agent", "-server", "-bootstrap-expect", Port(size), "-node", name, "-bind", "127.0.0.1", "-client", "127.0.0.1",
+                "-data-dir", Path.Combine(directory.FullName, name), "-log-level", "warn",
+                "-http-port", Port(httpPort), "-grpc-port", Port(FreePort.Next()), "-server-port", Port(serverPorts[i]), .. peers,
+            ];
+            members.Add(new ClusterMember(
+                name, isDll ? "dotnet" : meshBinary, isDll ? [meshBinary, .. agent] : agent, new Uri($"http://127.0.0.1:{Port(httpPort)}"),
+                $"127.0.0.1:{Port(serverPorts[i])}", directory));
+        }
+
+        var cluster = new MeshCluster(members, directory);
+        try
+        {
+            members.ForEach(m => m.Start());
+            await cluster.WaitReadyAsync(TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override HttpRequestMessage CreateWrite(ClusterMember member, int client, long sequence)
+        => new(HttpMethod.Put, new Uri(member.BaseAddress, "/v1/catalog/register")) { Content = MeshTarget.Json(WritePayload.RegistrationJson(client, sequence)) };
+
+    public override async Task<ClusterMember?> LeaderSeenByAsync(HttpClient http, ClusterMember asked, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var address = JsonSerializer.Deserialize<string>(await http.GetStringAsync(new Uri(asked.BaseAddress, "/v1/status/leader"), cancellationToken).ConfigureAwait(false));
+            return Members.FirstOrDefault(m => m.PeerAddress == address);
+        }
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Also requires every running member to list all the servers as Raft peers.</summary>
+    protected override async Task<string?> NotReadyReasonAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        foreach (var member in Members.Where(m => m.IsRunning))
+        {
+            var peers = JsonSerializer.Deserialize<string[]>(await http.GetStringAsync(new Uri(member.BaseAddress, "/v1/status/peers"), cancellationToken).ConfigureAwait(false)) ?? [];
+            if (peers.Length != Members.Count)
+            {
+                return $"{member.Name} lists {peers.Length} peers";
+            }
+        }
+
+        return await base.NotReadyReasonAsync(http, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+}
