@@ -1,3 +1,4 @@
+using Mesh.Api.Endpoints;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Mesh.Api.Json;
@@ -24,7 +25,7 @@ public class StoreReadBenchmarks
     {
         _state = StoreFixture.Get(StoreInstances).State;
         _service = StoreFixture.ServiceWith(Instances);
-        if (HealthResult.Build(_state, _service).Count != Instances)
+        if (HealthEndpoints.CheckServiceNodes(_state, _service, connect: false).Count() != Instances)
         {
             throw new InvalidOperationException($"fixture service {_service} does not have {Instances} instances");
         }
@@ -45,9 +46,9 @@ public class StoreReadBenchmarks
     }
 
     [Benchmark(Description = "Health result (CheckServiceNodes)")]
-    public int BuildHealthResult() => HealthResult.Build(_state, _service).Count;
+    public int BuildHealthResult() => HealthEndpoints.CheckServiceNodes(_state, _service, connect: false).Count();
 
     [Benchmark(Description = "Health result + JSON")]
     public int BuildHealthResultJson()
-        => JsonSerializer.SerializeToUtf8Bytes(HealthResult.Build(_state, _service), ApiJsonContext.Default.IReadOnlyListCheckServiceNodeView).Length;
+        => JsonSerializer.SerializeToUtf8Bytes(HealthEndpoints.CheckServiceNodes(_state, _service, connect: false).ToList(), ApiJsonContext.Default.IReadOnlyListCheckServiceNodeView).Length;
 }

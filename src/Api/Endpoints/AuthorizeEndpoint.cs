@@ -46,6 +46,6 @@ public static class AuthorizeEndpoint
             result = new AuthorizeResult(decision.Allowed, decision.Reason);
         }
 
-        await JsonResponse.WriteAsync(context, result, IntentionJson.Info<AuthorizeResult>()).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, result, IntentionJson.Info<AuthorizeResult>()).ConfigureAwait(false);
     }
 }

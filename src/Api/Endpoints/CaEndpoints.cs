@@ -46,7 +46,7 @@ public static class CaEndpoints
             return;
         }
 
-        await CaJsonContext.WriteAsync(context, RootsView(ca), CaJsonContext.Default.CaRootsView).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, RootsView(ca), CaJsonContext.Default.CaRootsView).ConfigureAwait(false);
     }
 
     private static async Task GetConfigurationAsync(HttpContext context, ServerRuntime server)
@@ -61,7 +61,7 @@ public static class CaEndpoints
 
         BlockingQuery.WriteMeta(context, server, options, index);
         var configuration = ca.Configuration;
-        await CaJsonContext.WriteAsync(context, new CaConfigurationView
+        await ApiResponse.WriteJsonAsync(context, new CaConfigurationView
         {
             Provider = configuration.Provider,
             Config = configuration.Config,

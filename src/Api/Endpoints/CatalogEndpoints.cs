@@ -102,7 +102,7 @@ public static class CatalogEndpoints
             ApiJsonContext.Default.IReadOnlyListServiceNodeView);
     }
 
-    internal static IEnumerable<(ServiceKey Key, NodeService Service)> Instances(StoreState state, string name, bool connect)
+    public static IEnumerable<(ServiceKey Key, NodeService Service)> Instances(StoreState state, string name, bool connect)
         => connect ? state.ConnectServicesFor(name) : state.ServicesNamed(name);
 
     private static Task NodesAsync(HttpContext context, ServerRuntime server)

@@ -68,7 +68,7 @@ public static class ConfigEndpoints
         var deleted = await SubmitAsync(context, server, new DeleteConfigEntryCommand { Kind = kind.Kind, Name = name, CasIndex = cas }).ConfigureAwait(false);
         if (cas is null)
         {
-            await JsonResponse.WriteRawAsync(context, "{}"u8.ToArray()).ConfigureAwait(false);
+            await ApiResponse.WriteRawJsonAsync(context, "{}"u8.ToArray()).ConfigureAwait(false);
         }
         else
         {
@@ -98,7 +98,7 @@ public static class ConfigEndpoints
             return;
         }
 
-        await JsonResponse.WriteRawAsync(context, json.Body).ConfigureAwait(false);
+        await ApiResponse.WriteRawJsonAsync(context, json.Body).ConfigureAwait(false);
     }
 
     /// <summary>Submits a command; a lost compare-and-set is <c>false</c>, other refusals are 4xx.</summary>

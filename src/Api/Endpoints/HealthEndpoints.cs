@@ -57,7 +57,8 @@ public static class HealthEndpoints
             ApiJsonContext.Default.IReadOnlyListCheckServiceNodeView);
     }
 
-    internal static IEnumerable<CheckServiceNodeView> CheckServiceNodes(StoreState state, string service, bool connect)
+    /// <summary>The rows of a health query: each instance with its node and the checks that decide its health.</summary>
+    public static IEnumerable<CheckServiceNodeView> CheckServiceNodes(StoreState state, string service, bool connect)
         => CatalogEndpoints.Instances(state, service, connect).Select(pair => new CheckServiceNodeView(
             state.Nodes[pair.Key.Node],
             pair.Service,

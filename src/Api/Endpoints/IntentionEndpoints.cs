@@ -38,7 +38,7 @@ public static class IntentionEndpoints
             .Where(intention => server.Access.Check(token, AclResource.Intention, intention.DestinationName, AclAccess.Read) is null)
             .ToList()).ConfigureAwait(false);
         BlockingQuery.WriteMeta(context, server, options, index);
-        await JsonResponse.WriteAsync(context, all, IntentionJson.Info<List<IntentionView>>()).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, all, IntentionJson.Info<List<IntentionView>>()).ConfigureAwait(false);
     }
 
     private static async Task GetExactAsync(HttpContext context, ServerRuntime server)
@@ -56,7 +56,7 @@ public static class IntentionEndpoints
             return;
         }
 
-        await JsonResponse.WriteAsync(context, intention, IntentionJson.Info<IntentionView>()).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, intention, IntentionJson.Info<IntentionView>()).ConfigureAwait(false);
     }
 
     private static async Task PutExactAsync(HttpContext context, ServerRuntime server)
@@ -128,7 +128,7 @@ public static class IntentionEndpoints
             return result;
         }).ConfigureAwait(false);
         BlockingQuery.WriteMeta(context, server, options, index);
-        await JsonResponse.WriteAsync(context, matches, IntentionJson.Info<SortedDictionary<string, List<IntentionView>>>()).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, matches, IntentionJson.Info<SortedDictionary<string, List<IntentionView>>>()).ConfigureAwait(false);
     }
 
     private static async Task CheckAsync(HttpContext context, ServerRuntime server)
@@ -144,7 +144,7 @@ public static class IntentionEndpoints
         Writes.Authorize(context, server, AclResource.Service, destination.Name, AclAccess.Read);
         await BlockingQuery.ReadBarrierAsync(server, options.Consistency, context.RequestAborted).ConfigureAwait(false);
         var decision = IntentionDecision.Decide(server.Fsm.Current, source.Name, destination.Name, server.Self);
-        await JsonResponse.WriteAsync(context, new IntentionCheckResult(decision.Allowed), IntentionJson.Info<IntentionCheckResult>()).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, new IntentionCheckResult(decision.Allowed), IntentionJson.Info<IntentionCheckResult>()).ConfigureAwait(false);
     }
 
     private static async Task ChangeAsync(

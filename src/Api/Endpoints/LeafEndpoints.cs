@@ -39,7 +39,7 @@ public static class LeafEndpoints
         }
 
         BlockingQuery.WriteMeta(context, server, options, leaf.ModifyIndex);
-        await CaJsonContext.WriteAsync(context, new IssuedCertView
+        await ApiResponse.WriteJsonAsync(context, new IssuedCertView
         {
             SerialNumber = leaf.SerialNumber,
             CertPem = leaf.CertPem,

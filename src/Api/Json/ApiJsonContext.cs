@@ -37,10 +37,4 @@ namespace Mesh.Api.Json;
 [JsonSerializable(typeof(AutopilotHealthView))]
 [JsonSerializable(typeof(IReadOnlyList<AgentMemberView>))]
 [JsonSerializable(typeof(StateDigestView))]
-public sealed partial class ApiJsonContext : JsonSerializerContext
-{
-    /// <summary>The same contract, indented, for <c>?pretty</c>.</summary>
-    public static ApiJsonContext Pretty => LazyPretty.Value;
-
-    private static readonly Lazy<ApiJsonContext> LazyPretty = new(() => new ApiJsonContext(new JsonSerializerOptions(Default!.Options!) { WriteIndented = true }));
-}
+public sealed partial class ApiJsonContext : JsonSerializerContext;
