@@ -25,6 +25,7 @@ public static class CommandLine
         new IntentionCheckCommand(),
         new IntentionGetCommand(),
         new IntentionListCommand(),
+        new ConnectEnvoyCommand(),
         new VersionCommand(),
     ];
 

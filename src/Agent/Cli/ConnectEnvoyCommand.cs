@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Mesh.Agent.Connect;
+
+namespace Mesh.Agent.Cli;
+
+/// <summary>
+/// <c>mesh connect envoy</c>: builds the Envoy bootstrap for a registered proxy and either prints it
+/// (<c>-bootstrap</c>) or runs <c>envoy</c> from PATH with it.
+/// </summary>
+public sealed class ConnectEnvoyCommand : ICliCommand
+{
+    public string Name => "connect envoy";
+
+    public string Synopsis => "Runs or configures Envoy as a Connect proxy";
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
+    {
+        var flags = new FlagSet(Name)
+            .AddBool("bootstrap", "Print the bootstrap JSON instead of running Envoy")
+            .AddString("proxy-id", null, "ID of the proxy service registered on the agent")
+            .AddString("sidecar-for", null, "ID of the service whose sidecar proxy to run (instead of -proxy-id)")
+            .AddString("grpc-addr", null, "Address of the xDS gRPC server (env MESH_GRPC_ADDR or CONSUL_GRPC_ADDR; default: the agent's gRPC port)")
+            .AddString("admin-bind", "localhost:19000", "Address of Envoy's admin listener")
+            .AddString("admin-access-log-path", "/dev/null", "Path of Envoy's admin access log");
+        HttpApiClient.AddFlags(flags);
+        CliArgs.NoPositional(flags.Parse(args));
+        var proxyId = flags.GetString("proxy-id") ?? string.Empty;
+        var sidecarFor = flags.GetString("sidecar-for") ?? string.Empty;
+        if (proxyId.Length > 0 == sidecarFor.Length > 0)
+        {
+            throw new UsageException("Give exactly one of -proxy-id or -sidecar-for");
+        }
+
+        using var client = HttpApiClient.FromFlags(flags);
+        using var self = JsonDocument.Parse(await client.GetAsync("/v1/agent/self", cancellationToken).ConfigureAwait(false));
+        var proxy = sidecarFor.Length > 0
+            ? await FindSidecarAsync(client, sidecarFor, cancellationToken).ConfigureAwait(false)
+            : await ReadServiceAsync(client, proxyId, cancellationToken).ConfigureAwait(false);
+        var (grpcHost, grpcPort) = GrpcAddress(flags.GetString("grpc-addr"), client.BaseAddress, self.RootElement);
+        var (adminHost, adminPort) = HostPort(flags.GetString("admin-bind")!, "-admin-bind");
+        var bootstrap = new EnvoyBootstrapArgs
+        {
+            ProxyId = proxy.Id,
+            Cluster = proxy.Cluster,
+            Datacenter = self.RootElement.GetProperty("Config").GetProperty("Datacenter").GetString() ?? "dc1",
+            Token = flags.GetString("token") ?? Environment.GetEnvironmentVariable("MESH_HTTP_TOKEN") ?? Environment.GetEnvironmentVariable("CONSUL_HTTP_TOKEN") ?? string.Empty,
+            GrpcHost = grpcHost,
+            GrpcPort = grpcPort,
+            AdminHost = adminHost == "localhost" ? "127.0.0.1" : adminHost,
+            AdminPort = adminPort,
+            AdminAccessLogPath = flags.GetString("admin-access-log-path")!,
+        };
+        var json = EnvoyBootstrap.Render(bootstrap);
+        if (flags.GetBool("bootstrap"))
+        {
+            await console.Out.WriteLineAsync(json).ConfigureAwait(false);
+            return 0;
+        }
+
+        return await RunEnvoyAsync(json, console, cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed record ProxyService(string Id, string Cluster);
+
+    private static async Task<ProxyService> ReadServiceAsync(HttpApiClient client, string id, CancellationToken cancellationToken)
+    {
+        using var document = JsonDocument.Parse(await client.GetAsync($"/v1/agent/service/{Uri.EscapeDataString(id)}", cancellationToken).ConfigureAwait(false));
+        return ToProxy(document.RootElement);
+    }
+
+    private static async Task<ProxyService> FindSidecarAsync(HttpApiClient client, string serviceId, CancellationToken cancellationToken)
+    {
+        using var document = JsonDocument.Parse(await client.GetAsync("/v1/agent/services", cancellationToken).ConfigureAwait(false));
+        var sidecars = document.RootElement.EnumerateObject()
+            .Select(p => p.Value)
+            .Where(s => s.GetProperty("Kind").GetString() == "connect-proxy"
+                        && s.GetProperty("Proxy").GetProperty("DestinationServiceID").GetString() == serviceId)
+            .ToList();
+        return sidecars.Count switch
+        {
+            1 => ToProxy(sidecars[0]),
+            0 => throw new CliException($"No sidecar proxy is registered for service ID \"{serviceId}\""),
+            _ => throw new CliException($"Several sidecar proxies are registered for service ID \"{serviceId}\"; use -proxy-id"),
+        };
+    }
+
+    private static ProxyService ToProxy(JsonElement service)
+    {
+        var id = service.GetProperty("ID").GetString()!;
+        var destination = service.GetProperty("Proxy").GetProperty("DestinationServiceName").GetString();
+        return new ProxyService(id, string.IsNullOrEmpty(destination) ? service.GetProperty("Service").GetString()! : destination);
+    }
+
+    private static (string Host, int Port) GrpcAddress(string? flag, Uri httpAddress, JsonElement self)
+    {
+        var address = flag ?? Environment.GetEnvironmentVariable("MESH_GRPC_ADDR") ?? Environment.GetEnvironmentVariable("CONSUL_GRPC_ADDR");
+        if (!string.IsNullOrEmpty(address))
+        {
+            return HostPort(address.Replace("http://", string.Empty, StringComparison.Ordinal), "-grpc-addr");
+        }
+
+        var port = self.TryGetProperty("XDS", out var xds) ? xds.GetProperty("Port").GetInt32() : 8502;
+        return (httpAddress.Host is "localhost" ? "127.0.0.1" : httpAddress.Host, port);
+    }
+
+    private static (string Host, int Port) HostPort(string address, string flag)
+    {
+        var colon = address.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new UsageException($"{flag} \"{address}\" must be host:port");
+        }
+
+        return (address[..colon].Trim('[', ']'), port);
+    }
+
+    private static async Task<int> RunEnvoyAsync(string json, CliConsole console, CancellationToken cancellationToken)
+    {
+        var envoy = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "envoy"))
+            .FirstOrDefault(File.Exists)
+            ?? throw new CliException("Envoy was not found on PATH. Install Envoy, or print the configuration with -bootstrap.");
+        var path = Path.Combine(Path.GetTempPath(), $"mesh-envoy-{Environment.ProcessId}.json");
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // it holds the ACL token
+        }
+
+        await using (var file = new FileStream(path, options))
+        await using (var writer = new StreamWriter(file))
+        {
+            await writer.WriteAsync(json).ConfigureAwait(false);
+        }
+
+        using var process = Process.Start(new ProcessStartInfo(envoy) { ArgumentList = { "--config-path", path, "--disable-hot-restart" } })
+            ?? throw new CliException("Envoy could not be started");
+        await console.Out.WriteLineAsync($"==> Running {envoy} with {path}").ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return process.ExitCode;
+    }
+}

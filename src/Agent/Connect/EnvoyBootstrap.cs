@@ -1,0 +1,170 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Mesh.Agent.Connect;
+
+/// <summary>What an Envoy bootstrap for one proxy depends on (Consul's <c>BootstrapTplArgs</c>).</summary>
+public sealed record EnvoyBootstrapArgs
+{
+    /// <summary>The proxy's service ID: Envoy's <c>node.id</c>, which the xDS server looks the proxy up by.</summary>
+    public required string ProxyId { get; init; }
+
+    /// <summary>Envoy's <c>node.cluster</c>: the destination service of a sidecar (or the gateway's name).</summary>
+    public required string Cluster { get; init; }
+
+    public string Datacenter { get; init; } = "dc1";
+
+    public string Namespace { get; init; } = "default";
+
+    public string Partition { get; init; } = "default";
+
+    /// <summary>The catalog node of the proxy, sent as <c>node.metadata.node_name</c> when known.</summary>
+    public string? NodeName { get; init; }
+
+    public string Token { get; init; } = string.Empty;
+
+    public string GrpcHost { get; init; } = "127.0.0.1";
+
+    public int GrpcPort { get; init; } = 8502;
+
+    public string AdminHost { get; init; } = "127.0.0.1";
+
+    public int AdminPort { get; init; } = 19000;
+
+    public string AdminAccessLogPath { get; init; } = "/dev/null";
+}
+
+/// <summary>
+/// Builds the Envoy bootstrap that <c>mesh connect envoy -bootstrap</c> prints, shaped as Consul's
+/// (<c>command/connect/envoy/bootstrap_tpl.go</c>): admin listener, node identity, a static HTTP/2 cluster
+/// <c>local_agent</c> pointing at the server's gRPC port, and LDS/CDS over delta ADS with the token as
+/// <c>x-consul-token</c> metadata.
+/// </summary>
+public static class EnvoyBootstrap
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static string Render(EnvoyBootstrapArgs args) => Build(args).ToJsonString(Indented);
+
+    public static JsonObject Build(EnvoyBootstrapArgs args)
+    {
+        var metadata = new JsonObject();
+        if (!string.IsNullOrEmpty(args.NodeName))
+        {
+            metadata["node_name"] = args.NodeName;
+        }
+
+        metadata["namespace"] = args.Namespace;
+        metadata["partition"] = args.Partition;
+
+        return new JsonObject
+        {
+            ["admin"] = new JsonObject
+            {
+                ["access_log"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "envoy.access_loggers.file",
+                    ["typed_config"] = new JsonObject
+                    {
+                        ["@type"] = "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog",
+                        ["path"] = args.AdminAccessLogPath,
+                    },
+                }),
+                ["address"] = SocketAddress(args.AdminHost, args.AdminPort),
+            },
+            ["node"] = new JsonObject
+            {
+                ["cluster"] = args.Cluster,
+                ["id"] = args.ProxyId,
+                ["metadata"] = metadata,
+            },
+            ["layered_runtime"] = new JsonObject
+            {
+                ["layers"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "base",
+                    ["static_layer"] = new JsonObject { ["re2.max_program_size.error_level"] = 1048576 },
+                }),
+            },
+            ["static_resources"] = new JsonObject { ["clusters"] = new JsonArray(LocalAgentCluster(args)) },
+            ["stats_config"] = StatsConfig(args),
+            ["dynamic_resources"] = new JsonObject
+            {
+                ["lds_config"] = AdsSource(),
+                ["cds_config"] = AdsSource(),
+                ["ads_config"] = new JsonObject
+                {
+                    ["api_type"] = "DELTA_GRPC",
+                    ["transport_api_version"] = "V3",
+                    ["grpc_services"] = new JsonObject
+                    {
+                        ["initial_metadata"] = new JsonArray(new JsonObject { ["key"] = "x-consul-token", ["value"] = args.Token }),
+                        ["envoy_grpc"] = new JsonObject { ["cluster_name"] = "local_agent" },
+                    },
+                },
+            },
+        };
+    }
+
+    private static JsonObject LocalAgentCluster(EnvoyBootstrapArgs args) => new()
+    {
+        ["name"] = "local_agent",
+        ["ignore_health_on_host_removal"] = false,
+        ["connect_timeout"] = "1s",
+        ["type"] = "STATIC",
+        ["typed_extension_protocol_options"] = new JsonObject
+        {
+            ["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] = new JsonObject
+            {
+                ["@type"] = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                ["explicit_http_config"] = new JsonObject { ["http2_protocol_options"] = new JsonObject() },
+            },
+        },
+        ["loadAssignment"] = new JsonObject
+        {
+            ["clusterName"] = "local_agent",
+            ["endpoints"] = new JsonArray(new JsonObject
+            {
+                ["lbEndpoints"] = new JsonArray(new JsonObject
+                {
+                    ["endpoint"] = new JsonObject { ["address"] = SocketAddress(args.GrpcHost, args.GrpcPort) },
+                }),
+            }),
+        },
+    };
+
+    private static JsonObject StatsConfig(EnvoyBootstrapArgs args)
+    {
+        var tags = new JsonArray();
+        foreach (var (tagName, regex) in ConsulStatsTags.Extractors)
+        {
+            tags.Add(new JsonObject { ["regex"] = regex, ["tag_name"] = tagName });
+        }
+
+        foreach (var (tagName, value) in new[]
+        {
+            ("local_cluster", args.Cluster),
+            ("consul.source.service", args.Cluster),
+            ("consul.source.namespace", args.Namespace),
+            ("consul.source.partition", args.Partition),
+            ("consul.source.datacenter", args.Datacenter),
+        })
+        {
+            tags.Add(new JsonObject { ["tag_name"] = tagName, ["fixed_value"] = value });
+        }
+
+        return new JsonObject { ["stats_tags"] = tags, ["use_all_default_tags"] = true };
+    }
+
+    private static JsonObject AdsSource() => new()
+    {
+        ["ads"] = new JsonObject(),
+        ["initial_fetch_timeout"] = "0s",
+        ["resource_api_version"] = "V3",
+    };
+
+    private static JsonObject SocketAddress(string host, int port) => new()
+    {
+        ["socket_address"] = new JsonObject { ["address"] = host, ["port_value"] = port },
+    };
+}
