@@ -6,6 +6,8 @@ using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Mesh.Fsm.Model;
 
+using Mesh.Api.Json;
+
 namespace Mesh.Api.ConfigEntries;
 
 /// <summary>
@@ -37,47 +39,9 @@ public static partial class ConfigEntryJson
         }
     }
 
-    /// <summary>
-    /// Consul's <c>HookTranslateKeys</c>: snake_case keys of the typed structure become PascalCase (matched
-    /// case-insensitively afterwards). Guided by the target type, so keys inside free-form maps (Meta, Config and what
-    /// they contain) are left exactly as written.
-    /// </summary>
+    /// <summary>Consul's <c>HookTranslateKeys</c>, guided by the entry's type (see <see cref="SnakeCaseAliases"/>).</summary>
     public static void TranslateKeys(JsonNode? node, Type type)
-    {
-        var info = Strict.GetTypeInfo(Nullable.GetUnderlyingType(type) ?? type);
-        switch (node)
-        {
-            case JsonObject obj when info.Kind == JsonTypeInfoKind.Object:
-                foreach (var (key, value) in obj.ToList())
-                {
-                    var renamed = key.Contains('_', StringComparison.Ordinal) ? ToPascal(key) : key;
-                    var property = info.Properties.FirstOrDefault(p => p.Name.Equals(renamed, StringComparison.OrdinalIgnoreCase));
-                    if (property is null)
-                    {
-                        continue; // left for the decoder to report as an unknown key, as written
-                    }
-
-                    TranslateKeys(value, property.PropertyType);
-                    if (!string.Equals(renamed, key, StringComparison.Ordinal) && !obj.ContainsKey(renamed))
-                    {
-                        obj.Remove(key);
-                        obj[renamed] = value;
-                    }
-                }
-
-                break;
-            case JsonArray array when info.Kind == JsonTypeInfoKind.Enumerable && info.ElementType is { } element:
-                foreach (var item in array)
-                {
-                    TranslateKeys(item, element);
-                }
-
-                break;
-        }
-    }
-
-    private static string ToPascal(string key)
-        => string.Concat(key.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+        => SnakeCaseAliases.Normalize(node, Strict.GetTypeInfo(Nullable.GetUnderlyingType(type) ?? type));
 
     /// <summary>Reads a stored body back into its typed form.</summary>
     public static T Read<T>(JsonBlob body)

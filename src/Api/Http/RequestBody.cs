@@ -34,7 +34,7 @@ public static class RequestBody
                 throw ApiException.BadRequest($"Request decode failed: expected a JSON object, got {node?.GetValueKind().ToString() ?? "null"}");
             }
 
-            return SnakeCaseAliases.Normalize(node).Deserialize(typeInfo);
+            return SnakeCaseAliases.Normalize(node, typeInfo).Deserialize(typeInfo);
         }
         catch (JsonException error)
         {

@@ -1,41 +1,31 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Mesh.Api.Json;
 
 /// <summary>
-/// Consul accepts snake_case spellings of its fields (<c>sidecar_service</c>, <c>destination_service_name</c>, ...).
-/// This rewrites such keys to PascalCase before binding, except the keys of free-form maps, which are user data.
+/// Consul accepts snake_case spellings of its fields (<c>sidecar_service</c>, <c>destination_service_name</c>, ...), as
+/// its <c>HookTranslateKeys</c> does. This rewrites such keys to PascalCase before binding, guided by the target type:
+/// only keys that name a property of a typed object are translated, so the keys of free-form maps (Meta, Config,
+/// TaggedAddresses, ...) and everything inside them stay exactly as written. Unknown keys are left for the decoder.
 /// </summary>
 public static class SnakeCaseAliases
 {
-    private static readonly HashSet<string> FreeFormMaps = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Meta", "NodeMeta", "ServiceMeta", "TaggedAddresses", "tagged_addresses", "node_meta", "service_meta",
-        "Config", "Header", "Opaque", "EnterpriseMeta",
-    };
-
-    public static JsonNode? Normalize(JsonNode? node)
+    public static JsonNode? Normalize(JsonNode? node, JsonTypeInfo info)
     {
         switch (node)
         {
-            case JsonObject obj:
+            case JsonObject obj when info.Kind == JsonTypeInfoKind.Object:
                 foreach (var (key, value) in obj.ToList())
                 {
                     var renamed = key.Contains('_', StringComparison.Ordinal) ? ToPascal(key) : key;
-                    if (FreeFormMaps.Contains(key) && value is JsonObject map)
+                    var property = info.Properties.FirstOrDefault(p => p.Name.Equals(renamed, StringComparison.OrdinalIgnoreCase));
+                    if (property is null)
                     {
-                        // Keys of the map stay as written; the values may still be structured (service tagged addresses).
-                        foreach (var (_, inner) in map)
-                        {
-                            Normalize(inner);
-                        }
-                    }
-                    else
-                    {
-                        Normalize(value);
+                        continue;
                     }
 
+                    Normalize(value, info.Options.GetTypeInfo(property.PropertyType));
                     if (!string.Equals(renamed, key, StringComparison.Ordinal) && !obj.ContainsKey(renamed))
                     {
                         obj.Remove(key);
@@ -44,10 +34,11 @@ public static class SnakeCaseAliases
                 }
 
                 break;
-            case JsonArray array:
+            case JsonArray array when info.Kind == JsonTypeInfoKind.Enumerable && info.ElementType is { } element:
+                var elementInfo = info.Options.GetTypeInfo(element);
                 foreach (var item in array)
                 {
-                    Normalize(item);
+                    Normalize(item, elementInfo);
                 }
 
                 break;
@@ -57,21 +48,5 @@ public static class SnakeCaseAliases
     }
 
     private static string ToPascal(string key)
-    {
-        var builder = new StringBuilder(key.Length);
-        var upper = true;
-        foreach (var c in key)
-        {
-            if (c == '_')
-            {
-                upper = true;
-                continue;
-            }
-
-            builder.Append(upper ? char.ToUpperInvariant(c) : c);
-            upper = false;
-        }
-
-        return builder.ToString();
-    }
+        => string.Concat(key.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
 }

@@ -98,6 +98,24 @@ public sealed class AgentSidecarTests(ServerFixture fixture) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task Register_SnakeCaseInsideProxyConfig_KeptAsWrittenAtEveryDepth()
+    {
+        var id = Unique.Name("cfgproxy");
+
+        await _server.PutOkAsync("/v1/agent/service/register", $$$"""
+            {"kind":"connect-proxy","name":"{{{id}}}","port":21998,
+             "proxy":{"destination_service_name":"backend",
+               "config":{"envoy_prometheus_bind_addr":"0.0.0.0:9102","limits":{"max_connections":10,"nested_list":[{"inner_key":1}]} } } }
+            """);
+
+        var config = (await _server.GetOkJsonAsync($"/v1/agent/service/{id}")).GetProperty("Proxy").GetProperty("Config");
+        Assert.Equal("0.0.0.0:9102", config.GetProperty("envoy_prometheus_bind_addr").GetString());
+        var limits = config.GetProperty("limits");
+        Assert.Equal(10, limits.GetProperty("max_connections").GetInt32());
+        Assert.Equal(1, limits.GetProperty("nested_list")[0].GetProperty("inner_key").GetInt32());
+    }
+
+    [Fact]
     public async Task Register_SnakeCaseProxyService_DestinationFieldsBound()
     {
         var id = Unique.Name("proxy");
