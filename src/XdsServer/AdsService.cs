@@ -1,0 +1,23 @@
+using Envoy.Service.Discovery.V3;
+using Grpc.Core;
+
+namespace Mesh.XdsServer;
+
+/// <summary>
+/// Envoy's AggregatedDiscoveryService on the gRPC port: delta ADS for Envoy sidecars (as Consul serves), and
+/// state-of-the-world ADS for proxyless gRPC clients (gRFC A27), which Consul does not offer.
+/// </summary>
+public sealed class AdsService(XdsServerContext server) : AggregatedDiscoveryService.AggregatedDiscoveryServiceBase
+{
+    public override Task DeltaAggregatedResources(
+        IAsyncStreamReader<DeltaDiscoveryRequest> requestStream,
+        IServerStreamWriter<DeltaDiscoveryResponse> responseStream,
+        ServerCallContext context)
+        => DeltaAdsStream.RunAsync(server, requestStream, responseStream, context);
+
+    public override Task StreamAggregatedResources(
+        IAsyncStreamReader<DiscoveryRequest> requestStream,
+        IServerStreamWriter<DiscoveryResponse> responseStream,
+        ServerCallContext context)
+        => SotwAdsStream.RunAsync(server, requestStream, responseStream, context);
+}
