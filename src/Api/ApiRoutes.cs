@@ -43,6 +43,7 @@ public static class ApiRoutes
         SnapshotEndpoints.Map(app, server);
         InternalEndpoints.Map(app, server);
         ConfigEndpoints.Map(app, server);
+        DiscoveryChainEndpoints.Map(app, server);
         IntentionEndpoints.Map(app, server);
         AuthorizeEndpoint.Map(app, server);
         CaEndpoints.Map(app, server);

@@ -13,4 +13,7 @@ namespace Mesh.Api.ConfigEntries;
 [JsonSerializable(typeof(ServiceDefaultsEntry))]
 [JsonSerializable(typeof(MeshEntry))]
 [JsonSerializable(typeof(ServiceIntentionsEntry))]
+[JsonSerializable(typeof(ServiceRouterEntry))]
+[JsonSerializable(typeof(ServiceSplitterEntry))]
+[JsonSerializable(typeof(ServiceResolverEntry))]
 public sealed partial class ConfigEntryJsonContext : JsonSerializerContext;

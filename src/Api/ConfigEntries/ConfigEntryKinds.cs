@@ -18,12 +18,21 @@ public static class ConfigEntryKinds
 
     public static ServiceIntentionsKind ServiceIntentions { get; } = new();
 
+    public static ServiceRouterKind ServiceRouter { get; } = new();
+
+    public static ServiceSplitterKind ServiceSplitter { get; } = new();
+
+    public static ServiceResolverKind ServiceResolver { get; } = new();
+
     private static readonly Dictionary<string, IConfigEntryKind> ByName = new IConfigEntryKind[]
     {
         ProxyDefaults,
         ServiceDefaults,
         Mesh,
         ServiceIntentions,
+        ServiceRouter,
+        ServiceSplitter,
+        ServiceResolver,
     }.ToDictionary(kind => kind.Kind, StringComparer.Ordinal);
 
     public static IEnumerable<string> Names => ByName.Keys.Order(StringComparer.Ordinal);

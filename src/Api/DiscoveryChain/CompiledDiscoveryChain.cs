@@ -120,7 +120,11 @@ public sealed record DiscoveryFailover
 {
     public ImmutableArray<string> Targets { get; init; } = [];
 
-    public bool Equals(DiscoveryFailover? other) => other is not null && Targets.SequenceEqual(other.Targets);
+    /// <summary>The failover's policy (<c>default</c>, <c>order-by-locality</c>); null when none is set.</summary>
+    public ServiceResolverFailoverPolicy? Policy { get; init; }
+
+    public bool Equals(DiscoveryFailover? other)
+        => other is not null && Targets.SequenceEqual(other.Targets) && Policy?.Mode == other.Policy?.Mode;
 
     public override int GetHashCode() => Targets.Length;
 }
@@ -151,6 +155,9 @@ public sealed record DiscoveryTarget
 
     /// <summary>The subset's filter (bexpr over the instance) and whether only passing instances count.</summary>
     public ServiceResolverSubset Subset { get; init; } = new();
+
+    /// <summary>Whether the target is dialed directly in transparent mode (service-defaults, else proxy-defaults).</summary>
+    public TransparentProxyConfig TransparentProxy { get; init; } = new();
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

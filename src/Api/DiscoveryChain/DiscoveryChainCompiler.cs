@@ -9,42 +9,28 @@ namespace Mesh.Api.DiscoveryChain;
 /// </summary>
 public static class DiscoveryChainCompiler
 {
+    /// <summary>The <c>TaggedAddresses</c> key of an operator-assigned virtual IP.</summary>
+    public const string VirtualAddressTag = "virtual";
+
     /// <exception cref="DiscoveryChainException">The entries do not form a valid chain.</exception>
     public static CompiledDiscoveryChain Compile(StoreState state, CompileRequest request)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrEmpty(request.ServiceName))
+        {
+            throw new DiscoveryChainException("serviceName is required");
+        }
 
-        // TODO(H1): routers, splitters, resolvers, protocol from service-defaults/proxy-defaults, overrides.
         var trustDomain = request.EvaluateInTrustDomain.Length > 0 ? request.EvaluateInTrustDomain : state.Ca?.TrustDomain ?? string.Empty;
-        var targetId = $"{request.ServiceName}.{request.EvaluateInNamespace}.{request.EvaluateInPartition}.{request.EvaluateInDatacenter}";
-        var sni = $"{request.ServiceName}.{request.EvaluateInNamespace}.{request.EvaluateInDatacenter}.internal.{trustDomain}";
-        var target = new DiscoveryTarget
-        {
-            Id = targetId,
-            Service = request.ServiceName,
-            Namespace = request.EvaluateInNamespace,
-            Partition = request.EvaluateInPartition,
-            Datacenter = request.EvaluateInDatacenter,
-            Sni = sni,
-            Name = sni,
-        };
-        var node = new DiscoveryGraphNode
-        {
-            Type = DiscoveryGraphNodeType.Resolver,
-            Name = targetId,
-            Resolver = new DiscoveryResolver { Default = true, Target = targetId },
-        };
-        return new CompiledDiscoveryChain
-        {
-            ServiceName = request.ServiceName,
-            Namespace = request.EvaluateInNamespace,
-            Partition = request.EvaluateInPartition,
-            Datacenter = request.EvaluateInDatacenter,
-            Default = true,
-            StartNode = "resolver:" + targetId,
-            Nodes = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("resolver:" + targetId, node)]),
-            Targets = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(targetId, target)]),
-        };
+        var chain = new ChainCompilation(new ChainEntries(state), request, trustDomain).Run();
+        var virtualIps = state.ServicesNamed(request.ServiceName)
+            .Select(pair => pair.Service.TaggedAddresses.GetValueOrDefault(VirtualAddressTag)?.Address)
+            .OfType<string>()
+            .Where(address => address.Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToImmutableArray();
+        return virtualIps.IsEmpty ? chain : chain with { ManualVirtualIPs = virtualIps };
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mesh.Api.ConfigEntries;
+using Mesh.Api.DiscoveryChain;
 using Mesh.Api.Http;
 using Mesh.Api.Json;
 using Mesh.Api.Server;
@@ -31,6 +32,7 @@ public static class ConfigEndpoints
         var parsed = Decode(await ReadDocumentAsync(context).ConfigureAwait(false));
         var kind = ConfigEntryKinds.Require(parsed.Kind);
         Writes.Authorize(context, server, kind.Resource, parsed.Name, AclAccess.Write);
+        ConfigEntryGraph.EnsureValidUpsert(server.Fsm.Current, parsed.ToEntry());
         var written = await SubmitAsync(context, server, new UpsertConfigEntryCommand { Entry = parsed.ToEntry(), CasIndex = cas }).ConfigureAwait(false);
         await ApiResponse.WriteJsonAsync(context, written, ApiJsonContext.Default.Boolean).ConfigureAwait(false);
     }
@@ -65,6 +67,7 @@ public static class ConfigEndpoints
         var kind = RequireKind(context);
         var name = Writes.Route(context, "name");
         Writes.Authorize(context, server, kind.Resource, name, AclAccess.Write);
+        ConfigEntryGraph.EnsureValidDelete(server.Fsm.Current, kind.Kind, name);
         var deleted = await SubmitAsync(context, server, new DeleteConfigEntryCommand { Kind = kind.Kind, Name = name, CasIndex = cas }).ConfigureAwait(false);
         if (cas is null)
         {

@@ -11,7 +11,9 @@ public sealed class ConfigEntryKindsTests
 
     [Fact]
     public void Names_ListsTheRegisteredKinds()
-        => Assert.Equal(["mesh", "proxy-defaults", "service-defaults", "service-intentions"], ConfigEntryKinds.Names);
+        => Assert.Equal(
+            ["mesh", "proxy-defaults", "service-defaults", "service-intentions", "service-resolver", "service-router", "service-splitter"],
+            ConfigEntryKinds.Names);
 
     [Fact]
     public void Decode_KeyOrderAndCase_DoNotChangeTheCanonicalBody()

@@ -95,6 +95,16 @@ public sealed record ServiceResolverFailover
 
     [OmitEmpty]
     public List<ServiceResolverFailoverTarget>? Targets { get; init; }
+
+    [OmitEmpty]
+    public ServiceResolverFailoverPolicy? Policy { get; init; }
+}
+
+/// <summary><c>ServiceResolverFailoverPolicy</c>: <c>""</c>, <c>default</c> or <c>order-by-locality</c>.</summary>
+public sealed record ServiceResolverFailoverPolicy
+{
+    [OmitEmpty]
+    public string? Mode { get; init; }
 }
 
 /// <summary><c>ServiceResolverFailoverTarget</c>.</summary>
@@ -164,8 +174,27 @@ public sealed record HashPolicy
     public string? FieldValue { get; init; }
 
     [OmitEmpty]
+    public CookieConfig? CookieConfig { get; init; }
+
+    [OmitEmpty]
+    [JsonPropertyName("SourceIP")]
     public bool SourceIp { get; init; }
 
     [OmitEmpty]
     public bool Terminal { get; init; }
+}
+
+/// <summary><c>CookieConfig</c>: how Envoy generates the cookie a <c>cookie</c> hash policy hashes on.</summary>
+public sealed record CookieConfig
+{
+    [OmitEmpty]
+    public bool Session { get; init; }
+
+    /// <summary>Go duration text.</summary>
+    [OmitEmpty]
+    [JsonPropertyName("TTL")]
+    public string? Ttl { get; init; }
+
+    [OmitEmpty]
+    public string? Path { get; init; }
 }

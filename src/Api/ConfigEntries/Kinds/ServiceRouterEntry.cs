@@ -30,14 +30,17 @@ public sealed record ServiceRouterEntry : IConfigEntryDocument
 /// <summary><c>ServiceRoute</c>: a match and where matching requests go.</summary>
 public sealed record ServiceRoute
 {
+    [OmitEmpty]
     public ServiceRouteMatch? Match { get; init; }
 
+    [OmitEmpty]
     public ServiceRouteDestination? Destination { get; init; }
 }
 
 /// <summary><c>ServiceRouteMatch</c>.</summary>
 public sealed record ServiceRouteMatch
 {
+    [OmitEmpty]
     [JsonPropertyName("HTTP")]
     public ServiceRouteHttpMatch? Http { get; init; }
 }
