@@ -7,13 +7,45 @@ namespace Mesh.ProxyCfg;
 /// </summary>
 public sealed class ProxyWatch : IAsyncDisposable
 {
-    public ProxyId Id => throw new NotImplementedException();
+    private readonly ProxyConfigSource _source;
+    private long _seen;
+    private int _disposed;
+
+    internal ProxyWatch(ProxyConfigSource source, ProxyState state)
+    {
+        _source = source;
+        State = state;
+    }
+
+    public ProxyId Id => State.Id;
+
+    internal ProxyState State { get; }
 
     /// <summary>
     /// Waits for a snapshot newer than the last one this watch returned (the current valid one first).
     /// Returns null when the proxy was removed from the catalog; the watch is then finished.
     /// </summary>
-    public ValueTask<ConfigSnapshot?> NextAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async ValueTask<ConfigSnapshot?> NextAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        while (true)
+        {
+            var (version, snapshot, removed, changed) = State.Read();
+            if (removed)
+            {
+                return null;
+            }
 
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+            if (snapshot is not null && version > _seen)
+            {
+                _seen = version;
+                return snapshot;
+            }
+
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+        => Interlocked.Exchange(ref _disposed, 1) == 0 ? _source.ReleaseAsync(State) : ValueTask.CompletedTask;
 }

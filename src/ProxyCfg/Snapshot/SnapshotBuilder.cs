@@ -1,6 +1,12 @@
+using System.Collections.Immutable;
+using Mesh.Api.ConfigEntries;
+using Mesh.Api.DiscoveryChain;
+using Mesh.Api.Intentions;
 using Mesh.Api.Server;
 using Mesh.Ca.Leaves;
+using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
+using Mesh.ProxyCfg.Merge;
 
 namespace Mesh.ProxyCfg;
 
@@ -12,5 +18,116 @@ public static class SnapshotBuilder
 {
     /// <summary>The snapshot, or null when the proxy is not a connect-proxy in this state or the CA has no roots yet.</summary>
     public static ConfigSnapshot? Build(StoreState state, ProxyId id, IssuedLeaf leaf, AgentIdentity self)
-        => throw new NotImplementedException($"{state.AppliedIndex} {id} {leaf.Service} {self.NodeName}");
+    {
+        ArgumentNullException.ThrowIfNull(leaf);
+        return Build(state, id, leaf, self, reads: null);
+    }
+
+    /// <summary>The connect-proxy registration with this ID, or null.</summary>
+    public static NodeService? FindProxy(StoreState state, ProxyId id)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(id);
+        return state.FindService(id.NodeName, id.ServiceId) is { Kind: ServiceKind.ConnectProxy } proxy ? proxy : null;
+    }
+
+    /// <summary>
+    /// As <see cref="Build(StoreState, ProxyId, IssuedLeaf, AgentIdentity)"/>, recording every watch key the result
+    /// depends on into <paramref name="reads"/> (the runtime's chained watches). Without a leaf only the keys that
+    /// decide whether the proxy exists are recorded and null is returned.
+    /// </summary>
+    internal static ConfigSnapshot? Build(StoreState state, ProxyId id, IssuedLeaf? leaf, AgentIdentity self, ISet<string>? reads)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(self);
+        reads?.Add(WatchKeys.Node(id.NodeName));
+        reads?.Add(WatchKeys.CaRoots);
+        if (FindProxy(state, id) is not { } proxy || leaf is null)
+        {
+            return null;
+        }
+
+        if (state.Ca is not { Roots.Count: > 0 } ca || Roots(ca) is not { } roots)
+        {
+            return null;
+        }
+
+        var merged = ServiceConfigMerge.Merge(state, proxy, reads);
+        var destination = merged.DestinationServiceName;
+        var node = state.FindNode(id.NodeName);
+        var context = new UpstreamContext(state, self, destination, reads);
+
+        var upstreams = new Dictionary<string, UpstreamSnapshot>(StringComparer.Ordinal);
+        foreach (var upstream in merged.Upstreams)
+        {
+            if (ExplicitUpstream(context, upstream) is { } built)
+            {
+                upstreams.TryAdd(built.Id.EnvoyId, built);
+            }
+        }
+
+        if (merged.Mode == "transparent")
+        {
+            foreach (var built in ImpliedUpstreams.Build(context, upstreams.Keys))
+            {
+                upstreams.TryAdd(built.Id.EnvoyId, built);
+            }
+        }
+
+        return new ConfigSnapshot
+        {
+            Kind = ServiceKind.ConnectProxy,
+            ProxyId = id,
+            Service = proxy.Service,
+            Address = proxy.Address.Length > 0 ? proxy.Address : node?.Address ?? string.Empty,
+            Port = proxy.Port,
+            ServiceMeta = proxy.Meta.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            TaggedAddresses = proxy.TaggedAddresses.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            Datacenter = self.Datacenter,
+            TrustDomain = ca.TrustDomain,
+            Proxy = merged,
+            Roots = roots,
+            Leaf = leaf,
+            Intentions = Intentions(state, destination, reads),
+            IntentionDefaultAllow = IntentionDecision.Default(self).Allowed,
+            Mesh = Mesh(state, reads),
+            Upstreams = [.. upstreams.Values.OrderBy(u => u.Id.EnvoyId, StringComparer.Ordinal)],
+            StoreIndex = state.AppliedIndex,
+        };
+    }
+
+    private static RootsSnapshot? Roots(CaState ca)
+    {
+        var active = ca.Roots.FirstOrDefault(root => root.Active);
+        if (active is null)
+        {
+            return null;
+        }
+
+        return new RootsSnapshot(active.Id, [active, .. ca.Roots.Where(root => !root.Active)]);
+    }
+
+    private static ImmutableArray<IntentionView> Intentions(StoreState state, string destination, ISet<string>? reads)
+    {
+        reads?.Add(WatchKeys.ConfigEntry(ServiceIntentionsKind.KindName, destination));
+        reads?.Add(WatchKeys.ConfigEntry(ServiceIntentionsKind.KindName, IntentionPrecedence.Wildcard));
+        return [.. IntentionCatalog.MatchDestination(state, destination)];
+    }
+
+    private static MeshEntry? Mesh(StoreState state, ISet<string>? reads)
+        => ServiceConfigMerge.Find(state, MeshKind.KindName, MeshKind.KindName, reads) is { } entry ? ConfigEntryKinds.Mesh.Read(entry) : null;
+
+    /// <summary>An explicit upstream of the registration; prepared queries and peered upstreams are not supported yet.</summary>
+    private static UpstreamSnapshot? ExplicitUpstream(UpstreamContext context, Upstream upstream)
+    {
+        if (upstream.DestinationType is not ("" or UpstreamId.ServiceType) || upstream.DestinationPeer.Length > 0
+            || upstream.DestinationName.Length == 0)
+        {
+            return null;
+        }
+
+        var id = UpstreamId.ForService(upstream.DestinationName, upstream.Datacenter);
+        var datacenter = upstream.Datacenter.Length > 0 ? upstream.Datacenter : context.Self.Datacenter;
+        return context.Upstream(id, upstream, upstream.Config, datacenter, upstream.MeshGateway.Mode);
+    }
 }

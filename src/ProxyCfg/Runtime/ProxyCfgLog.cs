@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.ProxyCfg;
+
+/// <summary>proxycfg log messages (event IDs 6000-6099).</summary>
+internal static partial class ProxyCfgLog
+{
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Debug, Message = "proxycfg: watching proxy {ProxyId}")]
+    public static partial void ProxyWatched(ILogger logger, ProxyId proxyId);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Debug, Message = "proxycfg: stopped watching proxy {ProxyId}")]
+    public static partial void ProxyReleased(ILogger logger, ProxyId proxyId);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "proxycfg: proxy {ProxyId} is no longer in the catalog")]
+    public static partial void ProxyRemoved(ILogger logger, ProxyId proxyId);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Debug, Message = "proxycfg: published snapshot for {ProxyId} at store index {Index}")]
+    public static partial void SnapshotPublished(ILogger logger, ProxyId proxyId, long index);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "proxycfg: building the snapshot of {ProxyId} failed")]
+    public static partial void BuildFailed(ILogger logger, ProxyId proxyId, Exception error);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "proxycfg: fetching the leaf certificate of {Service} for {ProxyId} failed; retrying")]
+    public static partial void LeafFailed(ILogger logger, string service, ProxyId proxyId, Exception error);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Debug, Message = "proxycfg: new leaf certificate {Serial} of {Service} for {ProxyId}")]
+    public static partial void LeafArrived(ILogger logger, string serial, string service, ProxyId proxyId);
+}

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Mesh.Api.Filtering;
+using Mesh.Fsm.Model;
+using Mesh.Fsm.State;
+
+namespace Mesh.ProxyCfg;
+
+/// <summary>
+/// The Connect-capable instances of a service (Consul's <c>Health</c> query with <c>Connect: true</c>): its sidecar
+/// proxies and Connect-native instances, each with its node's and its own check statuses, narrowed by a subset filter.
+/// Health is not filtered here: resource generation marks unhealthy endpoints (and applies OnlyPassing) as Consul does.
+/// </summary>
+internal static class UpstreamEndpoints
+{
+    public const string VirtualTaggedAddress = "virtual";
+
+    /// <summary>Parsed subset filters; null marks one that does not parse (it then matches nothing).</summary>
+    private static readonly ConcurrentDictionary<string, FilterExpression?> Filters = new(StringComparer.Ordinal);
+
+    public static ImmutableArray<UpstreamEndpoint> Resolve(StoreState state, string service, string filter)
+    {
+        var expression = filter.Length == 0 ? null : Filters.GetOrAdd(filter, Parse);
+        if (filter.Length > 0 && expression is null)
+        {
+            return [];
+        }
+
+        var endpoints = ImmutableArray.CreateBuilder<UpstreamEndpoint>();
+        foreach (var (key, instance) in state.ConnectServicesFor(service))
+        {
+            var node = state.FindNode(key.Node);
+            if (node is null)
+            {
+                continue;
+            }
+
+            var checks = state.ChecksForInstance(node.Name, instance.Id).ToList();
+            var destination = DestinationInstance(state, node.Name, instance);
+            if (expression is not null && !expression.Matches(FilterSubject.Of(node, destination, checks)))
+            {
+                continue;
+            }
+
+            endpoints.Add(new UpstreamEndpoint
+            {
+                Node = node.Name,
+                ServiceId = instance.Id,
+                Address = instance.Address.Length > 0 ? instance.Address : node.Address,
+                Port = instance.Port,
+                Weights = instance.Weights,
+                CheckStatuses = [.. checks.OrderBy(c => c.CheckId, StringComparer.Ordinal).Select(c => c.Status)],
+                VirtualAddress = VirtualAddress(instance) ?? VirtualAddress(destination) ?? string.Empty,
+            });
+        }
+
+        return [.. endpoints.OrderBy(e => e.Node, StringComparer.Ordinal).ThenBy(e => e.ServiceId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The instance a sidecar fronts (subset filters select on its tags and meta), or the instance itself.</summary>
+    private static NodeService DestinationInstance(StoreState state, string node, NodeService instance)
+        => instance.Kind == ServiceKind.ConnectProxy && instance.Proxy.DestinationServiceID.Length > 0
+           && state.FindService(node, instance.Proxy.DestinationServiceID) is { } destination
+            ? destination
+            : instance;
+
+    private static string? VirtualAddress(NodeService service)
+        => service.TaggedAddresses.TryGetValue(VirtualTaggedAddress, out var address) && address.Address.Length > 0 ? address.Address : null;
+
+    private static FilterExpression? Parse(string filter)
+    {
+        try
+        {
+            return FilterExpression.Parse(filter);
+        }
+        catch (FilterSyntaxException)
+        {
+            return null;
+        }
+    }
+}
