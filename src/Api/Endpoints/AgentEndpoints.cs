@@ -1,4 +1,5 @@
 using Mesh.Api.Contracts;
+using Mesh.Api.Filtering;
 using Mesh.Api.Http;
 using Mesh.Api.Json;
 using Mesh.Api.Server;
@@ -58,10 +59,11 @@ public static class AgentEndpoints
 
     private static Task ServicesAsync(HttpContext context, ServerRuntime server)
     {
-        Writes.ReadOptions(context, server);
+        var (_, filter) = Writes.FilteredReadOptions(context, server);
         var services = server.Fsm.Current.ServicesOnNode(server.Self.NodeName)
             .ToDictionary(s => s.Id, s => AgentServiceView.From(s, server.Self.Datacenter), StringComparer.Ordinal);
-        return ApiResponse.WriteJsonAsync<IReadOnlyDictionary<string, AgentServiceView>>(context, services, ApiJsonContext.Default.IReadOnlyDictionaryStringAgentServiceView);
+        var info = ApiJsonContext.Default.IReadOnlyDictionaryStringAgentServiceView;
+        return ApiResponse.WriteJsonAsync(context, filter.Where(services, info), info);
     }
 
     private static Task ServiceAsync(HttpContext context, ServerRuntime server)
@@ -74,9 +76,10 @@ public static class AgentEndpoints
 
     private static Task ChecksAsync(HttpContext context, ServerRuntime server)
     {
-        Writes.ReadOptions(context, server);
+        var (_, filter) = Writes.FilteredReadOptions(context, server);
         var checks = server.Fsm.Current.ChecksOnNode(server.Self.NodeName).ToDictionary(c => c.CheckId, StringComparer.Ordinal);
-        return ApiResponse.WriteJsonAsync<IReadOnlyDictionary<string, HealthCheck>>(context, checks, ApiJsonContext.Default.IReadOnlyDictionaryStringHealthCheck);
+        var info = ApiJsonContext.Default.IReadOnlyDictionaryStringHealthCheck;
+        return ApiResponse.WriteJsonAsync(context, filter.Where(checks, info), info);
     }
 
     private static async Task RegisterServiceAsync(HttpContext context, ServerRuntime server)

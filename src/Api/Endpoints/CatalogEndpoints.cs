@@ -1,4 +1,5 @@
 using Mesh.Api.Contracts;
+using Mesh.Api.Filtering;
 using Mesh.Api.Http;
 using Mesh.Api.Json;
 using Mesh.Api.Server;
@@ -52,20 +53,15 @@ public static class CatalogEndpoints
 
     private static Task ServicesAsync(HttpContext context, ServerRuntime server)
     {
-        var options = Writes.ReadOptions(context, server);
+        var (options, filter) = Writes.FilteredReadOptions(context, server);
         var nodeMeta = NodeMetaFilter.Parse(context.Request);
         return new BlockingQuery(server, [WatchKeys.Services, WatchKeys.Nodes]).RespondAsync<IReadOnlyDictionary<string, IReadOnlyList<string>>>(
             context, options,
             state =>
             {
                 var result = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-                foreach (var (key, service) in state.Services)
+                foreach (var service in FilteredInstances(state, nodeMeta, filter))
                 {
-                    if (!nodeMeta.Matches(state.Nodes[key.Node]))
-                    {
-                        continue;
-                    }
-
                     if (!result.TryGetValue(service.Service, out var tags))
                     {
                         result[service.Service] = tags = [];
@@ -85,20 +81,37 @@ public static class CatalogEndpoints
             ApiJsonContext.Default.IReadOnlyDictionaryStringIReadOnlyListString);
     }
 
+    /// <summary>
+    /// The instances behind <c>/v1/catalog/services</c>: Consul applies <c>?filter</c> to each instance as a
+    /// <c>ServiceNode</c> (so <c>ServiceMeta</c>, <c>ServiceTags</c>, <c>NodeMeta</c> and the rest are selectors).
+    /// </summary>
+    private static IEnumerable<NodeService> FilteredInstances(StoreState state, NodeMetaFilter nodeMeta, FilterExpression? filter)
+    {
+        var rows = state.Services
+            .Select(pair => (Node: state.Nodes[pair.Key.Node], Service: pair.Value))
+            .Where(row => nodeMeta.Matches(row.Node));
+        return filter is null
+            ? rows.Select(row => row.Service)
+            : filter.Where([.. rows], row => ServiceNodeView.From(row.Node, row.Service), ApiJsonContext.Default.IReadOnlyListServiceNodeView)
+                .Select(row => row.Service);
+    }
+
     private static Task ServiceAsync(HttpContext context, ServerRuntime server, bool connect)
     {
-        var options = Writes.ReadOptions(context, server);
+        var (options, filter) = Writes.FilteredReadOptions(context, server);
         var name = Writes.Route(context, "name");
         var tags = context.Request.Query["tag"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToArray();
         var nodeMeta = NodeMetaFilter.Parse(context.Request);
         var key = connect ? WatchKeys.Connect(name) : WatchKeys.Service(name);
         return new BlockingQuery(server, [key], WatchKeys.Services).RespondAsync<IReadOnlyList<ServiceNodeView>>(
             context, options,
-            state => [.. Instances(state, name, connect)
-                .Where(pair => tags.All(tag => pair.Service.Tags.Contains(tag)))
-                .Select(pair => (Node: state.Nodes[pair.Key.Node], pair.Service))
-                .Where(pair => nodeMeta.Matches(pair.Node))
-                .Select(pair => ServiceNodeView.From(pair.Node, pair.Service))],
+            state => filter.Where(
+                [.. Instances(state, name, connect)
+                    .Where(pair => tags.All(tag => pair.Service.Tags.Contains(tag)))
+                    .Select(pair => (Node: state.Nodes[pair.Key.Node], pair.Service))
+                    .Where(pair => nodeMeta.Matches(pair.Node))
+                    .Select(pair => ServiceNodeView.From(pair.Node, pair.Service))],
+                ApiJsonContext.Default.IReadOnlyListServiceNodeView),
             ApiJsonContext.Default.IReadOnlyListServiceNodeView);
     }
 
@@ -107,33 +120,36 @@ public static class CatalogEndpoints
 
     private static Task NodesAsync(HttpContext context, ServerRuntime server)
     {
-        var options = Writes.ReadOptions(context, server);
+        var (options, filter) = Writes.FilteredReadOptions(context, server);
         var nodeMeta = NodeMetaFilter.Parse(context.Request);
         return new BlockingQuery(server, [WatchKeys.Nodes]).RespondAsync<IReadOnlyList<Node>>(
             context, options,
-            state => [.. state.Nodes.Values.Where(nodeMeta.Matches)],
+            state => filter.Where([.. state.Nodes.Values.Where(nodeMeta.Matches)], ApiJsonContext.Default.IReadOnlyListNode),
             ApiJsonContext.Default.IReadOnlyListNode);
     }
 
     private static Task NodeAsync(HttpContext context, ServerRuntime server)
     {
-        var options = Writes.ReadOptions(context, server);
+        var (options, filter) = Writes.FilteredReadOptions(context, server);
         var name = Writes.Route(context, "node");
         return new BlockingQuery(server, [WatchKeys.Node(name)], WatchKeys.Nodes).RespondAsync<NodeServicesView?>(
             context, options,
             state => state.FindNode(name) is { } node
-                ? new NodeServicesView(node, state.ServicesOnNode(name).ToDictionary(s => s.Id, StringComparer.Ordinal))
+                ? new NodeServicesView(node, filter.Where([.. state.ServicesOnNode(name)], ApiJsonContext.Default.IReadOnlyListNodeService)
+                    .ToDictionary(s => s.Id, StringComparer.Ordinal))
                 : null,
             ApiJsonContext.Default.NodeServicesView!);
     }
 
     private static Task NodeServicesAsync(HttpContext context, ServerRuntime server)
     {
-        var options = Writes.ReadOptions(context, server);
+        var (options, filter) = Writes.FilteredReadOptions(context, server);
         var name = Writes.Route(context, "node");
         return new BlockingQuery(server, [WatchKeys.Node(name)], WatchKeys.Nodes).RespondAsync<NodeServiceListView?>(
             context, options,
-            state => state.FindNode(name) is { } node ? new NodeServiceListView(node, [.. state.ServicesOnNode(name)]) : null,
+            state => state.FindNode(name) is { } node
+                ? new NodeServiceListView(node, filter.Where([.. state.ServicesOnNode(name)], ApiJsonContext.Default.IReadOnlyListNodeService))
+                : null,
             ApiJsonContext.Default.NodeServiceListView!);
     }
 }

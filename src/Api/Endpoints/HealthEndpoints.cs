@@ -1,4 +1,5 @@
 using Mesh.Api.Contracts;
+using Mesh.Api.Filtering;
 using Mesh.Api.Http;
 using Mesh.Api.Json;
 using Mesh.Api.Server;
@@ -24,25 +25,28 @@ public static class HealthEndpoints
 
     private static Task NodeAsync(HttpContext context, ServerRuntime server)
     {
-        var options = Writes.ReadOptions(context, server);
+        var (options, filter) = Writes.FilteredReadOptions(context, server);
         var node = Writes.Route(context, "node");
         return new BlockingQuery(server, [WatchKeys.Node(node)], WatchKeys.Nodes).RespondAsync<IReadOnlyList<HealthCheck>>(
-            context, options, state => [.. state.ChecksOnNode(node)], ApiJsonContext.Default.IReadOnlyListHealthCheck);
+            context, options, state => filter.Where([.. state.ChecksOnNode(node)], ApiJsonContext.Default.IReadOnlyListHealthCheck),
+            ApiJsonContext.Default.IReadOnlyListHealthCheck);
     }
 
     private static Task ServiceChecksAsync(HttpContext context, ServerRuntime server)
     {
-        var options = Writes.ReadOptions(context, server);
+        var (options, filter) = Writes.FilteredReadOptions(context, server);
         var service = Writes.Route(context, "service");
         return new BlockingQuery(server, [WatchKeys.Service(service)], WatchKeys.Services).RespondAsync<IReadOnlyList<HealthCheck>>(
             context, options,
-            state => [.. state.ServicesNamed(service).SelectMany(pair => state.ChecksOnNode(pair.Key.Node).Where(c => c.ServiceId == pair.Service.Id))],
+            state => filter.Where(
+                [.. state.ServicesNamed(service).SelectMany(pair => state.ChecksOnNode(pair.Key.Node).Where(c => c.ServiceId == pair.Service.Id))],
+                ApiJsonContext.Default.IReadOnlyListHealthCheck),
             ApiJsonContext.Default.IReadOnlyListHealthCheck);
     }
 
     private static Task ServiceAsync(HttpContext context, ServerRuntime server, bool connect)
     {
-        var options = Writes.ReadOptions(context, server);
+        var (options, filter) = Writes.FilteredReadOptions(context, server);
         var service = Writes.Route(context, "service");
         var passingOnly = QueryOptions.Flag(context.Request, "passing");
         var tags = context.Request.Query["tag"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToArray();
@@ -50,10 +54,12 @@ public static class HealthEndpoints
         var key = connect ? WatchKeys.Connect(service) : WatchKeys.Service(service);
         return new BlockingQuery(server, [key], WatchKeys.Services).RespondAsync<IReadOnlyList<CheckServiceNodeView>>(
             context, options,
-            state => [.. CheckServiceNodes(state, service, connect)
-                .Where(row => tags.All(tag => row.Service.Tags.Contains(tag)))
-                .Where(row => nodeMeta.Matches(row.Node))
-                .Where(row => !passingOnly || row.Checks.All(c => c.Status == HealthStatus.Passing))],
+            state => filter.Where(
+                [.. CheckServiceNodes(state, service, connect)
+                    .Where(row => tags.All(tag => row.Service.Tags.Contains(tag)))
+                    .Where(row => nodeMeta.Matches(row.Node))
+                    .Where(row => !passingOnly || row.Checks.All(c => c.Status == HealthStatus.Passing))],
+                ApiJsonContext.Default.IReadOnlyListCheckServiceNodeView),
             ApiJsonContext.Default.IReadOnlyListCheckServiceNodeView);
     }
 
@@ -66,7 +72,7 @@ public static class HealthEndpoints
 
     private static Task StateAsync(HttpContext context, ServerRuntime server)
     {
-        var options = Writes.ReadOptions(context, server);
+        var (options, filter) = Writes.FilteredReadOptions(context, server);
         var wanted = Writes.Route(context, "state");
         if (wanted != HealthStatus.Any && !HealthStatus.IsValid(wanted))
         {
@@ -76,9 +82,11 @@ public static class HealthEndpoints
         var nodeMeta = NodeMetaFilter.Parse(context.Request);
         return new BlockingQuery(server, [WatchKeys.Checks]).RespondAsync<IReadOnlyList<HealthCheck>>(
             context, options,
-            state => [.. state.Checks.Values
-                .Where(c => wanted == HealthStatus.Any || c.Status == wanted)
-                .Where(c => nodeMeta.Matches(state.FindNode(c.Node)!))],
+            state => filter.Where(
+                [.. state.Checks.Values
+                    .Where(c => wanted == HealthStatus.Any || c.Status == wanted)
+                    .Where(c => nodeMeta.Matches(state.FindNode(c.Node)!))],
+                ApiJsonContext.Default.IReadOnlyListHealthCheck),
             ApiJsonContext.Default.IReadOnlyListHealthCheck);
     }
 }

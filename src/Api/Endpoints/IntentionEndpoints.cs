@@ -1,4 +1,5 @@
 using Mesh.Api.ConfigEntries;
+using Mesh.Api.Filtering;
 using Mesh.Api.Http;
 using Mesh.Api.Intentions;
 using Mesh.Api.Json;
@@ -30,13 +31,15 @@ public static class IntentionEndpoints
 
     private static async Task ListAsync(HttpContext context, ServerRuntime server)
     {
-        var options = Writes.ReadOptions(context, server);
+        var (options, filter) = Writes.FilteredReadOptions(context, server);
         var token = RequestToken.Of(context);
 
         // Intentions the token may not read are left out, as Consul filters the list.
-        var (all, index) = await new BlockingQuery(server, IntentionKeys).RunAsync(context, options, state => IntentionCatalog.All(state)
-            .Where(intention => server.Access.Check(token, AclResource.Intention, intention.DestinationName, AclAccess.Read) is null)
-            .ToList()).ConfigureAwait(false);
+        var (all, index) = await new BlockingQuery(server, IntentionKeys).RunAsync(context, options, state => filter.Where(
+            IntentionCatalog.All(state)
+                .Where(intention => server.Access.Check(token, AclResource.Intention, intention.DestinationName, AclAccess.Read) is null)
+                .ToList(),
+            IntentionJson.Info<List<IntentionView>>()).ToList()).ConfigureAwait(false);
         BlockingQuery.WriteMeta(context, server, options, index);
         await ApiResponse.WriteJsonAsync(context, all, IntentionJson.Info<List<IntentionView>>()).ConfigureAwait(false);
     }

@@ -1,3 +1,4 @@
+using Mesh.Api.Filtering;
 using Mesh.Api.Http;
 using Mesh.Api.Server;
 using Mesh.Fsm.Commands;
@@ -37,18 +38,35 @@ internal static class Writes
             ? value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase)
             : throw ApiException.BadRequest($"Missing {name} in the path");
 
-    /// <summary>Rejects a read for another datacenter: this cluster has no WAN federation.</summary>
+    /// <summary>
+    /// Rejects a read for another datacenter: this cluster has no WAN federation. Also rejects <c>?filter</c>, which
+    /// only the endpoints that take <see cref="FilteredReadOptions"/> apply (silently ignoring it would return
+    /// unfiltered data to a client that asked for less).
+    /// </summary>
     public static QueryOptions ReadOptions(HttpContext context, ServerRuntime server)
+    {
+        var options = LocalReadOptions(context, server);
+        if (context.Request.Query.ContainsKey("filter"))
+        {
+            throw ApiException.BadRequest("?filter is not supported on this endpoint");
+        }
+
+        return options;
+    }
+
+    /// <summary>The read options and the request's <c>?filter</c> expression (null without one; 400 if it does not parse).</summary>
+    public static (QueryOptions Options, FilterExpression? Filter) FilteredReadOptions(HttpContext context, ServerRuntime server)
+    {
+        var options = LocalReadOptions(context, server);
+        return (options, RequestFilter.Parse(context.Request));
+    }
+
+    private static QueryOptions LocalReadOptions(HttpContext context, ServerRuntime server)
     {
         var options = QueryOptions.Parse(context.Request);
         if (!server.Self.IsLocalDatacenter(options.Datacenter))
         {
             throw ApiException.BadRequest($"No path to datacenter \"{options.Datacenter}\": this cluster serves only \"{server.Self.Datacenter}\"");
-        }
-
-        if (context.Request.Query.ContainsKey("filter"))
-        {
-            throw ApiException.BadRequest("?filter expressions are not supported by this server yet; filter on the client side");
         }
 
         return options;

@@ -46,13 +46,13 @@ public sealed class ResponseFormatTests(ServerFixture fixture) : IClassFixture<S
     [InlineData("/v1/health/state/any")]
     [InlineData("/v1/agent/services")]
     [InlineData("/v1/agent/checks")]
-    public async Task Filter_NotSupported_Returns400(string path)
+    public async Task Filter_BadSyntax_Returns400PlainText(string path)
     {
-        var result = await _server.GetAsync($"{path}?filter={Uri.EscapeDataString("Service == \"web\"")}");
+        var result = await _server.GetAsync($"{path}?filter={Uri.EscapeDataString("Service = \"web\"")}");
 
         result.Expect(HttpStatusCode.BadRequest);
         Assert.Equal("text/plain", result.ContentType);
-        Assert.Contains("filter", result.Body, StringComparison.Ordinal);
+        Assert.Contains("boolean expression", result.Body, StringComparison.Ordinal);
     }
 
     [Fact]
