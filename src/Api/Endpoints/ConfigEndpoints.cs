@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mesh.Api.ConfigEntries;
 using Mesh.Api.DiscoveryChain;
+using Mesh.Api.Filtering;
 using Mesh.Api.Http;
 using Mesh.Api.Json;
 using Mesh.Api.Server;
@@ -39,14 +40,38 @@ public static class ConfigEndpoints
 
     private static Task ListAsync(HttpContext context, ServerRuntime server)
     {
-        var options = Writes.ReadOptions(context, server);
+        var (options, filter) = Writes.FilteredReadOptions(context, server);
         var kind = RequireKind(context);
         var token = RequestToken.Of(context);
 
         // As in Consul, a list leaves out the entries the token may not read instead of refusing the whole request.
         return RespondAsync(context, server, options, [WatchKeys.ConfigKind(kind.Kind)], [],
-            state => ConfigEntryOutput.List(state.ConfigEntriesOfKind(kind.Kind)
-                .Where(entry => kind.OpenRead || server.Access.Check(token, kind.Resource, entry.Name, AclAccess.Read) is null)));
+            state => FilterList(filter, ConfigEntryOutput.List(state.ConfigEntriesOfKind(kind.Kind)
+                .Where(entry => kind.OpenRead || server.Access.Check(token, kind.Resource, entry.Name, AclAccess.Read) is null))));
+    }
+
+    /// <summary>Applies <c>?filter</c> to the entries of a JSON array as they are written out (Consul's field names).</summary>
+    private static byte[] FilterList(FilterExpression? filter, byte[] json)
+    {
+        if (filter is null)
+        {
+            return json;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        using var buffer = new MemoryStream(json.Length);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var entry in document.RootElement.EnumerateArray().Where(filter.Matches))
+            {
+                entry.WriteTo(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return buffer.ToArray();
     }
 
     private static Task GetAsync(HttpContext context, ServerRuntime server)

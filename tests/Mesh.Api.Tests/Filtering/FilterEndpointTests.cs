@@ -232,4 +232,24 @@ public sealed class FilterEndpointTests(ServerFixture fixture) : IClassFixture<S
         result.Expect(HttpStatusCode.BadRequest);
         Assert.Contains("?filter is not supported on this endpoint", result.Body, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task ConfigList_Filter_KeepsMatchingEntries()
+    {
+        var http = Unique.Name("fhttp");
+        var grpc = Unique.Name("fgrpc");
+        await _server.PutOkAsync("/v1/config", $$"""{"Kind":"service-defaults","Name":"{{http}}","Protocol":"http"}""");
+        await _server.PutOkAsync("/v1/config", $$"""{"Kind":"service-defaults","Name":"{{grpc}}","Protocol":"grpc"}""");
+
+        var entries = await _server.GetOkJsonAsync("/v1/config/service-defaults?" + Filter($"Protocol == grpc and Name == \"{grpc}\""));
+
+        Assert.Equal([grpc], entries.EnumerateArray().Select(e => e.GetProperty("Name").GetString()!).ToArray());
+    }
+
+    [Fact]
+    public async Task ConfigList_BadFilter_Returns400()
+    {
+        using var response = await _server.Http.GetAsync("/v1/config/service-defaults?" + Filter("Protocol =="));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
 }
