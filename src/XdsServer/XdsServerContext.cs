@@ -1,6 +1,8 @@
+using Mesh.Api.Http;
 using Mesh.Api.Server;
 using Mesh.Fsm;
 using Mesh.ProxyCfg;
+using Mesh.XdsServer.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.XdsServer;
@@ -15,4 +17,12 @@ public sealed class XdsServerContext
     public required AgentIdentity Self { get; init; }
 
     public required ILoggerFactory LoggerFactory { get; init; }
+
+    /// <summary>The ACL hook (the same one the HTTP API uses); streams need <c>service:write</c> on the proxied service.</summary>
+    public IAccessPolicy Access { get; init; } = AllowAllPolicy.Instance;
+
+    /// <summary>Stream admission (the cap), metrics and drain; its options are the xDS limits.</summary>
+    public XdsStreams Streams { get; init; } = new(new XdsServerOptions());
+
+    public XdsServerOptions Options => Streams.Options;
 }

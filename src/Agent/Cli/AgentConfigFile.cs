@@ -55,6 +55,7 @@ public static class AgentConfigFile
             "ports" => ApplyPorts(config, value, path),
             "connect" => ApplyConnect(config, value, path),
             "autopilot" => ApplyAutopilot(config, value, path),
+            "xds" => ApplyXds(config, value, path),
             "default_intention_policy" => config with { DefaultIntentionPolicy = IntentionPolicy(value, path) },
             _ => throw new UsageException($"Error reading config file {path}: invalid config key \"{property.Name}\""),
         };
@@ -81,6 +82,36 @@ public static class AgentConfigFile
         }
 
         return config with { Autopilot = options };
+    }
+
+    /// <summary>
+    /// The <c>xds</c> block: <c>max_streams</c> (concurrent xDS streams per server, default 10000) and
+    /// <c>coalesce_delay</c> (how long proxycfg gathers changes before a new snapshot, default "200ms").
+    /// </summary>
+    private static AgentConfig ApplyXds(AgentConfig config, JsonElement xds, string path)
+    {
+        if (xds.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("xds", path, "an object");
+        }
+
+        foreach (var setting in xds.EnumerateObject())
+        {
+            config = setting.Name switch
+            {
+                "max_streams" => Int(setting.Value, "xds.max_streams", path) is var max and > 0
+                    ? config with { XdsMaxStreams = max }
+                    : throw Invalid("xds.max_streams", path, "a positive integer"),
+                "coalesce_delay" => setting.Value.ValueKind == JsonValueKind.String
+                                    && Mesh.Api.Json.GoDuration.TryParse(setting.Value.GetString(), out var delay)
+                                    && delay >= TimeSpan.Zero && delay <= TimeSpan.FromSeconds(10)
+                    ? config with { XdsCoalesceDelay = delay }
+                    : throw Invalid("xds.coalesce_delay", path, "a duration from \"0s\" to \"10s\", such as \"200ms\""),
+                _ => throw new UsageException($"Error reading config file {path}: invalid config key \"xds.{setting.Name}\""),
+            };
+        }
+
+        return config;
     }
 
     private static TimeSpan Duration(JsonElement value, string key, string path)

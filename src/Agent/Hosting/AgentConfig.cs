@@ -51,6 +51,12 @@ public sealed record AgentConfig
     /// <summary>Consul's <c>connect.ca_config</c> as JSON text: the CA's configuration when it is first initialized.</summary>
     public string? ConnectCaConfig { get; init; }
 
+    /// <summary>Consul's <c>xds</c> block, <c>max_streams</c>: concurrent xDS streams this server accepts (more get RESOURCE_EXHAUSTED).</summary>
+    public int XdsMaxStreams { get; init; } = Mesh.XdsServer.XdsServerOptions.DefaultMaxStreams;
+
+    /// <summary><c>xds.coalesce_delay</c>: how long proxycfg gathers changes before building a proxy's new snapshot (Consul: 200ms).</summary>
+    public TimeSpan XdsCoalesceDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Autopilot: dead-server cleanup and server health pings.</summary>
     public Mesh.Agent.Cluster.AutopilotOptions Autopilot { get; init; } = new();
 

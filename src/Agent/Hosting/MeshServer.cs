@@ -26,6 +26,8 @@ public sealed partial class MeshServer : IAsyncDisposable
     private readonly List<Task> _background = [];
     private readonly ILogger _logger;
     private WebApplication? _web;
+    private XdsGrpcHost? _xds;
+    private Mesh.ProxyCfg.ProxyConfigSource? _proxies;
 
     private MeshServer(AgentConfig config, ServerRuntime runtime, ILoggerFactory loggerFactory)
     {
@@ -44,6 +46,9 @@ public sealed partial class MeshServer : IAsyncDisposable
     public StateMachine Fsm => Runtime.Fsm;
 
     public RaftServer Raft => Runtime.Raft;
+
+    /// <summary>The xDS server's shared state (streams, metrics, proxycfg); null when the gRPC port is disabled (-1).</summary>
+    public Mesh.XdsServer.XdsServerContext? Xds => _xds?.Context;
 
     /// <summary>The HTTP API's base address (with the real port when 0 was asked for).</summary>
     public Uri HttpAddress { get; private set; } = new("http://127.0.0.1:8500");
@@ -110,6 +115,7 @@ public sealed partial class MeshServer : IAsyncDisposable
             var monitor = new ServerMonitor(runtime, rpc, dispatcher, config.Autopilot, loggerFactory.CreateLogger<ServerMonitor>());
             runtime.Cluster = monitor;
             await server.StartHttpAsync(cancellationToken).ConfigureAwait(false);
+            await server.StartXdsAsync(cancellationToken).ConfigureAwait(false);
 
             var joiner = new ClusterJoiner(runtime, rpc, dispatcher, new ClusterOptions
             {
@@ -192,6 +198,32 @@ public sealed partial class MeshServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The xDS server on the gRPC port, fed by this server's own proxycfg (followers serve from local state).</summary>
+    private async Task StartXdsAsync(CancellationToken cancellationToken)
+    {
+        if (Config.GrpcPort < 0)
+        {
+            return; // Consul's ports.grpc = -1: disabled
+        }
+
+        _proxies = new Mesh.ProxyCfg.ProxyConfigSource(
+            Fsm,
+            Runtime.Ca!.Leaves,
+            Runtime.Self,
+            new Mesh.ProxyCfg.ProxyCfgOptions { CoalesceDelay = Config.XdsCoalesceDelay },
+            LoggerFactory);
+        var context = new Mesh.XdsServer.XdsServerContext
+        {
+            Fsm = Fsm,
+            Proxies = _proxies,
+            Self = Runtime.Self,
+            LoggerFactory = LoggerFactory,
+            Access = Runtime.Access,
+            Streams = new Mesh.XdsServer.Streams.XdsStreams(new Mesh.XdsServer.XdsServerOptions { MaxStreams = Config.XdsMaxStreams }),
+        };
+        _xds = await XdsGrpcHost.StartAsync(Config.ClientAddresses, Config.GrpcPort, context, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Keeps this server's node in the catalog with a passing serfHealth check, as a Consul agent's node has.</summary>
     private async Task RegisterSelfAsync(CancellationToken cancellationToken)
     {
@@ -253,6 +285,19 @@ public sealed partial class MeshServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_xds is not null)
+        {
+            // First, so proxies are told to reconnect elsewhere while this server still answers.
+            await _xds.DisposeAsync().ConfigureAwait(false);
+            Log.XdsStopped(_logger, _xds.Context.Streams.Metrics.ToString());
+            _xds.Context.Streams.Dispose();
+        }
+
+        if (_proxies is not null)
+        {
+            await _proxies.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_web is not null)
         {
             using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
@@ -308,6 +353,9 @@ public sealed partial class MeshServer : IAsyncDisposable
 
         [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "A background task failed during shutdown")]
         public static partial void BackgroundFailed(ILogger logger, Exception error);
+
+        [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "xDS server stopped: {Metrics}")]
+        public static partial void XdsStopped(ILogger logger, string metrics);
 
         [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Mesh server {Node} stopped")]
         public static partial void Stopped(ILogger logger, string node);

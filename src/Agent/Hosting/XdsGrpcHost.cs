@@ -1,0 +1,70 @@
+using System.Net;
+using Mesh.XdsServer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Agent.Hosting;
+
+/// <summary>
+/// The gRPC port (Consul's <c>ports.grpc</c>): a Kestrel listener that speaks HTTP/2 only (gRPC over plaintext needs
+/// prior knowledge, as Envoy's <c>http2_protocol_options</c> cluster does), serving Envoy's AggregatedDiscoveryService.
+/// HTTP/2 keepalive pings find proxies that vanished without closing their connection.
+/// </summary>
+internal sealed class XdsGrpcHost : IAsyncDisposable
+{
+    private readonly WebApplication _web;
+
+    private XdsGrpcHost(WebApplication web, XdsServerContext context)
+    {
+        _web = web;
+        Context = context;
+    }
+
+    public XdsServerContext Context { get; }
+
+    /// <summary>How often an idle connection is pinged, and how long a ping may go unanswered before it is closed.</summary>
+    public static TimeSpan KeepAlivePingDelay { get; } = TimeSpan.FromSeconds(30);
+
+    public static TimeSpan KeepAlivePingTimeout { get; } = TimeSpan.FromSeconds(20);
+
+    public static async Task<XdsGrpcHost> StartAsync(IEnumerable<string> addresses, int port, XdsServerContext context, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(context.LoggerFactory);
+        builder.Services.AddSingleton(context);
+        builder.Services.AddGrpc();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.Http2.KeepAlivePingDelay = KeepAlivePingDelay;
+            kestrel.Limits.Http2.KeepAlivePingTimeout = KeepAlivePingTimeout;
+            foreach (var address in addresses)
+            {
+                kestrel.Listen(IPAddress.Parse(address), port, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+        });
+        var web = builder.Build();
+        web.MapGrpcService<AdsService>();
+        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new XdsGrpcHost(web, context);
+    }
+
+    /// <summary>
+    /// Ends every stream with UNAVAILABLE so proxies reconnect to another server (bounded by the drain timeout), then
+    /// stops the listener.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Context.Streams.DrainAsync(Context.Options.DrainTimeout).ConfigureAwait(false);
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            await _web.StopAsync(grace.Token).ConfigureAwait(false);
+        }
+
+        await _web.DisposeAsync().ConfigureAwait(false);
+    }
+}

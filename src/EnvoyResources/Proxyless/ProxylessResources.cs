@@ -1,0 +1,78 @@
+using Google.Protobuf;
+using Mesh.Xds;
+
+namespace Mesh.EnvoyResources.Proxyless;
+
+/// <summary>
+/// The resources a proxyless client gets for a subscription, built from the catalog: a listener and a route
+/// configuration for every listener name whose service has a typical instance, a cluster and a load assignment for
+/// every such service the client may dial (intentions). Names that match nothing are simply absent: in SotW the
+/// client's does-not-exist timer handles them.
+/// </summary>
+public static class ProxylessResources
+{
+    public static IReadOnlySet<string> SupportedTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        XdsTypeUrls.Listener, XdsTypeUrls.RouteConfiguration, XdsTypeUrls.Cluster, XdsTypeUrls.ClusterLoadAssignment,
+    };
+
+    /// <summary>The resources of one type for a subscription, sorted by name.</summary>
+    public static IReadOnlyList<KeyValuePair<string, IMessage>> Resolve(ProxylessCatalog catalog, string typeUrl, ResourceSubscription subscription)
+    {
+        var names = new SortedSet<string>(subscription.Names.Where(name => name != "*"), StringComparer.Ordinal);
+        if (subscription.Wildcard)
+        {
+            foreach (var service in catalog.ServiceNames())
+            {
+                names.Add(typeUrl is XdsTypeUrls.Listener or XdsTypeUrls.RouteConfiguration ? service : ProxylessNames.ClusterOf(service));
+            }
+        }
+
+        var resources = new List<KeyValuePair<string, IMessage>>(names.Count);
+        foreach (var name in names)
+        {
+            var resource = Build(catalog, typeUrl, name);
+            if (resource is not null)
+            {
+                resources.Add(new KeyValuePair<string, IMessage>(name, resource));
+            }
+        }
+
+        return resources;
+    }
+
+    private static IMessage? Build(ProxylessCatalog catalog, string typeUrl, string name)
+    {
+        switch (typeUrl)
+        {
+            case XdsTypeUrls.Listener or XdsTypeUrls.RouteConfiguration:
+            {
+                var service = ProxylessNames.ServiceOf(name);
+                if (service is null || !catalog.HasService(service))
+                {
+                    return null;
+                }
+
+                return typeUrl == XdsTypeUrls.Listener
+                    ? ProxylessResourceFactory.ListenerFor(name)
+                    : ProxylessResourceFactory.RoutesFor(name, ProxylessNames.ClusterOf(service));
+            }
+
+            case XdsTypeUrls.Cluster or XdsTypeUrls.ClusterLoadAssignment:
+            {
+                var service = ProxylessNames.ServiceOfCluster(name);
+                if (service is null || !catalog.HasService(service) || !catalog.MayDial(service))
+                {
+                    return null;
+                }
+
+                return typeUrl == XdsTypeUrls.Cluster
+                    ? ProxylessResourceFactory.ClusterFor(name)
+                    : ProxylessResourceFactory.LoadAssignmentFor(name, catalog.Self.Datacenter, catalog.Endpoints(service));
+            }
+
+            default:
+                return null;
+        }
+    }
+}
