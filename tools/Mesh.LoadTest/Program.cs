@@ -20,6 +20,13 @@ const string Usage = """
                  --services 100000 --per-node 10 --concurrency 64 --rounds 2
                  --target mesh           mesh,etcd adds etcdctl snapshot save/restore of as many keys (--etcdctl-bin)
 
+      proxycfg-fanout  N web sidecars (upstream db) watched through an in-process proxycfg; one db instance added at a
+                 time: time until every proxy's watch returned the new snapshot, CPU and allocations of the fan-out
+                 --proxies 5000 --coalesce-ms 50 --changes 3 --concurrency 32
+      xds        N delta ADS streams (each a distinct web sidecar with upstream db) against one mesh server process:
+                 time until every stream has the EDS update of a new db instance, then sustained pushes/s
+                 --streams 1000,5000 --duration 30 --change-ms 250 --streams-per-connection 100 --coalesce-ms 200
+
       --mesh-bin PATH   mesh executable or mesh.dll (default: the one built next to this tool)
       --etcd-bin PATH   etcd executable (default: etcd on PATH; Debian package etcd-server)
     Servers run as child processes on free 127.0.0.1 ports with data in temp folders, and are stopped afterwards.
@@ -48,6 +55,8 @@ try
         "parked" => await ParkedQueriesCommand.RunAsync(options, stop.Token),
         "cluster" => await ClusterCommand.RunAsync(options, stop.Token),
         "snapshot" => await SnapshotCommand.RunAsync(options, stop.Token),
+        "proxycfg-fanout" => await Mesh.LoadTest.Xds.ProxyCfgFanoutCommand.RunAsync(options, stop.Token),
+        "xds" => await Mesh.LoadTest.Xds.XdsCommand.RunAsync(options, stop.Token),
         _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
     };
 }

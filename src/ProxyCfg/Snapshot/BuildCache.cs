@@ -19,6 +19,8 @@ internal sealed class BuildCache
     private readonly ConcurrentDictionary<CompileRequest, CompiledDiscoveryChain?> _chains = new();
     private readonly ConcurrentDictionary<(string Service, string Filter), ImmutableArray<UpstreamEndpoint>> _endpoints = new();
 
+    private ImmutableSortedSet<string>? _typicalServiceNames;
+
     private BuildCache(StoreState state) => _state = state;
 
     public static BuildCache For(StoreState state) => ByState.GetValue(state, static s => new BuildCache(s));
@@ -28,6 +30,13 @@ internal sealed class BuildCache
 
     public ImmutableArray<UpstreamEndpoint> Endpoints(string service, string filter)
         => _endpoints.GetOrAdd((service, filter), static (key, state) => UpstreamEndpoints.Resolve(state, key.Service, key.Filter), _state);
+
+    /// <summary>The names of the typical (non-proxy, non-gateway) services in the catalog, sorted.</summary>
+    public ImmutableSortedSet<string> TypicalServiceNames()
+        => _typicalServiceNames ??= _state.Services.Values
+            .Where(service => service.Kind == Mesh.Fsm.Model.ServiceKind.Typical)
+            .Select(service => service.Service)
+            .ToImmutableSortedSet(StringComparer.Ordinal);
 
     private static CompiledDiscoveryChain? Compile(CompileRequest request, StoreState state)
     {

@@ -23,7 +23,7 @@ internal static class ImpliedUpstreams
         context.Reads?.Add(WatchKeys.ConfigKind(ServiceIntentionsKind.KindName));
         var taken = new HashSet<string>(explicitIds, StringComparer.Ordinal);
         var defaultAllow = IntentionDecision.Default(context.Self).Allowed;
-        foreach (var name in TypicalServiceNames(state))
+        foreach (var name in BuildCache.For(state).TypicalServiceNames())
         {
             if (name == context.Destination || name == ConsulService || !Allowed(state, context.Destination, name, defaultAllow))
             {
@@ -49,19 +49,5 @@ internal static class ImpliedUpstreams
     {
         var deciding = IntentionCatalog.Deciding(state, source, destination);
         return deciding is null ? defaultAllow : deciding.IsL7 || deciding.Action == "allow";
-    }
-
-    private static SortedSet<string> TypicalServiceNames(StoreState state)
-    {
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var service in state.Services.Values)
-        {
-            if (service.Kind == ServiceKind.Typical)
-            {
-                names.Add(service.Service);
-            }
-        }
-
-        return names;
     }
 }
