@@ -28,6 +28,7 @@ public sealed partial class MeshServer : IAsyncDisposable
     private WebApplication? _web;
     private XdsGrpcHost? _xds;
     private Mesh.ProxyCfg.ProxyConfigSource? _proxies;
+    private Mesh.Api.Metrics.ServerMetrics? _metrics;
 
     private MeshServer(AgentConfig config, ServerRuntime runtime, ILoggerFactory loggerFactory)
     {
@@ -178,6 +179,8 @@ public sealed partial class MeshServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(LoggerFactory);
+        _metrics = new Mesh.Api.Metrics.ServerMetrics(Runtime);
+        builder.Services.AddSingleton(_metrics);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -222,6 +225,20 @@ public sealed partial class MeshServer : IAsyncDisposable
             Streams = new Mesh.XdsServer.Streams.XdsStreams(new Mesh.XdsServer.XdsServerOptions { MaxStreams = Config.XdsMaxStreams }),
         };
         _xds = await XdsGrpcHost.StartAsync(Config.ClientAddresses, Config.GrpcPort, context, cancellationToken).ConfigureAwait(false);
+        TrackXdsMetrics(context);
+    }
+
+    private void TrackXdsMetrics(Mesh.XdsServer.XdsServerContext context)
+    {
+        if (_metrics is null || _proxies is not { } proxies)
+        {
+            return;
+        }
+
+        _metrics.Track(context.Streams.Metrics.Meter);
+        _metrics.ObserveCounter(Mesh.Api.Metrics.MetricNames.ProxyCfgBuilds, () => proxies.Builds, "Proxy config snapshots built");
+        _metrics.ObserveCounter(Mesh.Api.Metrics.MetricNames.ProxyCfgPublishes, () => proxies.Publishes, "Proxy config snapshots published to watchers");
+        _metrics.ObserveGauge(Mesh.Api.Metrics.MetricNames.ProxyCfgWatchedProxies, () => proxies.WatchedProxies, "Proxies with a config watch on this server");
     }
 
     /// <summary>Keeps this server's node in the catalog with a passing serfHealth check, as a Consul agent's node has.</summary>
@@ -342,6 +359,7 @@ public sealed partial class MeshServer : IAsyncDisposable
             }
         }
 
+        _metrics?.Dispose();
         _stopping.Dispose();
         Log.Stopped(_logger, Runtime.Self.NodeName);
     }

@@ -21,6 +21,7 @@ public static class AgentEndpoints
         app.MapGet("/v1/agent/services", context => ServicesAsync(context, server));
         app.MapGet("/v1/agent/service/{id}", context => ServiceAsync(context, server));
         app.MapGet("/v1/agent/checks", context => ChecksAsync(context, server));
+        app.MapGet("/v1/agent/metrics", context => Metrics.MetricsEndpoint.HandleAsync(context, server));
         app.MapPut("/v1/agent/service/register", context => RegisterServiceAsync(context, server));
         app.MapPut("/v1/agent/service/deregister/{id}", context => DeregisterServiceAsync(context, server));
         app.MapPut("/v1/agent/check/register", context => RegisterCheckAsync(context, server));

@@ -24,9 +24,13 @@ public sealed class XdsMetrics : IDisposable
         _meter.CreateObservableCounter("xds.streams.opened", () => StreamsOpened, description: "xDS streams accepted");
         _meter.CreateObservableCounter("xds.streams.rejected", () => StreamsRejected, description: "xDS streams refused over the cap or while draining");
         _meter.CreateObservableCounter("xds.pushes", () => Pushes, description: "Discovery responses sent");
+        _meter.CreateObservableCounter("xds.acks", () => Acks, description: "Responses accepted by proxies");
         _meter.CreateObservableCounter("xds.nacks", () => Nacks, description: "Responses rejected by proxies");
         _meter.CreateObservableGauge("xds.push.latency.mean", () => PushLatency.Mean.TotalMilliseconds, unit: "ms");
     }
+
+    /// <summary>This server's meter (one per server: a process may host several, as tests do).</summary>
+    public Meter Meter => _meter;
 
     public long ActiveStreams => Interlocked.Read(ref _active);
 
