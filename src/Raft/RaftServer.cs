@@ -54,7 +54,7 @@ public sealed partial class RaftServer : IAsyncDisposable
     /// <summary>The leader's Raft address, or null while none is known.</summary>
     public EndPoint? Leader => _cluster?.Leader?.EndPoint;
 
-    public long Term => _log is null ? 0 : ((IPersistentState)_log).Term;
+    public long Term => _cluster?.Term ?? (_log is null ? 0 : ((IPersistentState)_log).Term);
 
     public long CommitIndex => _log?.LastCommittedEntryIndex ?? 0;
 
