@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Mesh.LoadTest.Xds;
+
+/// <summary>
+/// The catalog writes of the proxycfg and xDS benchmarks, through <c>PUT /v1/catalog/register</c>: sidecars of
+/// <c>web</c> instances with an upstream <c>db</c> (50 per node), and <c>db</c> instances with a sidecar and a passing
+/// check, each on its own node.
+/// </summary>
+public sealed class MeshCatalogWriter(HttpClient http)
+{
+    public const int SidecarsPerNode = 50;
+
+    public static string WebNode(int proxy) => $"node-web-{proxy / SidecarsPerNode:D4}";
+
+    /// <summary>The sidecar's service ID, which is also the node.id its Envoy sends.</summary>
+    public static string WebSidecarId(int proxy) => $"web-{proxy}-sidecar-proxy";
+
+    public static string DbNode(int instance) => $"node-db-{instance}";
+
+    public static string DbAddress(int instance) => $"127.3.{instance / 250}.{(instance % 250) + 1}";
+
+    /// <summary>Registers sidecars 0..count-1 with <paramref name="concurrency"/> writers.</summary>
+    public async Task RegisterWebSidecarsAsync(int count, int concurrency, CancellationToken cancellationToken)
+    {
+        var next = -1;
+        var writers = Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int proxy;
+            while ((proxy = Interlocked.Increment(ref next)) < count)
+            {
+                await RegisterWebSidecarAsync(proxy, cancellationToken).ConfigureAwait(false);
+            }
+        });
+        await Task.WhenAll(writers).ConfigureAwait(false);
+    }
+
+    public Task RegisterWebSidecarAsync(int proxy, CancellationToken cancellationToken)
+    {
+        var n = proxy.ToString(CultureInfo.InvariantCulture);
+        var node = WebNode(proxy);
+        var address = $"127.4.{proxy / SidecarsPerNode / 250}.{(proxy / SidecarsPerNode % 250) + 1}";
+        return PutAsync($$$"""
+            {"Node":"{{{node}}}","Address":"{{{address}}}","Service":{"Kind":"connect-proxy","ID":"{{{WebSidecarId(proxy)}}}","Service":"web-sidecar-proxy",
+             "Port":{{{21000 + (proxy % SidecarsPerNode)}}},"Proxy":{"DestinationServiceName":"web","DestinationServiceID":"web-{{{n}}}","LocalServicePort":8080,
+             "Upstreams":[{"DestinationName":"db","LocalBindPort":9191}]} } }
+            """, cancellationToken);
+    }
+
+    /// <summary>The db application instance alone: not a connect endpoint yet.</summary>
+    public Task RegisterDbServiceAsync(int instance, CancellationToken cancellationToken)
+        => PutAsync($$$"""{"Node":"{{{DbNode(instance)}}}","Address":"{{{DbAddress(instance)}}}","Service":{"ID":"db","Service":"db","Port":5432}}""", cancellationToken);
+
+    /// <summary>
+    /// db's sidecar on the instance's node with a passing check: this is the write that adds an endpoint to every
+    /// web proxy's db cluster. <paramref name="port"/> lets a later write change the endpoint.
+    /// </summary>
+    public Task RegisterDbSidecarAsync(int instance, int port, CancellationToken cancellationToken)
+        => PutAsync($$$"""
+            {"Node":"{{{DbNode(instance)}}}","Address":"{{{DbAddress(instance)}}}","Service":{"Kind":"connect-proxy","ID":"db-sidecar-proxy","Service":"db-sidecar-proxy","Port":{{{port}}},
+             "Proxy":{"DestinationServiceName":"db","DestinationServiceID":"db"}},
+             "Checks":[{"CheckID":"db-proxy-alive","Name":"alive","Status":"passing","ServiceID":"db-sidecar-proxy"}]}
+            """, cancellationToken);
+
+    public async Task RegisterDbInstanceAsync(int instance, CancellationToken cancellationToken)
+    {
+        await RegisterDbServiceAsync(instance, cancellationToken).ConfigureAwait(false);
+        await RegisterDbSidecarAsync(instance, 21000, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PutAsync(string json, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(json, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await http.PutAsync(new Uri("/v1/catalog/register", UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"register failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+        }
+    }
+}
