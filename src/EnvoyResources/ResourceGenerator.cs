@@ -26,6 +26,16 @@ public static class ResourceGenerator
         return new EnvoyResourceSet(byType.ToImmutable());
     }
 
+    /// <summary>
+    /// Only the endpoints (ClusterLoadAssignments) of a snapshot: when nothing but endpoints changed since the last
+    /// snapshot, the xDS server regenerates these and keeps the rest.
+    /// </summary>
+    public static ImmutableSortedDictionary<string, IMessage> GenerateEndpoints(ConfigSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return ByName(EndpointGenerator.Generate(snapshot), e => e.ClusterName);
+    }
+
     /// <summary>Resources by name; when two upstreams share a cluster, the first one generated is kept (as Consul does).</summary>
     private static ImmutableSortedDictionary<string, IMessage> ByName<T>(IEnumerable<T> resources, Func<T, string> name)
         where T : IMessage

@@ -11,7 +11,15 @@ namespace Mesh.ProxyCfg;
 /// </summary>
 public static class SnapshotEquality
 {
-    public static bool Same(ConfigSnapshot? left, ConfigSnapshot? right)
+    public static bool Same(ConfigSnapshot? left, ConfigSnapshot? right) => Same(left, right, endpoints: true);
+
+    /// <summary>
+    /// Whether two snapshots differ at most in their upstreams' endpoint lists (the common case: an instance came,
+    /// went or changed health), so only endpoint resources need regenerating.
+    /// </summary>
+    public static bool SameExceptEndpoints(ConfigSnapshot? left, ConfigSnapshot? right) => Same(left, right, endpoints: false);
+
+    private static bool Same(ConfigSnapshot? left, ConfigSnapshot? right, bool endpoints)
     {
         if (ReferenceEquals(left, right))
         {
@@ -33,7 +41,7 @@ public static class SnapshotEquality
                && left.Intentions.Zip(right.Intentions).All(p => p.First.Id == p.Second.Id && p.First.ModifyIndex == p.Second.ModifyIndex && p.First.Precedence == p.Second.Precedence)
                && SameMesh(left.Mesh, right.Mesh)
                && left.Upstreams.Length == right.Upstreams.Length
-               && left.Upstreams.Zip(right.Upstreams).All(p => SameUpstream(p.First, p.Second));
+               && left.Upstreams.Zip(right.Upstreams).All(p => SameUpstream(p.First, p.Second, endpoints));
     }
 
     private static bool SameLeaf(ConfigSnapshot left, ConfigSnapshot right)
@@ -50,12 +58,12 @@ public static class SnapshotEquality
         => ReferenceEquals(left, right)
            || (left is not null && right is not null && ConfigEntryJson.Canonical(left).Equals(ConfigEntryJson.Canonical(right)));
 
-    private static bool SameUpstream(UpstreamSnapshot left, UpstreamSnapshot right)
+    private static bool SameUpstream(UpstreamSnapshot left, UpstreamSnapshot right, bool endpoints)
         => left.Id == right.Id
            && (left.Config is null ? right.Config is null : right.Config is not null && Bytes(left.Config).AsSpan().SequenceEqual(Bytes(right.Config)))
            && left.Chain.Equals(right.Chain)
-           && left.Endpoints.Count == right.Endpoints.Count
-           && left.Endpoints.Zip(right.Endpoints).All(p => p.First.Key == p.Second.Key && SameEndpoints(p.First.Value, p.Second.Value));
+           && (!endpoints || (left.Endpoints.Count == right.Endpoints.Count
+           && left.Endpoints.Zip(right.Endpoints).All(p => p.First.Key == p.Second.Key && SameEndpoints(p.First.Value, p.Second.Value))));
 
     private static bool SameEndpoints(System.Collections.Immutable.ImmutableArray<UpstreamEndpoint> left, System.Collections.Immutable.ImmutableArray<UpstreamEndpoint> right)
         => left.Length == right.Length

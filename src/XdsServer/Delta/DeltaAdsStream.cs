@@ -190,7 +190,7 @@ internal sealed partial class DeltaAdsStream
         VersionedResourceSet resources;
         try
         {
-            resources = ResourceCache.For(snapshot);
+            resources = ResourceCache.For(snapshot, _snapshot, _session.Resources);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {

@@ -31,6 +31,19 @@ internal sealed class VersionedResourceSet
     public ImmutableArray<string> ChildrenOf(string typeUrl, string name)
         => _children.TryGetValue((typeUrl, name), out var children) ? children : [];
 
+    /// <summary>This set with one type's resources replaced (packed and versioned); that type must have no children.</summary>
+    public VersionedResourceSet WithType(string typeUrl, ImmutableSortedDictionary<string, Google.Protobuf.IMessage> resources)
+    {
+        var versioned = ImmutableSortedDictionary.CreateBuilder<string, VersionedResource>(StringComparer.Ordinal);
+        foreach (var (name, message) in resources)
+        {
+            var packed = Any.Pack(message);
+            versioned[name] = new VersionedResource(name, ResourceVersion.Of(packed.Value), packed);
+        }
+
+        return new VersionedResourceSet(ByType.SetItem(typeUrl, versioned.ToImmutable()), _children);
+    }
+
     public static VersionedResourceSet From(EnvoyResourceSet resources)
     {
         var byType = ImmutableSortedDictionary.CreateBuilder<string, ImmutableSortedDictionary<string, VersionedResource>>(StringComparer.Ordinal);
