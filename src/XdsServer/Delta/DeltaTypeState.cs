@@ -48,9 +48,15 @@ internal sealed class DeltaTypeState(string typeUrl)
 
     public bool IsInterested(string name) => Wildcard || Subscriptions.Contains(name);
 
+    // Per pass kind (upsert, remove, both), the resource map a Diff last found nothing to send for. Snapshots that
+    // change only endpoints reuse the other types' maps, so with 5,000 streams most Diffs are answered by one reference
+    // comparison. Any change to this type's subscription/ACK state clears them.
+    private readonly ImmutableSortedDictionary<string, VersionedResource>?[] _settled = new ImmutableSortedDictionary<string, VersionedResource>?[4];
+
     /// <summary>Applies a request's ACK/NACK and subscription changes.</summary>
     public DeltaReceived Receive(DeltaDiscoveryRequest request, VersionedResourceSet? current)
     {
+        Array.Clear(_settled);
         var first = !Registered;
         if (first)
         {
@@ -220,6 +226,8 @@ internal sealed class DeltaTypeState(string typeUrl)
             return;
         }
 
+        Array.Clear(Child._settled);
+
         foreach (var child in current.ChildrenOf(TypeUrl, parent))
         {
             if (Child.Acked.ContainsKey(child))
@@ -244,11 +252,13 @@ internal sealed class DeltaTypeState(string typeUrl)
     public (DeltaDiscoveryResponse Response, Dictionary<string, PendingUpdate> Updates)? Diff(
         ImmutableSortedDictionary<string, VersionedResource> current, bool upsert, bool remove, bool allowEmpty)
     {
-        if (!Registered || HasPending)
+        var pass = (upsert ? 1 : 0) | (remove ? 2 : 0);
+        if (!Registered || HasPending || ReferenceEquals(current, _settled[pass]))
         {
             return null;
         }
 
+        Array.Clear(_settled);
         var response = new DeltaDiscoveryResponse { TypeUrl = TypeUrl };
         var updates = new Dictionary<string, PendingUpdate>(StringComparer.Ordinal);
         if (upsert)
@@ -285,6 +295,7 @@ internal sealed class DeltaTypeState(string typeUrl)
         // unless there is nothing of the type at all.
         if (updates.Count == 0 && (SentOnce || (current.Count == 0 && !allowEmpty)))
         {
+            _settled[pass] = current;
             return null;
         }
 
