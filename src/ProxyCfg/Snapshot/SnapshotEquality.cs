@@ -36,7 +36,7 @@ public static class SnapshotEquality
                && left.TrustDomain == right.TrustDomain && left.IntentionDefaultAllow == right.IntentionDefaultAllow
                && left.ServiceMeta.SequenceEqual(right.ServiceMeta) && left.TaggedAddresses.SequenceEqual(right.TaggedAddresses)
                && SameLeaf(left, right) && SameRoots(left.Roots, right.Roots)
-               && Bytes(left.Proxy).AsSpan().SequenceEqual(Bytes(right.Proxy))
+               && (ReferenceEquals(left.Proxy, right.Proxy) || Bytes(left.Proxy).AsSpan().SequenceEqual(Bytes(right.Proxy)))
                && left.Intentions.Length == right.Intentions.Length
                && left.Intentions.Zip(right.Intentions).All(p => p.First.Id == p.Second.Id && p.First.ModifyIndex == p.Second.ModifyIndex && p.First.Precedence == p.Second.Precedence)
                && SameMesh(left.Mesh, right.Mesh)
@@ -70,5 +70,11 @@ public static class SnapshotEquality
            && left.Zip(right).All(p => p.First with { CheckStatuses = default } == p.Second with { CheckStatuses = default }
                                        && p.First.CheckStatuses.SequenceEqual(p.Second.CheckStatuses));
 
-    private static byte[] Bytes<T>(T value) => MessagePackSerializer.Serialize(value, LogCodec.Options);
+    // Registrations are immutable and a snapshot is compared more than once (when proxycfg decides whether to publish
+    // it, and again when the xDS server decides what to regenerate), so each instance is encoded once.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, byte[]> Encoded = new();
+
+    private static byte[] Bytes<T>(T value)
+        where T : class
+        => Encoded.GetValue(value, static v => MessagePackSerializer.Serialize((T)v, LogCodec.Options));
 }
