@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mesh.ProxyCfg.Merge;
 
 namespace Mesh.EnvoyResources;
 
@@ -13,24 +12,9 @@ internal static class ConfigValues
         return protocol.Length == 0 ? "tcp" : protocol;
     }
 
-    public static string String(JsonObject json, string key)
-        => json[key] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : string.Empty;
+    public static string String(JsonObject json, string key) => JsonConfig.Text(json, key);
 
-    public static long Integer(JsonObject json, string key)
-    {
-        if (json[key] is not JsonValue value)
-        {
-            return 0;
-        }
-
-        return value.GetValueKind() switch
-        {
-            JsonValueKind.Number when value.TryGetValue<long>(out var whole) => whole,
-            JsonValueKind.Number when value.TryGetValue<double>(out var real) => (long)real,
-            JsonValueKind.String when long.TryParse(value.GetValue<string>(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
-            _ => 0,
-        };
-    }
+    public static long Integer(JsonObject json, string key) => JsonConfig.WholeNumber(json, key);
 
     /// <summary>A millisecond count as a duration, or null when absent or not positive.</summary>
     public static TimeSpan? Milliseconds(JsonObject json, string key)

@@ -27,13 +27,23 @@ public static class JsonConfig
     }
 
     /// <summary>A string value (Consul reads <c>protocol</c> this way), or empty.</summary>
-    public static string Text(JsonBlob config, string key)
-        => Parse(config)[key] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : string.Empty;
+    public static string Text(JsonBlob config, string key) => Text(Parse(config), key);
+
+    /// <inheritdoc cref="Text(JsonBlob, string)"/>
+    public static string Text(JsonObject config, string key)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config[key] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : string.Empty;
+    }
 
     /// <summary>A whole number, given as a number or a numeric string (mapstructure's weak decoding), or 0.</summary>
-    public static long WholeNumber(JsonBlob config, string key)
+    public static long WholeNumber(JsonBlob config, string key) => WholeNumber(Parse(config), key);
+
+    /// <inheritdoc cref="WholeNumber(JsonBlob, string)"/>
+    public static long WholeNumber(JsonObject config, string key)
     {
-        if (Parse(config)[key] is not JsonValue value)
+        ArgumentNullException.ThrowIfNull(config);
+        if (config[key] is not JsonValue value)
         {
             return 0;
         }
