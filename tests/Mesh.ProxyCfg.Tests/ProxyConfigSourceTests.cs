@@ -83,6 +83,38 @@ public sealed class ProxyConfigSourceTests
     }
 
     [Fact]
+    public async Task UpdateMaxPerSecond_OneChangeToManyProxies_IsSpreadOverTimeAndReachesAll()
+    {
+        const int proxies = 30;
+        await using var mesh = await ProxyCfgServer.StartAsync(TimeSpan.Zero, updateMaxPerSecond: 20);
+        await mesh.RegisterDbAsync("node-db-1", "127.0.0.21");
+        var ids = await Task.WhenAll(Enumerable.Range(0, proxies).Select(i => mesh.RegisterWebSidecarAsync("node-web", $"web-sidecar-proxy-{i}")));
+        var watches = ids.Select(id => mesh.Source.TryWatch(id)!).ToList();
+        try
+        {
+            await Task.WhenAll(watches.Select(w => w.NextAsync(ProxyCfgServer.Timeout(60)).AsTask()));
+            await mesh.WaitForQuietAsync();
+            var before = mesh.Source.Builds;
+
+            await mesh.RegisterDbAsync("node-db-2", "127.0.0.22");
+            await Task.Delay(300);
+            var early = mesh.Source.Builds - before;
+            await Task.WhenAll(watches.Select(w => NextWithEndpointsAsync(w, 2)));
+
+            // 20 rebuilds per second come as 2 per 100 ms: a third of a second covers well under 30 proxies.
+            Assert.True(early < proxies, $"{early} of {proxies} proxies rebuilt within 300 ms at 20 per second");
+            Assert.True(mesh.Source.Builds - before >= proxies);
+        }
+        finally
+        {
+            foreach (var watch in watches)
+            {
+                await watch.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Registry_ManyProxiesOfOneUpstream_ShareOneKeyAndBuildOncePerChange()
     {
         const int proxies = 500;

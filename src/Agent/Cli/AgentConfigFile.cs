@@ -85,8 +85,9 @@ public static class AgentConfigFile
     }
 
     /// <summary>
-    /// The <c>xds</c> block: <c>max_streams</c> (concurrent xDS streams per server, default 10000) and
-    /// <c>coalesce_delay</c> (how long proxycfg gathers changes before a new snapshot, default "200ms").
+    /// The <c>xds</c> block: <c>max_streams</c> (concurrent xDS streams per server, default 10000),
+    /// <c>coalesce_delay</c> (how long proxycfg gathers changes before a new snapshot, default "200ms") and Consul's
+    /// <c>update_max_per_second</c> (proxy rebuilds per second across the server, default 0 = no limit).
     /// </summary>
     private static AgentConfig ApplyXds(AgentConfig config, JsonElement xds, string path)
     {
@@ -107,6 +108,10 @@ public static class AgentConfigFile
                                     && delay >= TimeSpan.Zero && delay <= TimeSpan.FromSeconds(10)
                     ? config with { XdsCoalesceDelay = delay }
                     : throw Invalid("xds.coalesce_delay", path, "a duration from \"0s\" to \"10s\", such as \"200ms\""),
+                "update_max_per_second" => setting.Value.ValueKind == JsonValueKind.Number
+                                           && setting.Value.TryGetDouble(out var rate) && rate >= 0 && double.IsFinite(rate)
+                    ? config with { XdsUpdateMaxPerSecond = rate }
+                    : throw Invalid("xds.update_max_per_second", path, "a non-negative number (0 = no limit)"),
                 _ => throw new UsageException($"Error reading config file {path}: invalid config key \"xds.{setting.Name}\""),
             };
         }

@@ -57,6 +57,9 @@ public sealed record AgentConfig
     /// <summary><c>xds.coalesce_delay</c>: how long proxycfg gathers changes before building a proxy's new snapshot (Consul: 200ms).</summary>
     public TimeSpan XdsCoalesceDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Most proxy snapshot rebuilds per second (<c>xds.update_max_per_second</c>); 0 = no limit.</summary>
+    public double XdsUpdateMaxPerSecond { get; init; }
+
     /// <summary>Autopilot: dead-server cleanup and server health pings.</summary>
     public Mesh.Agent.Cluster.AutopilotOptions Autopilot { get; init; } = new();
 

@@ -213,7 +213,7 @@ public sealed partial class MeshServer : IAsyncDisposable
             Fsm,
             Runtime.Ca!.Leaves,
             Runtime.Self,
-            new Mesh.ProxyCfg.ProxyCfgOptions { CoalesceDelay = Config.XdsCoalesceDelay },
+            new Mesh.ProxyCfg.ProxyCfgOptions { CoalesceDelay = Config.XdsCoalesceDelay, UpdateMaxPerSecond = Config.XdsUpdateMaxPerSecond },
             LoggerFactory);
         var context = new Mesh.XdsServer.XdsServerContext
         {

@@ -26,6 +26,7 @@ public sealed class ProxyConfigSource : IAsyncDisposable
         Options = options ?? throw new ArgumentNullException(nameof(options));
         Logger = loggerFactory.CreateLogger<ProxyConfigSource>();
         Registry = new StoreWatchRegistry(fsm);
+        UpdateLimit = new UpdateRateLimit(options.UpdateMaxPerSecond);
     }
 
     /// <summary>Snapshot builds so far (metric).</summary>
@@ -57,6 +58,8 @@ public sealed class ProxyConfigSource : IAsyncDisposable
     internal ILogger Logger { get; }
 
     internal StoreWatchRegistry Registry { get; }
+
+    internal UpdateRateLimit UpdateLimit { get; }
 
     /// <summary>A watch of the proxy with this ID, or null if no connect-proxy with that ID is in the catalog.</summary>
     public ProxyWatch? TryWatch(ProxyId id)
@@ -112,6 +115,8 @@ public sealed class ProxyConfigSource : IAsyncDisposable
             Registry.Remove(state);
             await state.DisposeAsync();
         }
+
+        UpdateLimit.Dispose();
     }
 
     internal void CountBuild() => Interlocked.Increment(ref _builds);

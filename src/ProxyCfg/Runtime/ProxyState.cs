@@ -124,7 +124,8 @@ internal sealed class ProxyState : IAsyncDisposable
                 await Task.Delay(_source.Options.CoalesceDelay, cancellationToken);
             }
 
-            reader.TryRead(out _); // whatever arrived during the window is covered by this build
+            await _source.UpdateLimit.AcquireAsync(cancellationToken);
+            reader.TryRead(out _); // whatever arrived during the window (and the wait for a rebuild slot) is covered
             if (!BuildOnce())
             {
                 return;

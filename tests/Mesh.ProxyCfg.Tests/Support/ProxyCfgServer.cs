@@ -16,10 +16,10 @@ internal sealed class ProxyCfgServer : IAsyncDisposable
 
     public ProxyConfigSource Source { get; }
 
-    public static async Task<ProxyCfgServer> StartAsync(TimeSpan? coalesceDelay = null)
+    public static async Task<ProxyCfgServer> StartAsync(TimeSpan? coalesceDelay = null, double updateMaxPerSecond = 0)
     {
         var server = await TestServer.StartAsync();
-        var options = new ProxyCfgOptions { CoalesceDelay = coalesceDelay ?? TimeSpan.FromMilliseconds(50) };
+        var options = new ProxyCfgOptions { CoalesceDelay = coalesceDelay ?? TimeSpan.FromMilliseconds(50), UpdateMaxPerSecond = updateMaxPerSecond };
         var source = new ProxyConfigSource(server.Server.Fsm, server.Server.Runtime.Ca!.Leaves, server.Server.Runtime.Self, options, NullLoggerFactory.Instance);
         return new ProxyCfgServer(server, source);
     }
