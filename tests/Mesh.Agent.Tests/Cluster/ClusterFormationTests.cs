@@ -19,7 +19,14 @@ public sealed class ClusterFormationTests
             Assert.Equal($"127.0.0.1:{cluster.Leader.Server.Config.ServerPort}", leader);
         }
 
-        var configuration = await cluster.Followers.First().GetJsonAsync("/v1/operator/raft/configuration");
+        // Node names come from each server's catalog registration, which reaches a follower's store shortly after the
+        // cluster forms; wait for it rather than racing it.
+        var follower = cluster.Followers.First();
+        var configuration = await Eventually.ValueAsync(
+            () => follower.GetJsonAsync("/v1/operator/raft/configuration"),
+            c => c.GetProperty("Servers").EnumerateArray().All(s => s.GetProperty("Node").GetString() is { Length: > 0 }),
+            TimeSpan.FromSeconds(15),
+            "every server's node name in the raft configuration");
         var servers = configuration.GetProperty("Servers").EnumerateArray().ToList();
         Assert.Equal(3, servers.Count);
         Assert.Single(servers, s => s.GetProperty("Leader").GetBoolean());
