@@ -43,9 +43,30 @@ internal static class ListenerGenerator
         }
     }
 
+    /// <summary>
+    /// Consul's handling of <c>envoy_public_listener_json</c>: the user's listener, with the network RBAC filter from
+    /// intentions put first in every filter chain and the mesh's mTLS as every chain's transport socket, so an escape
+    /// hatch cannot open the service to unauthenticated or unauthorized callers.
+    /// </summary>
+    private static Listener SecureCustomPublic(ConfigSnapshot snapshot, ProxyConfigOptions options, Listener custom)
+    {
+        foreach (var chain in custom.FilterChains)
+        {
+            chain.Filters.Insert(0, RbacGenerator.NetworkFilter(snapshot.Intentions, snapshot.IntentionDefaultAllow, snapshot.TrustDomain));
+            chain.TransportSocket = TlsContexts.Downstream(snapshot, options.Protocol);
+        }
+
+        return custom;
+    }
+
     /// <summary><c>makeInboundListener</c>: service address (or 0.0.0.0) and port unless bind_address/bind_port say otherwise.</summary>
     private static Listener Public(ConfigSnapshot snapshot, ProxyConfigOptions options)
     {
+        if (options.PublicListenerJson.Length > 0 && EscapeHatch.Parse<Listener>(options.PublicListenerJson) is { } custom)
+        {
+            return SecureCustomPublic(snapshot, options, custom);
+        }
+
         var address = options.BindAddress.Length > 0 ? options.BindAddress : snapshot.Address.Length > 0 ? snapshot.Address : "0.0.0.0";
         var port = options.BindPort > 0 ? options.BindPort : snapshot.Port;
         var listener = Make(ResourceNames.PublicListener, address, port, TrafficDirection.Inbound);

@@ -26,6 +26,9 @@ internal sealed record ProxyConfigOptions
     /// <summary>Escape hatch: a whole Envoy cluster (JSON) replacing <c>local_app</c>.</summary>
     public string LocalClusterJson { get; init; } = string.Empty;
 
+    /// <summary>Escape hatch: a whole Envoy listener (JSON) replacing the public listener; mTLS and RBAC are added to it.</summary>
+    public string PublicListenerJson { get; init; } = string.Empty;
+
     public static ProxyConfigOptions Parse(JsonBlob config)
     {
         var json = JsonConfig.Parse(config);
@@ -38,6 +41,7 @@ internal sealed record ProxyConfigOptions
             LocalRequestTimeout = ConfigValues.Milliseconds(json, "local_request_timeout_ms"),
             LocalIdleTimeout = ConfigValues.Milliseconds(json, "local_idle_timeout_ms"),
             LocalClusterJson = ConfigValues.String(json, "envoy_local_cluster_json"),
+            PublicListenerJson = ConfigValues.String(json, "envoy_public_listener_json"),
         };
     }
 }
@@ -51,6 +55,9 @@ internal sealed record UpstreamConfigOptions
     /// <summary>Escape hatch for a default chain: the user's cluster, given Consul's TLS transport socket.</summary>
     public string ClusterJson { get; init; } = string.Empty;
 
+    /// <summary>Escape hatch: a whole Envoy listener (JSON) used as the upstream's listener, as given.</summary>
+    public string ListenerJson { get; init; } = string.Empty;
+
     public static UpstreamConfigOptions Parse(JsonBlob? config)
     {
         if (config is null)
@@ -63,6 +70,7 @@ internal sealed record UpstreamConfigOptions
         {
             Protocol = json.ContainsKey("protocol") ? ConfigValues.Protocol(json) : string.Empty,
             ClusterJson = ConfigValues.String(json, "envoy_cluster_json"),
+            ListenerJson = ConfigValues.String(json, "envoy_listener_json"),
         };
     }
 }

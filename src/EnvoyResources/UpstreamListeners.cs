@@ -12,6 +12,13 @@ internal static class UpstreamListeners
     /// <summary><c>&lt;EnvoyId&gt;:&lt;bind address&gt;:&lt;port&gt;</c>, default bind address 127.0.0.1.</summary>
     public static Listener? Explicit(UpstreamSnapshot upstream)
     {
+        // envoy_listener_json: the user's listener replaces ours as given (Consul's escape hatch).
+        var options = UpstreamConfigOptions.Parse(upstream.Config?.Config);
+        if (options.ListenerJson.Length > 0 && EscapeHatch.Parse<Listener>(options.ListenerJson) is { } custom)
+        {
+            return custom;
+        }
+
         if (FilterChain(upstream) is not { } chain)
         {
             return null;

@@ -32,6 +32,8 @@ internal static class Scenarios
         },
         ["custom-local-app"] = f => Base(f, web => web with { Config = Json(CustomCluster("mylocal", "envoy_local_cluster_json")) }),
         ["custom-upstream"] = f => Base(f, upstreamConfig: CustomCluster("myservice", "envoy_cluster_json")),
+        ["custom-public-listener"] = f => Base(f, web => web with { Config = Json(CustomListener("custom-public", 11111, "envoy_public_listener_json")) }),
+        ["custom-upstream-listener"] = f => Base(f, upstreamConfig: CustomListener("custom-upstream", 11112, "envoy_listener_json")),
         ["local-app-address-and-timeouts"] = f => Base(f, web => web with
         {
             LocalServiceAddress = "127.0.0.2",
@@ -137,6 +139,18 @@ internal static class Scenarios
     }
 
     public static JsonBlob Json(string json) => new(json);
+
+    /// <summary>Consul's listener escape-hatch fixtures: a tcp_proxy listener (with the "@type" wrapper) as a config value.</summary>
+    private static string CustomListener(string name, int port, string key)
+    {
+        var listener = JsonNode.Parse($$$"""
+            {"@type":"type.googleapis.com/envoy.config.listener.v3.Listener","name":"{{{name}}}",
+             "address":{"socketAddress":{"address":"127.0.0.1","portValue":{{{port}}}}},
+             "filterChains":[{"filters":[{"name":"envoy.filters.network.tcp_proxy",
+               "typedConfig":{"@type":"type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy","cluster":"local_app","statPrefix":"{{{name}}}"}}]}]}
+            """)!;
+        return new JsonObject { [key] = listener.ToJsonString() }.ToJsonString();
+    }
 
     /// <summary>Consul's escape-hatch fixtures: a static cluster (with Consul's "@type" wrapper) as a config value.</summary>
     private static string CustomCluster(string name, string key)
