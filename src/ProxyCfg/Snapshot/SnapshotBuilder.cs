@@ -52,6 +52,18 @@ public static class SnapshotBuilder
             return null;
         }
 
+        // One builder per proxy kind (Consul's kind handlers). Mesh, ingress and terminating gateways become further
+        // cases here, each with its own kind-specific part of the snapshot; FindProxy admits a kind once it has one.
+        return proxy.Kind switch
+        {
+            ServiceKind.ConnectProxy => BuildConnectProxy(state, id, proxy, leaf, self, ca, roots, reads),
+            _ => null,
+        };
+    }
+
+    private static ConfigSnapshot BuildConnectProxy(
+        StoreState state, ProxyId id, NodeService proxy, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, ISet<string>? reads)
+    {
         var merged = ServiceConfigMerge.Merge(state, proxy, reads);
         var destination = merged.DestinationServiceName;
         var node = state.FindNode(id.NodeName);
