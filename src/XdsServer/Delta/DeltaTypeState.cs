@@ -258,7 +258,6 @@ internal sealed class DeltaTypeState(string typeUrl)
             return null;
         }
 
-        Array.Clear(_settled);
         var response = new DeltaDiscoveryResponse { TypeUrl = TypeUrl };
         var updates = new Dictionary<string, PendingUpdate>(StringComparer.Ordinal);
         if (upsert)

@@ -41,6 +41,7 @@ public sealed class ChainEntryValidationTests
     [Theory]
     [InlineData("""{"Kind":"service-resolver","Name":"web","Subsets":{"V1":{}}}""", "Subset \"V1\" is invalid: must be 63 characters or fewer, begin or end with lower case alphanumeric")]
     [InlineData("""{"Kind":"service-resolver","Name":"web","DefaultSubset":"v9","Subsets":{"v1":{}}}""", "DefaultSubset \"v9\" is not a valid subset")]
+    [InlineData("""{"Kind":"service-resolver","Name":"web","Subsets":{"v1":{"Filter":"Service.Meta.version =="}}}""", "Filter for subset \"v1\" is not a valid expression")]
     [InlineData("""{"Kind":"service-resolver","Name":"web","Redirect":{"Service":"db"},"Failover":{"*":{"Service":"db2"}}}""", "Redirect and Failover cannot both be set")]
     [InlineData("""{"Kind":"service-resolver","Name":"web","Redirect":{"Service":"db"},"DefaultSubset":"v1","Subsets":{"v1":{}}}""", "Redirect cannot be set with Subsets or DefaultSubset")]
     [InlineData("""{"Kind":"service-resolver","Name":"web","Redirect":{}}""", "Redirect is empty")]

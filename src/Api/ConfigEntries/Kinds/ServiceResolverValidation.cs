@@ -75,10 +75,6 @@ internal static partial class ServiceResolverValidation
             {
                 throw Fail($"Filter for subset \"{name}\" is not a valid expression: {error.Message}");
             }
-            catch (NotImplementedException)
-            {
-                // The filter language is not available in this build; the expression is checked where it is used.
-            }
         }
     }
 
