@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mesh.Ca.Config;
+using Mesh.Config.Durations;
 
 namespace Mesh.Ca.Tests;
 
@@ -44,7 +45,7 @@ public sealed class CaConfigParserTests
     [InlineData("3600s", 60)]
     public void Durations_GoSyntax_IsParsed(string text, int minutes)
     {
-        Assert.True(CaDurations.TryParse(text, out var duration));
+        Assert.True(GoDuration.TryParse(text, out var duration));
         Assert.Equal(TimeSpan.FromMinutes(minutes), duration);
     }
 
@@ -53,7 +54,7 @@ public sealed class CaConfigParserTests
     [InlineData("72")]
     [InlineData("h")]
     [InlineData("3 days")]
-    public void Durations_NotGoSyntax_IsRefused(string text) => Assert.False(CaDurations.TryParse(text, out _));
+    public void Durations_NotGoSyntax_IsRefused(string text) => Assert.False(GoDuration.TryParse(text, out _));
 
     [Fact]
     public void ServiceSpiffeId_RoundTrips()

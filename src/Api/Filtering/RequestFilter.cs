@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Mesh.Api.Http;
+using Mesh.Config.Filtering;
 using Microsoft.AspNetCore.Http;
 
 namespace Mesh.Api.Filtering;

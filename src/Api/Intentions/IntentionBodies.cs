@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
-using Mesh.Api.ConfigEntries;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.Intentions;
 
 namespace Mesh.Api.Intentions;
 

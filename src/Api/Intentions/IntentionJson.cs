@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using Mesh.Api.ConfigEntries;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.Intentions;
 
 namespace Mesh.Api.Intentions;
 

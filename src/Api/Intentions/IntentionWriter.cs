@@ -1,7 +1,8 @@
-using Mesh.Api.ConfigEntries;
 using Mesh.Api.Http;
-using Mesh.Api.Server;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.Intentions;
 using Mesh.Fsm.Commands;
+using Mesh.Server;
 using Microsoft.AspNetCore.Http;
 
 namespace Mesh.Api.Intentions;
@@ -39,7 +40,7 @@ public static class IntentionWriter
             Command command = next is null
                 ? new DeleteConfigEntryCommand { Kind = kind.Kind, Name = destination, CasIndex = existing!.ModifyIndex }
                 : new UpsertConfigEntryCommand { Entry = kind.Encode(next with { Name = destination }).ToEntry(), CasIndex = existing?.ModifyIndex ?? 0 };
-            var result = await server.Commands.SubmitAsync(command, RequestToken.Of(context), context.RequestAborted).ConfigureAwait(false);
+            var result = await server.Commands.SubmitAsync(command, HttpRequestToken.Of(context), context.RequestAborted).ConfigureAwait(false);
             switch (result.ErrorKind)
             {
                 case ApplyErrorKind.None:

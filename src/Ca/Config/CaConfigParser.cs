@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Mesh.Ca.Crypto;
+using Mesh.Config.Durations;
 using Mesh.Fsm.Model;
 
 namespace Mesh.Ca.Config;
@@ -132,22 +133,22 @@ public static class CaConfigParser
         var year = TimeSpan.FromHours(8760);
         if (config.LeafCertTtl < hour)
         {
-            throw new CaConfigException($"LeafCertTTL must be greater or equal than 1h0m0s, not {CaDurations.Format(config.LeafCertTtl)}");
+            throw new CaConfigException($"LeafCertTTL must be greater or equal than 1h0m0s, not {GoDuration.FormatHours(config.LeafCertTtl)}");
         }
 
         if (config.LeafCertTtl > year)
         {
-            throw new CaConfigException($"LeafCertTTL must be less than 8760h0m0s, not {CaDurations.Format(config.LeafCertTtl)}");
+            throw new CaConfigException($"LeafCertTTL must be less than 8760h0m0s, not {GoDuration.FormatHours(config.LeafCertTtl)}");
         }
 
         if (config.IntermediateCertTtl < 3 * config.LeafCertTtl)
         {
-            throw new CaConfigException($"IntermediateCertTTL must be greater or equal than 3 * LeafCertTTL (>={CaDurations.Format(3 * config.LeafCertTtl)}), not {CaDurations.Format(config.IntermediateCertTtl)}");
+            throw new CaConfigException($"IntermediateCertTTL must be greater or equal than 3 * LeafCertTTL (>={GoDuration.FormatHours(3 * config.LeafCertTtl)}), not {GoDuration.FormatHours(config.IntermediateCertTtl)}");
         }
 
         if (config.RootCertTtl < config.IntermediateCertTtl)
         {
-            throw new CaConfigException($"RootCertTTL ({CaDurations.Format(config.RootCertTtl)}) must be greater or equal than IntermediateCertTTL ({CaDurations.Format(config.IntermediateCertTtl)})");
+            throw new CaConfigException($"RootCertTTL ({GoDuration.FormatHours(config.RootCertTtl)}) must be greater or equal than IntermediateCertTTL ({GoDuration.FormatHours(config.IntermediateCertTtl)})");
         }
 
         if (config.CsrMaxPerSecond < 0 || double.IsNaN(config.CsrMaxPerSecond) || double.IsInfinity(config.CsrMaxPerSecond))
@@ -197,7 +198,7 @@ public static class CaConfigParser
     {
         if (value.ValueKind == JsonValueKind.String)
         {
-            return CaDurations.TryParse(value.GetString(), out var duration) && duration >= TimeSpan.Zero
+            return GoDuration.TryParse(value.GetString(), out var duration) && duration >= TimeSpan.Zero
                 ? duration
                 : throw new CaConfigException($"{key}: \"{value.GetString()}\" is not a duration such as 72h or 30m");
         }

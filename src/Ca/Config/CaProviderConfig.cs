@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mesh.Config.Durations;
 using Mesh.Fsm.Model;
 
 namespace Mesh.Ca.Config;
@@ -44,9 +45,9 @@ public sealed record CaProviderConfig
         using (var writer = new Utf8JsonWriter(stream))
         {
             writer.WriteStartObject();
-            writer.WriteString("LeafCertTTL", CaDurations.Format(LeafCertTtl));
-            writer.WriteString("IntermediateCertTTL", CaDurations.Format(IntermediateCertTtl));
-            writer.WriteString("RootCertTTL", CaDurations.Format(RootCertTtl));
+            writer.WriteString("LeafCertTTL", GoDuration.FormatHours(LeafCertTtl));
+            writer.WriteString("IntermediateCertTTL", GoDuration.FormatHours(IntermediateCertTtl));
+            writer.WriteString("RootCertTTL", GoDuration.FormatHours(RootCertTtl));
             writer.WriteString(nameof(PrivateKeyType), PrivateKeyType);
             writer.WriteNumber(nameof(PrivateKeyBits), PrivateKeyBits);
             writer.WriteNumber("CSRMaxPerSecond", CsrMaxPerSecond);

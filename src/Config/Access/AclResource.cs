@@ -1,0 +1,19 @@
+namespace Mesh.Config.Access;
+
+/// <summary>Consul ACL resource kinds that requests are checked against (a config entry kind names the one governing it).</summary>
+public enum AclResource
+{
+    Node,
+    Service,
+    Operator,
+    Agent,
+    Intention,
+    Mesh,
+}
+
+/// <summary>Read or write access.</summary>
+public enum AclAccess
+{
+    Read,
+    Write,
+}

@@ -1,0 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Mesh.Config.ConfigEntries;
+
+/// <summary>Source-generated metadata for the config entry documents; use it through <see cref="ConfigEntryJson"/>.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNameCaseInsensitive = true,
+    ReadCommentHandling = JsonCommentHandling.Disallow,
+    AllowTrailingCommas = false,
+    MaxDepth = 64)]
+[JsonSerializable(typeof(ProxyDefaultsEntry))]
+[JsonSerializable(typeof(ServiceDefaultsEntry))]
+[JsonSerializable(typeof(MeshEntry))]
+[JsonSerializable(typeof(ServiceIntentionsEntry))]
+[JsonSerializable(typeof(ServiceRouterEntry))]
+[JsonSerializable(typeof(ServiceSplitterEntry))]
+[JsonSerializable(typeof(ServiceResolverEntry))]
+public sealed partial class ConfigEntryJsonContext : JsonSerializerContext;
