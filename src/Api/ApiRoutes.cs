@@ -1,10 +1,10 @@
 using Mesh.Api.Endpoints;
 using Mesh.Api.Http;
-using Mesh.Api.Server;
+using Mesh.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 
 namespace Mesh.Api;
 
@@ -16,7 +16,7 @@ public static class ApiRoutes
         app.UseMiddleware<ApiErrorMiddleware>();
         app.Use((context, next) =>
         {
-            context.Features.Set(RequestToken.From(context.Request));
+            context.Features.Set(HttpRequestToken.From(context.Request));
 
             // Routing has run: no endpoint means an unknown path (a known path with the wrong method gets a 405 endpoint).
             if (context.GetEndpoint() is null)

@@ -1,7 +1,7 @@
 using Envoy.Config.Listener.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Google.Protobuf.WellKnownTypes;
-using Mesh.Api.Intentions;
+using Mesh.Config.Intentions;
 using HttpRbac = Envoy.Extensions.Filters.Http.Rbac.V3.RBAC;
 using NetworkRbac = Envoy.Extensions.Filters.Network.Rbac.V3.RBAC;
 using Rbac = Envoy.Config.Rbac.V3;

@@ -1,4 +1,4 @@
-using Mesh.Api.Intentions;
+using Mesh.Config.Intentions;
 using Rbac = Envoy.Config.Rbac.V3;
 
 namespace Mesh.EnvoyResources;

@@ -1,6 +1,6 @@
 using Envoy.Config.Route.V3;
 using Envoy.Type.Matcher.V3;
-using Mesh.Api.ConfigEntries;
+using Mesh.Config.ConfigEntries;
 using Rbac = Envoy.Config.Rbac.V3;
 
 namespace Mesh.EnvoyResources;

@@ -1,5 +1,5 @@
-using Mesh.Api.ConfigEntries;
-using Mesh.Api.DiscoveryChain;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.DiscoveryChain;
 
 namespace Mesh.EnvoyResources;
 

@@ -1,4 +1,4 @@
-using Mesh.Api.DiscoveryChain;
+using Mesh.Config.DiscoveryChain;
 
 namespace Mesh.EnvoyResources;
 

@@ -1,9 +1,9 @@
 using Envoy.Config.Core.V3;
 using Envoy.Config.Route.V3;
 using Google.Protobuf.WellKnownTypes;
-using Mesh.Api.ConfigEntries;
-using Mesh.Api.DiscoveryChain;
-using Mesh.Api.Json;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.DiscoveryChain;
+using Mesh.Config.Durations;
 using Mesh.ProxyCfg;
 using RetryPolicy = Envoy.Config.Route.V3.RetryPolicy;
 

@@ -2,7 +2,7 @@ using Envoy.Config.Core.V3;
 using Envoy.Extensions.TransportSockets.Tls.V3;
 using Envoy.Type.Matcher.V3;
 using Google.Protobuf.WellKnownTypes;
-using Mesh.Api.ConfigEntries;
+using Mesh.Config.ConfigEntries;
 using Mesh.ProxyCfg;
 
 namespace Mesh.EnvoyResources;

@@ -1,7 +1,7 @@
-using Mesh.Api.Http;
-using Mesh.Api.Server;
 using Mesh.Fsm;
 using Mesh.ProxyCfg;
+using Mesh.Server;
+using Mesh.Server.Access;
 using Mesh.XdsServer.Streams;
 using Microsoft.Extensions.Logging;
 

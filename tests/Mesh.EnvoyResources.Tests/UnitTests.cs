@@ -1,5 +1,5 @@
-using Mesh.Api.ConfigEntries;
-using Mesh.Api.Intentions;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.Intentions;
 using Mesh.Fsm.Model;
 
 namespace Mesh.EnvoyResources.Tests;

@@ -43,7 +43,7 @@ public sealed class TestCluster : IAsyncDisposable
                 BootstrapExpect = size,
                 RetryJoin = joins,
                 RetryInterval = TimeSpan.FromMilliseconds(200),
-                Autopilot = new Mesh.Agent.Cluster.AutopilotOptions { Interval = TimeSpan.FromMilliseconds(250) },
+                Autopilot = new Mesh.Server.Cluster.AutopilotOptions { Interval = TimeSpan.FromMilliseconds(250) },
             };
             cluster.Configs.Add(configure?.Invoke(config) ?? config);
         }

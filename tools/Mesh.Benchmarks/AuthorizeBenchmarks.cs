@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
-using Mesh.Api.ConfigEntries;
-using Mesh.Api.Intentions;
-using Mesh.Api.Server;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.Intentions;
 using Mesh.Fsm;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.State;
+using Mesh.Server;
 
 namespace Mesh.Benchmarks;
 
@@ -34,8 +34,8 @@ public class AuthorizeBenchmarks
         _oneDestination = Build([("db", [.. Enumerable.Range(0, 10_000).Select(s => $"client-{s}")])]);
 
         // Warm the per-entry parse cache, as a running server has.
-        _ = IntentionDecision.Decide(_spread, "client-1-1", "svc-1", _self);
-        _ = IntentionDecision.Decide(_oneDestination, "client-1", "db", _self);
+        _ = IntentionDecision.Decide(_spread, "client-1-1", "svc-1", _self.DefaultIntentionPolicy);
+        _ = IntentionDecision.Decide(_oneDestination, "client-1", "db", _self.DefaultIntentionPolicy);
     }
 
     private static StoreState Build(IEnumerable<(string Destination, List<string> Sources)> entries)
@@ -66,14 +66,14 @@ public class AuthorizeBenchmarks
     }
 
     [Benchmark(Description = "spread: exact source match")]
-    public bool SpreadExact() => IntentionDecision.Decide(_spread, "client-500-3", "svc-500", _self).Allowed;
+    public bool SpreadExact() => IntentionDecision.Decide(_spread, "client-500-3", "svc-500", _self.DefaultIntentionPolicy).Allowed;
 
     [Benchmark(Description = "spread: falls to the wildcard destination")]
-    public bool SpreadWildcard() => IntentionDecision.Decide(_spread, "ops", "svc-500", _self).Allowed;
+    public bool SpreadWildcard() => IntentionDecision.Decide(_spread, "ops", "svc-500", _self.DefaultIntentionPolicy).Allowed;
 
     [Benchmark(Description = "spread: no match, default policy")]
-    public bool SpreadDefault() => IntentionDecision.Decide(_spread, "stranger", "svc-500", _self).Allowed;
+    public bool SpreadDefault() => IntentionDecision.Decide(_spread, "stranger", "svc-500", _self.DefaultIntentionPolicy).Allowed;
 
     [Benchmark(Description = "one destination with 10,000 sources")]
-    public bool OneDestination() => IntentionDecision.Decide(_oneDestination, "client-9999", "db", _self).Allowed;
+    public bool OneDestination() => IntentionDecision.Decide(_oneDestination, "client-9999", "db", _self.DefaultIntentionPolicy).Allowed;
 }

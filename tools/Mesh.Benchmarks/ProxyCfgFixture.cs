@@ -1,16 +1,16 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
-using Mesh.Api.ConfigEntries;
-using Mesh.Api.Server;
 using Mesh.Ca.Config;
 using Mesh.Ca.Leaves;
 using Mesh.Ca.Roots;
+using Mesh.Config.ConfigEntries;
 using Mesh.Fsm;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
 using Mesh.ProxyCfg;
+using Mesh.Server;
 
 namespace Mesh.Benchmarks;
 

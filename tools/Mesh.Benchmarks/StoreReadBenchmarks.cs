@@ -1,6 +1,6 @@
-using Mesh.Api.Endpoints;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using Mesh.Api.Endpoints;
 using Mesh.Api.Json;
 using Mesh.Fsm.State;
 

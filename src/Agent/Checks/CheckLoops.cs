@@ -1,5 +1,5 @@
-using Mesh.Api.Server;
 using Mesh.Fsm.Model;
+using Mesh.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Agent.Checks;

@@ -1,8 +1,8 @@
-using Mesh.Api.Http;
-using Mesh.Api.Server;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
 using Mesh.Raft;
+using Mesh.Server;
+using Mesh.Server.Access;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Agent.Checks;

@@ -1,4 +1,4 @@
-using Mesh.Api.Json;
+using Mesh.Config.Durations;
 using Mesh.Fsm.Model;
 
 namespace Mesh.Agent.Checks;

@@ -63,7 +63,7 @@ public sealed class AgentCommand : ICliCommand
         {
             await console.Out.WriteLineAsync(
                 $"""
-                     Version: '{Mesh.Api.Server.MeshVersion.Current}'
+                     Version: '{Mesh.Server.MeshVersion.Current}'
                    Node name: '{config.NodeName}'
                   Datacenter: '{config.Datacenter}'
                       Server: true (Bootstrap: {config.Bootstrap || config.Dev})

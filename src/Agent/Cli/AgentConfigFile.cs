@@ -104,7 +104,7 @@ public static class AgentConfigFile
                     ? config with { XdsMaxStreams = max }
                     : throw Invalid("xds.max_streams", path, "a positive integer"),
                 "coalesce_delay" => setting.Value.ValueKind == JsonValueKind.String
-                                    && Mesh.Api.Json.GoDuration.TryParse(setting.Value.GetString(), out var delay)
+                                    && Mesh.Config.Durations.GoDuration.TryParse(setting.Value.GetString(), out var delay)
                                     && delay >= TimeSpan.Zero && delay <= TimeSpan.FromSeconds(10)
                     ? config with { XdsCoalesceDelay = delay }
                     : throw Invalid("xds.coalesce_delay", path, "a duration from \"0s\" to \"10s\", such as \"200ms\""),
@@ -120,7 +120,7 @@ public static class AgentConfigFile
     }
 
     private static TimeSpan Duration(JsonElement value, string key, string path)
-        => value.ValueKind == JsonValueKind.String && Mesh.Api.Json.GoDuration.TryParse(value.GetString(), out var duration) && duration >= TimeSpan.FromSeconds(1)
+        => value.ValueKind == JsonValueKind.String && Mesh.Config.Durations.GoDuration.TryParse(value.GetString(), out var duration) && duration >= TimeSpan.FromSeconds(1)
             ? duration
             : throw Invalid(key, path, "a duration of at least 1s, such as \"30s\"");
 

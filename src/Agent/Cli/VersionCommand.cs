@@ -1,4 +1,4 @@
-using Mesh.Api.Server;
+using Mesh.Server;
 
 namespace Mesh.Agent.Cli;
 

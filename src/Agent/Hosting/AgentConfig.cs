@@ -61,7 +61,7 @@ public sealed record AgentConfig
     public double XdsUpdateMaxPerSecond { get; init; }
 
     /// <summary>Autopilot: dead-server cleanup and server health pings.</summary>
-    public Mesh.Agent.Cluster.AutopilotOptions Autopilot { get; init; } = new();
+    public Mesh.Server.Cluster.AutopilotOptions Autopilot { get; init; } = new();
 
     /// <summary>A development server: one in-memory-like server with its log in a temp folder, bootstrapped at once.</summary>
     public static AgentConfig DevDefaults { get; } = new() { Dev = true, Server = true, Bootstrap = true, LogLevel = "info" };

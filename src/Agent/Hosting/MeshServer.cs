@@ -1,12 +1,12 @@
 using System.Net;
-using Mesh.Agent.Cluster;
 using Mesh.Api;
-using Mesh.Api.Server;
 using Mesh.Fsm;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
 using Mesh.Raft;
 using Mesh.Raft.Transport;
+using Mesh.Server;
+using Mesh.Server.Cluster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -28,7 +28,7 @@ public sealed partial class MeshServer : IAsyncDisposable
     private WebApplication? _web;
     private XdsGrpcHost? _xds;
     private Mesh.ProxyCfg.ProxyConfigSource? _proxies;
-    private Mesh.Api.Metrics.ServerMetrics? _metrics;
+    private Mesh.Server.Metrics.ServerMetrics? _metrics;
 
     private MeshServer(AgentConfig config, ServerRuntime runtime, ILoggerFactory loggerFactory)
     {
@@ -79,7 +79,8 @@ public sealed partial class MeshServer : IAsyncDisposable
         var clock = TimeProvider.System;
         var ttl = new TtlTracker(fsm, raft, clock, loggerFactory.CreateLogger<TtlTracker>());
         var rpc = new ServerRpc(new RpcClient());
-        var commands = new CommandPipeline(raft, clock, new LeaderForwarder(rpc));
+        var leaderRpc = new LeaderRpc(rpc);
+        var commands = new CommandPipeline(raft, clock, new LeaderForwarder(leaderRpc));
         ttl.Commands = commands;
         var identity = new AgentIdentity
         {
@@ -102,8 +103,8 @@ public sealed partial class MeshServer : IAsyncDisposable
                 Fsm = fsm,
                 IsLeader = () => raft.IsLeader,
                 ProposeAsync = commands.ProposeAsync,
-                SubmitAsync = (command, ct) => commands.SubmitAsync(command, Mesh.Api.Http.RequestToken.Anonymous, ct),
-                ForwardSignAsync = new LeafSigningForwarder(raft, rpc).SignAsync,
+                SubmitAsync = (command, ct) => commands.SubmitAsync(command, Mesh.Server.Access.RequestToken.Anonymous, ct),
+                ForwardSignAsync = new LeafSigningForwarder(raft, leaderRpc).SignAsync,
                 Datacenter = config.Datacenter,
                 Clock = clock,
                 InitialConfig = Mesh.Ca.Config.CaConfigParser.ParseAgentConfig(config.ConnectCaProvider, config.ConnectCaConfig),
@@ -179,7 +180,7 @@ public sealed partial class MeshServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(LoggerFactory);
-        _metrics = new Mesh.Api.Metrics.ServerMetrics(Runtime);
+        _metrics = new Mesh.Server.Metrics.ServerMetrics(Runtime);
         builder.Services.AddSingleton(_metrics);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -236,9 +237,9 @@ public sealed partial class MeshServer : IAsyncDisposable
         }
 
         _metrics.Track(context.Streams.Metrics.Meter);
-        _metrics.ObserveCounter(Mesh.Api.Metrics.MetricNames.ProxyCfgBuilds, () => proxies.Builds, "Proxy config snapshots built");
-        _metrics.ObserveCounter(Mesh.Api.Metrics.MetricNames.ProxyCfgPublishes, () => proxies.Publishes, "Proxy config snapshots published to watchers");
-        _metrics.ObserveGauge(Mesh.Api.Metrics.MetricNames.ProxyCfgWatchedProxies, () => proxies.WatchedProxies, "Proxies with a config watch on this server");
+        _metrics.ObserveCounter(Mesh.Server.Metrics.MetricNames.ProxyCfgBuilds, () => proxies.Builds, "Proxy config snapshots built");
+        _metrics.ObserveCounter(Mesh.Server.Metrics.MetricNames.ProxyCfgPublishes, () => proxies.Publishes, "Proxy config snapshots published to watchers");
+        _metrics.ObserveGauge(Mesh.Server.Metrics.MetricNames.ProxyCfgWatchedProxies, () => proxies.WatchedProxies, "Proxies with a config watch on this server");
     }
 
     /// <summary>Keeps this server's node in the catalog with a passing serfHealth check, as a Consul agent's node has.</summary>
@@ -256,7 +257,7 @@ public sealed partial class MeshServer : IAsyncDisposable
             {
                 ["consul-network-segment"] = string.Empty,
                 ["mesh-server"] = "true",
-                ["mesh-server-addr"] = Mesh.Api.Endpoints.StatusEndpoints.Format(self.ServerEndPoint),
+                ["mesh-server-addr"] = Mesh.Server.Cluster.ServerAddress.Format(self.ServerEndPoint),
             }),
             Checks =
             [
@@ -274,7 +275,7 @@ public sealed partial class MeshServer : IAsyncDisposable
         {
             try
             {
-                await Runtime.Commands.SubmitAsync(command, Mesh.Api.Http.RequestToken.Anonymous, cancellationToken).ConfigureAwait(false);
+                await Runtime.Commands.SubmitAsync(command, Mesh.Server.Access.RequestToken.Anonymous, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,7 +1,9 @@
-using Mesh.Api.ConfigEntries;
 using Mesh.Api.Http;
 using Mesh.Api.Intentions;
-using Mesh.Api.Server;
+using Mesh.Config.Access;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.Intentions;
+using Mesh.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -36,13 +38,13 @@ public static class AuthorizeEndpoint
         else if (client.Namespace != IntentionPrecedence.DefaultNamespace)
         {
             // Every intention here has default-namespace sources, so another namespace matches none of them.
-            var fallback = IntentionDecision.Default(server.Self);
+            var fallback = IntentionDecision.Default(server.Self.DefaultIntentionPolicy);
             result = new AuthorizeResult(fallback.Allowed, fallback.Reason);
         }
         else
         {
             await BlockingQuery.ReadBarrierAsync(server, ConsistencyMode.Default, context.RequestAborted).ConfigureAwait(false);
-            var decision = IntentionDecision.Decide(server.Fsm.Current, client.Service, body.Target, server.Self);
+            var decision = IntentionDecision.Decide(server.Fsm.Current, client.Service, body.Target, server.Self.DefaultIntentionPolicy);
             result = new AuthorizeResult(decision.Allowed, decision.Reason);
         }
 

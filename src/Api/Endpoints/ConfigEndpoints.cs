@@ -1,15 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Mesh.Api.ConfigEntries;
-using Mesh.Api.DiscoveryChain;
 using Mesh.Api.Filtering;
 using Mesh.Api.Http;
 using Mesh.Api.Json;
-using Mesh.Api.Server;
+using Mesh.Config.Access;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.DiscoveryChain;
+using Mesh.Config.Filtering;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
+using Mesh.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -33,7 +35,7 @@ public static class ConfigEndpoints
         var parsed = Decode(await ReadDocumentAsync(context).ConfigureAwait(false));
         var kind = ConfigEntryKinds.Require(parsed.Kind);
         Writes.Authorize(context, server, kind.Resource, parsed.Name, AclAccess.Write);
-        ConfigEntryGraph.EnsureValidUpsert(server.Fsm.Current, parsed.ToEntry());
+        CheckGraph(() => ConfigEntryGraph.EnsureValidUpsert(server.Fsm.Current, parsed.ToEntry()));
         var written = await SubmitAsync(context, server, new UpsertConfigEntryCommand { Entry = parsed.ToEntry(), CasIndex = cas }).ConfigureAwait(false);
         await ApiResponse.WriteJsonAsync(context, written, ApiJsonContext.Default.Boolean).ConfigureAwait(false);
     }
@@ -42,7 +44,7 @@ public static class ConfigEndpoints
     {
         var (options, filter) = Writes.FilteredReadOptions(context, server);
         var kind = RequireKind(context);
-        var token = RequestToken.Of(context);
+        var token = HttpRequestToken.Of(context);
 
         // As in Consul, a list leaves out the entries the token may not read instead of refusing the whole request.
         return RespondAsync(context, server, options, [WatchKeys.ConfigKind(kind.Kind)], [],
@@ -92,7 +94,7 @@ public static class ConfigEndpoints
         var kind = RequireKind(context);
         var name = Writes.Route(context, "name");
         Writes.Authorize(context, server, kind.Resource, name, AclAccess.Write);
-        ConfigEntryGraph.EnsureValidDelete(server.Fsm.Current, kind.Kind, name);
+        CheckGraph(() => ConfigEntryGraph.EnsureValidDelete(server.Fsm.Current, kind.Kind, name));
         var deleted = await SubmitAsync(context, server, new DeleteConfigEntryCommand { Kind = kind.Kind, Name = name, CasIndex = cas }).ConfigureAwait(false);
         if (cas is null)
         {
@@ -132,7 +134,7 @@ public static class ConfigEndpoints
     /// <summary>Submits a command; a lost compare-and-set is <c>false</c>, other refusals are 4xx.</summary>
     private static async Task<bool> SubmitAsync(HttpContext context, ServerRuntime server, Command command)
     {
-        var result = await server.Commands.SubmitAsync(command, RequestToken.Of(context), context.RequestAborted).ConfigureAwait(false);
+        var result = await server.Commands.SubmitAsync(command, HttpRequestToken.Of(context), context.RequestAborted).ConfigureAwait(false);
         return result.ErrorKind switch
         {
             ApplyErrorKind.None => true,
@@ -158,6 +160,19 @@ public static class ConfigEndpoints
         catch (JsonException error)
         {
             throw ApiException.BadRequest($"Request decoding failed: {error.Message}");
+        }
+    }
+
+    /// <summary>A write that would leave a chain that does not compile is refused with a 400 naming why.</summary>
+    private static void CheckGraph(Action check)
+    {
+        try
+        {
+            check();
+        }
+        catch (InvalidConfigEntryException invalid)
+        {
+            throw ApiException.BadRequest(invalid.Message);
         }
     }
 

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using Mesh.Api.ConfigEntries;
-using Mesh.Api.DiscoveryChain;
 using Mesh.Api.Http;
-using Mesh.Api.Json;
-using Mesh.Api.Server;
+using Mesh.Config.Access;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.DiscoveryChain;
+using Mesh.Config.Durations;
 using Mesh.Fsm.State;
+using Mesh.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

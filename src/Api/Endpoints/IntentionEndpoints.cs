@@ -1,10 +1,12 @@
-using Mesh.Api.ConfigEntries;
 using Mesh.Api.Filtering;
 using Mesh.Api.Http;
 using Mesh.Api.Intentions;
-using Mesh.Api.Json;
-using Mesh.Api.Server;
+using Mesh.Config.Access;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.Filtering;
+using Mesh.Config.Intentions;
 using Mesh.Fsm.State;
+using Mesh.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -32,7 +34,7 @@ public static class IntentionEndpoints
     private static async Task ListAsync(HttpContext context, ServerRuntime server)
     {
         var (options, filter) = Writes.FilteredReadOptions(context, server);
-        var token = RequestToken.Of(context);
+        var token = HttpRequestToken.Of(context);
 
         // Intentions the token may not read are left out, as Consul filters the list.
         var (all, index) = await new BlockingQuery(server, IntentionKeys).RunAsync(context, options, state => filter.Where(
@@ -146,7 +148,7 @@ public static class IntentionEndpoints
         var destination = Target(context, "destination", allowPeer: false);
         Writes.Authorize(context, server, AclResource.Service, destination.Name, AclAccess.Read);
         await BlockingQuery.ReadBarrierAsync(server, options.Consistency, context.RequestAborted).ConfigureAwait(false);
-        var decision = IntentionDecision.Decide(server.Fsm.Current, source.Name, destination.Name, server.Self);
+        var decision = IntentionDecision.Decide(server.Fsm.Current, source.Name, destination.Name, server.Self.DefaultIntentionPolicy);
         await ApiResponse.WriteJsonAsync(context, new IntentionCheckResult(decision.Allowed), IntentionJson.Info<IntentionCheckResult>()).ConfigureAwait(false);
     }
 

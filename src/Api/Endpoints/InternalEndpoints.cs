@@ -1,8 +1,9 @@
 using Mesh.Api.Contracts;
 using Mesh.Api.Http;
 using Mesh.Api.Json;
-using Mesh.Api.Server;
+using Mesh.Config.Access;
 using Mesh.Fsm.State;
+using Mesh.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 

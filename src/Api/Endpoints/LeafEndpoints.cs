@@ -1,8 +1,9 @@
 using Mesh.Api.Contracts;
 using Mesh.Api.Http;
 using Mesh.Api.Json;
-using Mesh.Api.Server;
 using Mesh.Ca.Signing;
+using Mesh.Config.Access;
+using Mesh.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

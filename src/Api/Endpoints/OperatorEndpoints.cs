@@ -2,7 +2,10 @@ using System.Globalization;
 using Mesh.Api.Contracts;
 using Mesh.Api.Http;
 using Mesh.Api.Json;
-using Mesh.Api.Server;
+using Mesh.Config.Access;
+using Mesh.Config.Durations;
+using Mesh.Server;
+using Mesh.Server.Cluster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -58,7 +61,14 @@ public static class OperatorEndpoints
             throw ApiException.BadRequest($"address \"{address}\" was not found in the Raft configuration");
         }
 
-        await cluster.RemovePeerAsync(address, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await cluster.RemovePeerAsync(address, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (PeerRemovalException refused)
+        {
+            throw new ApiException(refused.NotLeader ? 503 : 400, refused.Message);
+        }
     }
 
     private static Task AutopilotHealthAsync(HttpContext context, ServerRuntime server)

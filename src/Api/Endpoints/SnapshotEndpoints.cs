@@ -1,9 +1,10 @@
 using System.Globalization;
 using Mesh.Api.Http;
-using Mesh.Api.Server;
 using Mesh.Api.Snapshots;
+using Mesh.Config.Access;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.State;
+using Mesh.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

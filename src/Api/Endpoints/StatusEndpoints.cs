@@ -1,7 +1,7 @@
-using System.Net;
 using Mesh.Api.Http;
 using Mesh.Api.Json;
-using Mesh.Api.Server;
+using Mesh.Server;
+using Mesh.Server.Cluster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
@@ -13,15 +13,8 @@ public static class StatusEndpoints
     public static void Map(IEndpointRouteBuilder app, ServerRuntime server)
     {
         app.MapGet("/v1/status/leader", context => ApiResponse.WriteJsonAsync(
-            context, server.Raft.Leader is { } leader ? Format(leader) : string.Empty, ApiJsonContext.Default.String));
+            context, server.Raft.Leader is { } leader ? ServerAddress.Format(leader) : string.Empty, ApiJsonContext.Default.String));
         app.MapGet("/v1/status/peers", context => ApiResponse.WriteJsonAsync(
-            context, [.. server.Raft.Members.Select(Format).Order(StringComparer.Ordinal)], ApiJsonContext.Default.StringArray));
+            context, [.. server.Raft.Members.Select(ServerAddress.Format).Order(StringComparer.Ordinal)], ApiJsonContext.Default.StringArray));
     }
-
-    public static string Format(EndPoint endPoint) => endPoint switch
-    {
-        IPEndPoint ip => ip.ToString(),
-        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
-        _ => endPoint.ToString() ?? string.Empty,
-    };
 }

@@ -1,7 +1,9 @@
 using Mesh.Api.Filtering;
 using Mesh.Api.Http;
-using Mesh.Api.Server;
+using Mesh.Config.Access;
+using Mesh.Config.Filtering;
 using Mesh.Fsm.Commands;
+using Mesh.Server;
 using Microsoft.AspNetCore.Http;
 
 namespace Mesh.Api.Endpoints;
@@ -11,11 +13,12 @@ internal static class Writes
 {
     public static async Task<ApplyResult> SubmitAsync(HttpContext context, ServerRuntime server, Command command)
     {
-        var result = await server.Commands.SubmitAsync(command, RequestToken.Of(context), context.RequestAborted).ConfigureAwait(false);
+        var result = await server.Commands.SubmitAsync(command, HttpRequestToken.Of(context), context.RequestAborted).ConfigureAwait(false);
         return result.ErrorKind switch
         {
             ApplyErrorKind.None => result,
             ApplyErrorKind.NotFound => throw ApiException.NotFound(result.Error!),
+            ApplyErrorKind.PermissionDenied => throw ApiException.Forbidden(result.Error!),
             _ => throw ApiException.BadRequest(result.Error!),
         };
     }
@@ -23,7 +26,7 @@ internal static class Writes
     /// <summary>Checks the ACL hook for a request; throws 403 with the policy's reason.</summary>
     public static void Authorize(HttpContext context, ServerRuntime server, AclResource resource, string name, AclAccess access)
     {
-        if (server.Access.Check(RequestToken.Of(context), resource, name, access) is { } denied)
+        if (server.Access.Check(HttpRequestToken.Of(context), resource, name, access) is { } denied)
         {
             throw ApiException.Forbidden($"Permission denied: {denied}");
         }

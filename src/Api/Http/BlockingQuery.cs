@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
-using Mesh.Api.Server;
 using Mesh.Fsm.State;
+using Mesh.Server;
 using Microsoft.AspNetCore.Http;
 
 namespace Mesh.Api.Http;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Mesh.Api.Json;
+using Mesh.Config.Durations;
 using Microsoft.AspNetCore.Http;
 
 namespace Mesh.Api.Http;

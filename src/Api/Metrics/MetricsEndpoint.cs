@@ -1,6 +1,8 @@
 using Mesh.Api.Endpoints;
 using Mesh.Api.Http;
-using Mesh.Api.Server;
+using Mesh.Config.Access;
+using Mesh.Server;
+using Mesh.Server.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 

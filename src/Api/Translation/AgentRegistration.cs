@@ -1,9 +1,9 @@
 using Mesh.Api.Contracts;
 using Mesh.Api.Http;
-using Mesh.Api.Server;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
+using Mesh.Server;
 
 namespace Mesh.Api.Translation;
 

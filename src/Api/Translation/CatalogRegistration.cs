@@ -1,8 +1,8 @@
 using Mesh.Api.Contracts;
 using Mesh.Api.Http;
-using Mesh.Api.Server;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
+using Mesh.Server;
 
 namespace Mesh.Api.Translation;
 

@@ -1,6 +1,6 @@
 using Mesh.Api.Contracts;
 using Mesh.Api.Http;
-using Mesh.Api.Json;
+using Mesh.Config.Durations;
 using Mesh.Fsm.Model;
 
 namespace Mesh.Api.Translation;

@@ -1,7 +1,7 @@
-using Mesh.Api.Intentions;
-using Mesh.Api.Server;
+using Mesh.Config.Intentions;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
+using Mesh.Server;
 using HealthStatus = Mesh.Fsm.Model.HealthStatus;
 
 namespace Mesh.EnvoyResources.Proxyless;
@@ -40,7 +40,7 @@ public sealed class ProxylessCatalog(StoreState state, AgentIdentity self, Proxy
 
     /// <summary>Intentions decide for a client that named its service; an anonymous client may dial anything.</summary>
     public bool MayDial(string service)
-        => SourceService is null || IntentionDecision.Decide(state, SourceService, service, self).Allowed;
+        => SourceService is null || IntentionDecision.Decide(state, SourceService, service, self.DefaultIntentionPolicy).Allowed;
 
     /// <summary>
     /// The instances of a service a client should use: critical (and maintenance) instances are left out; passing

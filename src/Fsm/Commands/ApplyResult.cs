@@ -18,4 +18,7 @@ public enum ApplyErrorKind
 
     /// <summary>A compare-and-set lost: the API answers <c>false</c>, not an error.</summary>
     CasConflict,
+
+    /// <summary>The leader's access policy refused a forwarded write's token (never produced by the FSM itself).</summary>
+    PermissionDenied,
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Mesh.Api.ConfigEntries;
+using Mesh.Config.ConfigEntries;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
 using ExposeConfig = Mesh.Fsm.Model.ExposeConfig;
@@ -253,7 +253,7 @@ public static class ServiceConfigMerge
             }
         }
 
-        private static IReadOnlyList<Fsm.Model.ExposePath> ToModel(List<Api.ConfigEntries.ExposePath>? paths)
+        private static IReadOnlyList<Fsm.Model.ExposePath> ToModel(List<Mesh.Config.ConfigEntries.ExposePath>? paths)
             => paths is null
                 ? []
                 : [.. paths.Select(p => new Fsm.Model.ExposePath

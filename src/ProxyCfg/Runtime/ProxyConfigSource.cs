@@ -1,6 +1,6 @@
-using Mesh.Api.Server;
 using Mesh.Ca.Leaves;
 using Mesh.Fsm;
+using Mesh.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.ProxyCfg;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
-using Mesh.Api.DiscoveryChain;
+using Mesh.Config.DiscoveryChain;
 using Mesh.Fsm.State;
 
 namespace Mesh.ProxyCfg;

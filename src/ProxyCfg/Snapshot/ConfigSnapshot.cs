@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using Mesh.Api.ConfigEntries;
-using Mesh.Api.Intentions;
 using Mesh.Ca.Leaves;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.Intentions;
 using Mesh.Fsm.Model;
 
 namespace Mesh.ProxyCfg;
@@ -79,7 +79,7 @@ public sealed record UpstreamSnapshot
     /// <summary>The registration's upstream (bind address/port, Config); null for an upstream implied in transparent mode.</summary>
     public Upstream? Config { get; init; }
 
-    public required Mesh.Api.DiscoveryChain.CompiledDiscoveryChain Chain { get; init; }
+    public required Mesh.Config.DiscoveryChain.CompiledDiscoveryChain Chain { get; init; }
 
     /// <summary>Connect-capable instances (sidecars and native services) of each chain target, by target ID.</summary>
     public required ImmutableSortedDictionary<string, ImmutableArray<UpstreamEndpoint>> Endpoints { get; init; }

@@ -1,5 +1,5 @@
-using Mesh.Api.ConfigEntries;
-using Mesh.Api.Intentions;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.Intentions;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
 using Mesh.ProxyCfg.Merge;
@@ -22,7 +22,7 @@ internal static class ImpliedUpstreams
         context.Reads?.Add(WatchKeys.Services);
         context.Reads?.Add(WatchKeys.ConfigKind(ServiceIntentionsKind.KindName));
         var taken = new HashSet<string>(explicitIds, StringComparer.Ordinal);
-        var defaultAllow = IntentionDecision.Default(context.Self).Allowed;
+        var defaultAllow = IntentionDecision.Default(context.Self.DefaultIntentionPolicy).Allowed;
         foreach (var name in BuildCache.For(state).TypicalServiceNames())
         {
             if (name == context.Destination || name == ConsulService || !Allowed(state, context.Destination, name, defaultAllow))

@@ -1,12 +1,11 @@
 using System.Collections.Immutable;
-using Mesh.Api.ConfigEntries;
-using Mesh.Api.DiscoveryChain;
-using Mesh.Api.Intentions;
-using Mesh.Api.Server;
 using Mesh.Ca.Leaves;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.Intentions;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
 using Mesh.ProxyCfg.Merge;
+using Mesh.Server;
 
 namespace Mesh.ProxyCfg;
 
@@ -101,7 +100,7 @@ public static class SnapshotBuilder
             Roots = roots,
             Leaf = leaf,
             Intentions = Intentions(state, destination, reads),
-            IntentionDefaultAllow = IntentionDecision.Default(self).Allowed,
+            IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
             Mesh = Mesh(state, reads),
             Upstreams = [.. upstreams.Values.OrderBy(u => u.Id.EnvoyId, StringComparer.Ordinal)],
             StoreIndex = state.AppliedIndex,

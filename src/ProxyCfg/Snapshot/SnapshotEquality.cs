@@ -1,7 +1,7 @@
-using MessagePack;
-using Mesh.Api.ConfigEntries;
+using Mesh.Config.ConfigEntries;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
+using MessagePack;
 
 namespace Mesh.ProxyCfg;
 

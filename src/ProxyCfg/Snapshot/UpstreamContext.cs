@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
-using Mesh.Api.ConfigEntries;
-using Mesh.Api.DiscoveryChain;
-using Mesh.Api.Server;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.DiscoveryChain;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
 using Mesh.ProxyCfg.Merge;
+using Mesh.Server;
 
 namespace Mesh.ProxyCfg;
 

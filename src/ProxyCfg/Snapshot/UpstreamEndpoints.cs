@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using Mesh.Api.Filtering;
+using Mesh.Config.Filtering;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
 

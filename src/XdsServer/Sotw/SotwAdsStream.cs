@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Envoy.Service.Discovery.V3;
 using Grpc.Core;
-using Mesh.Api.Http;
+using Mesh.Config.Access;
 using Mesh.EnvoyResources.Proxyless;
+using Mesh.Server.Access;
 using Mesh.XdsServer.Sotw;
 using Mesh.XdsServer.Streams;
 using Microsoft.Extensions.Logging;

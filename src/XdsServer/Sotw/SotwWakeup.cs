@@ -14,7 +14,7 @@ namespace Mesh.XdsServer.Sotw;
 /// </summary>
 internal sealed class SotwWakeup : IDisposable
 {
-    private static readonly string IntentionsKey = WatchKeys.ConfigKind(Mesh.Api.ConfigEntries.ServiceIntentionsKind.KindName);
+    private static readonly string IntentionsKey = WatchKeys.ConfigKind(Mesh.Config.ConfigEntries.ServiceIntentionsKind.KindName);
 
     private readonly StateMachine _fsm;
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(

@@ -1,6 +1,7 @@
 using Grpc.Core;
-using Mesh.Api.Http;
+using Mesh.Config.Access;
 using Mesh.ProxyCfg;
+using Mesh.Server.Access;
 
 namespace Mesh.XdsServer.Streams;
 

@@ -1,4 +1,4 @@
-using Mesh.Api.Server;
+using Mesh.Server;
 using Mesh.Testing;
 
 namespace Mesh.Agent.Tests.Cli;

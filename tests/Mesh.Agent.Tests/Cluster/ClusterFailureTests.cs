@@ -56,7 +56,7 @@ public sealed class ClusterFailureTests
     {
         await using var cluster = await TestCluster.StartAsync(3, config => config with
         {
-            Autopilot = new Mesh.Agent.Cluster.AutopilotOptions { Interval = TimeSpan.FromMilliseconds(250), DeadServerThreshold = TimeSpan.FromSeconds(3) },
+            Autopilot = new Mesh.Server.Cluster.AutopilotOptions { Interval = TimeSpan.FromMilliseconds(250), DeadServerThreshold = TimeSpan.FromSeconds(3) },
         });
         var follower = cluster.Followers.First();
         var followerIndex = cluster.Servers.IndexOf(follower);

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Mesh.Api.Http;
 using Mesh.Api.Tests.Support;
+using Mesh.Server.Access;
 using Mesh.Testing;
 using Microsoft.AspNetCore.Http;
 
@@ -28,7 +29,7 @@ public sealed class RequestTokenTests(ServerFixture fixture) : IClassFixture<Ser
             context.Request.Headers.Authorization = authorization;
         }
 
-        return RequestToken.From(context.Request);
+        return HttpRequestToken.From(context.Request);
     }
 
     [Theory]

@@ -1,6 +1,6 @@
 using System.Net;
-using Mesh.Api.Intentions;
 using Mesh.Api.Tests.Support;
+using Mesh.Config.Intentions;
 using Mesh.Testing;
 
 namespace Mesh.Api.Tests.Intentions;

@@ -1,7 +1,7 @@
 using System.Net;
-using Mesh.Api.Intentions;
-using Mesh.Api.Server;
 using Mesh.Api.Tests.Support;
+using Mesh.Config.Intentions;
+using Mesh.Server;
 using Mesh.Testing;
 
 namespace Mesh.Api.Tests.Intentions;
@@ -25,7 +25,7 @@ public sealed class DefaultIntentionPolicyTests
     [InlineData("deny", false, IntentionDecision.DefaultPolicyReason)]
     public void Default_FollowsTheConfiguredPolicy(string? policy, bool allowed, string reason)
     {
-        var decision = IntentionDecision.Default(Identity(policy));
+        var decision = IntentionDecision.Default(Identity(policy).DefaultIntentionPolicy);
         Assert.Equal((allowed, reason), (decision.Allowed, decision.Reason));
         Assert.Null(decision.Matched);
     }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Mesh.Api.Intentions;
 using Mesh.Api.Tests.Support;
+using Mesh.Config.Intentions;
 using Mesh.Testing;
 
 namespace Mesh.Api.Tests.Intentions;

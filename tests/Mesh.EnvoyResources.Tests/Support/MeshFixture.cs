@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
-using Mesh.Api.ConfigEntries;
-using Mesh.Api.Server;
 using Mesh.Ca.Leaves;
+using Mesh.Config.ConfigEntries;
 using Mesh.Fsm;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
 using Mesh.ProxyCfg;
+using Mesh.Server;
 
 namespace Mesh.EnvoyResources.Tests.Support;
 

@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
-using Mesh.Api.ConfigEntries;
-using Mesh.Api.Server;
 using Mesh.Ca.Config;
 using Mesh.Ca.Leaves;
 using Mesh.Ca.Roots;
+using Mesh.Config.ConfigEntries;
 using Mesh.Fsm;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
+using Mesh.Server;
 
 namespace Mesh.ProxyCfg.Tests.Support;
 

@@ -4,11 +4,11 @@ using Envoy.Config.Endpoint.V3;
 using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
-using Mesh.Api.Server;
 using Mesh.EnvoyResources.Proxyless;
 using Mesh.Fsm;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
+using Mesh.Server;
 using Mesh.Xds;
 using FsmHealth = Mesh.Fsm.Model.HealthStatus;
 

@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using Grpc.Core;
-using Mesh.Api.Http;
+using Mesh.Config.Access;
 using Mesh.Fsm.Model;
 using Mesh.ProxyCfg;
+using Mesh.Server.Access;
 using Mesh.XdsServer.Streams;
 
 namespace Mesh.XdsServer.Tests.Streams;

@@ -1,0 +1,54 @@
+using System.Net;
+
+namespace Mesh.Server;
+
+/// <summary>
+/// Who this server is as a catalog node. In this agentless design the <c>/v1/agent/*</c> endpoints act on this node.
+/// </summary>
+public sealed record AgentIdentity
+{
+    public required string NodeName { get; init; }
+
+    public required string NodeId { get; init; }
+
+    public required string Datacenter { get; init; }
+
+    /// <summary>The address other machines reach this server at (Consul's advertise address).</summary>
+    public required string AdvertiseAddress { get; init; }
+
+    public required IPEndPoint ServerEndPoint { get; init; }
+
+    public int HttpPort { get; init; } = 8500;
+
+    public int GrpcPort { get; init; } = 8502;
+
+    public bool DevMode { get; init; }
+
+    public string Version { get; init; } = MeshVersion.Current;
+
+    /// <summary>First port of the automatic sidecar port range (Consul's <c>sidecar_min_port</c>).</summary>
+    public int SidecarMinPort { get; init; } = 21000;
+
+    /// <summary>Last port of the automatic sidecar port range (Consul's <c>sidecar_max_port</c>).</summary>
+    public int SidecarMaxPort { get; init; } = 21255;
+
+    /// <summary>
+    /// Consul's <c>default_intention_policy</c> ("allow" or "deny") for connections no intention matches; null when
+    /// not configured, and then the ACL default decides, which is allow while ACLs are disabled.
+    /// </summary>
+    public string? DefaultIntentionPolicy { get; init; }
+
+    public bool DefaultIntentionAllow => DefaultIntentionPolicy is null or "" or "allow";
+
+    public bool IsLocalDatacenter(string? datacenter)
+        => string.IsNullOrEmpty(datacenter) || string.Equals(datacenter, Datacenter, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>The version reported by <c>mesh version</c> and <c>/v1/agent/self</c>.</summary>
+public static class MeshVersion
+{
+    public const string Current = "0.1.0";
+
+    /// <summary>The Consul version whose API this build follows, for clients that check it.</summary>
+    public const string ConsulCompatible = "1.20.0";
+}

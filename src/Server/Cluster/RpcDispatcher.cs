@@ -1,0 +1,150 @@
+using System.Net;
+using Mesh.Fsm.Commands;
+using Mesh.Raft;
+using Mesh.Server;
+using Mesh.Server.Access;
+using MessagePack;
+
+namespace Mesh.Server.Cluster;
+
+/// <summary>Answers other servers' RPC requests on this server.</summary>
+public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect)
+{
+    public async Task<byte[]> HandleAsync(byte[] frame, CancellationToken cancellationToken)
+    {
+        RpcResponse response;
+        try
+        {
+            var request = MessagePackSerializer.Deserialize<RpcRequest>(frame, LogCodec.Options, cancellationToken);
+            response = request switch
+            {
+                InfoRequest => Info(),
+                JoinRequest join => await JoinAsync(join, cancellationToken).ConfigureAwait(false),
+                ApplyRequest apply => await ApplyAsync(apply, cancellationToken).ConfigureAwait(false),
+                TtlHeartbeatRequest heartbeat => Heartbeat(heartbeat),
+                RemovePeerRequest remove => await RemovePeerAsync(remove, cancellationToken).ConfigureAwait(false),
+                SignLeafRequest sign => await LeafSigningForwarder.AnswerAsync(runtime, sign, cancellationToken).ConfigureAwait(false),
+                _ => new AckResponse { Error = $"unknown RPC {request.GetType().Name}" },
+            };
+        }
+        catch (MessagePackSerializationException error)
+        {
+            response = new AckResponse { Error = $"undecodable RPC request: {error.Message}" };
+        }
+
+        return MessagePackSerializer.Serialize(response, LogCodec.Options, cancellationToken);
+    }
+
+    public InfoResponse Info()
+    {
+        var raft = runtime.Raft;
+        return new InfoResponse
+        {
+            NodeName = runtime.Self.NodeName,
+            NodeId = runtime.Self.NodeId,
+            Datacenter = runtime.Self.Datacenter,
+            RaftAddress = ServerAddress.Format(runtime.Self.ServerEndPoint),
+            BootstrapExpect = bootstrapExpect,
+            HasState = !raft.IsFresh || (raft.IsConsensusStarted && raft.Members.Count > 0 && raft.Leader is not null),
+            Leader = raft.Leader is { } leader ? ServerAddress.Format(leader) : string.Empty,
+            Term = raft.Term,
+            LastIndex = raft.LastLogIndex,
+            AppliedIndex = raft.AppliedIndex,
+            Members = [.. raft.Members.Select(ServerAddress.Format)],
+            Version = MeshVersion.Current,
+        };
+    }
+
+    private async Task<RpcResponse> JoinAsync(JoinRequest join, CancellationToken cancellationToken)
+    {
+        if (!runtime.Self.IsLocalDatacenter(join.Datacenter))
+        {
+            return new AckResponse { Error = $"datacenter mismatch: this cluster is \"{runtime.Self.Datacenter}\", the joining server is in \"{join.Datacenter}\"" };
+        }
+
+        if (!runtime.Raft.IsLeader)
+        {
+            return NotLeaderAck();
+        }
+
+        var member = ServerRpc.ParseEndPoint(join.RaftAddress, 8300);
+        if (runtime.Raft.Members.Any(m => ServerAddress.Format(m) == join.RaftAddress))
+        {
+            return new AckResponse { Ok = true };
+        }
+
+        try
+        {
+            var added = await runtime.Raft.AddVoterAsync(member, cancellationToken).ConfigureAwait(false);
+            return new AckResponse { Ok = added, Error = added ? null : "the server could not be caught up in time; retry" };
+        }
+        catch (NotLeaderException)
+        {
+            return NotLeaderAck();
+        }
+        catch (InvalidOperationException error)
+        {
+            return new AckResponse { Error = error.Message };
+        }
+    }
+
+    private async Task<RpcResponse> ApplyAsync(ApplyRequest apply, CancellationToken cancellationToken)
+    {
+        if (!runtime.Raft.IsLeader)
+        {
+            return new ApplyResponse { NotLeader = true, LeaderHint = LeaderHint() };
+        }
+
+        // The follower passed on its request's token: the leader's access policy has the last word on the write.
+        if (runtime.Access.CheckForwarded(RequestToken.FromSecret(apply.Token), apply.Command) is { } denied)
+        {
+            return new ApplyResponse { Error = $"Permission denied: {denied}", ErrorKind = ApplyErrorKind.PermissionDenied };
+        }
+
+        try
+        {
+            var result = await runtime.Commands.ProposeAsync(apply.Command, cancellationToken).ConfigureAwait(false);
+            return new ApplyResponse { Index = result.Index, Error = result.Error, ErrorKind = result.ErrorKind };
+        }
+        catch (Exception error) when (error is NotLeaderException or NoLeaderException)
+        {
+            return new ApplyResponse { NotLeader = true, LeaderHint = LeaderHint() };
+        }
+    }
+
+    private AckResponse Heartbeat(TtlHeartbeatRequest heartbeat)
+    {
+        if (runtime.Fsm.Current.FindCheck(heartbeat.Node, heartbeat.CheckId) is { } check)
+        {
+            runtime.Ttl.Heartbeat(check);
+        }
+
+        return new AckResponse { Ok = true };
+    }
+
+    private async Task<RpcResponse> RemovePeerAsync(RemovePeerRequest remove, CancellationToken cancellationToken)
+    {
+        if (!runtime.Raft.IsLeader)
+        {
+            return NotLeaderAck();
+        }
+
+        var member = runtime.Raft.Members.FirstOrDefault(m => ServerAddress.Format(m) == remove.Address);
+        if (member is null)
+        {
+            return new AckResponse { Error = $"address \"{remove.Address}\" was not found in the Raft configuration" };
+        }
+
+        if (Equals(member, runtime.Raft.LocalEndPoint) || ServerAddress.Format(member) == ServerAddress.Format(runtime.Self.ServerEndPoint))
+        {
+            return new AckResponse { Error = "the leader cannot remove itself; stop it and remove it from another server" };
+        }
+
+        var removed = await runtime.Raft.RemoveMemberAsync(member, cancellationToken).ConfigureAwait(false);
+        return new AckResponse { Ok = removed, Error = removed ? null : "the removal did not commit; retry" };
+    }
+
+    private AckResponse NotLeaderAck() => new() { NotLeader = true, LeaderHint = LeaderHint(), Error = "not the leader" };
+
+    private string LeaderHint() => LeaderRpc.HintOf(runtime.Raft);
+}

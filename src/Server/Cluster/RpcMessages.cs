@@ -1,0 +1,195 @@
+using Mesh.Fsm.Commands;
+using MessagePack;
+
+namespace Mesh.Server.Cluster;
+
+/// <summary>Server-to-server RPC requests, carried over the server port. Union tags are wire format: never renumber.</summary>
+[Union(1, typeof(InfoRequest))]
+[Union(2, typeof(JoinRequest))]
+[Union(3, typeof(ApplyRequest))]
+[Union(4, typeof(TtlHeartbeatRequest))]
+[Union(5, typeof(RemovePeerRequest))]
+[Union(6, typeof(SignLeafRequest))]
+public abstract record RpcRequest;
+
+/// <summary>Server-to-server RPC responses.</summary>
+[Union(1, typeof(InfoResponse))]
+[Union(2, typeof(AckResponse))]
+[Union(3, typeof(ApplyResponse))]
+[Union(4, typeof(SignLeafResponse))]
+public abstract record RpcResponse;
+
+/// <summary>Who are you and what do you know (discovery for bootstrap-expect, health pings, leader lookup).</summary>
+[MessagePackObject]
+public sealed record InfoRequest : RpcRequest
+{
+    [Key(0)]
+    public string FromAddress { get; init; } = string.Empty;
+}
+
+[MessagePackObject]
+public sealed record InfoResponse : RpcResponse
+{
+    [Key(0)]
+    public string NodeName { get; init; } = string.Empty;
+
+    [Key(1)]
+    public string NodeId { get; init; } = string.Empty;
+
+    [Key(2)]
+    public string Datacenter { get; init; } = string.Empty;
+
+    [Key(3)]
+    public string RaftAddress { get; init; } = string.Empty;
+
+    [Key(4)]
+    public int BootstrapExpect { get; init; }
+
+    /// <summary>The server has Raft state (a log or a membership): it must never take part in a fresh bootstrap.</summary>
+    [Key(5)]
+    public bool HasState { get; init; }
+
+    [Key(6)]
+    public string Leader { get; init; } = string.Empty;
+
+    [Key(7)]
+    public long Term { get; init; }
+
+    [Key(8)]
+    public long LastIndex { get; init; }
+
+    [Key(9)]
+    public long AppliedIndex { get; init; }
+
+    [Key(10)]
+    public IReadOnlyList<string> Members { get; init; } = [];
+
+    [Key(11)]
+    public string Version { get; init; } = string.Empty;
+}
+
+/// <summary>Asks the leader to add the sender to the Raft configuration as a voter.</summary>
+[MessagePackObject]
+public sealed record JoinRequest : RpcRequest
+{
+    [Key(0)]
+    public string RaftAddress { get; init; } = string.Empty;
+
+    [Key(1)]
+    public string NodeName { get; init; } = string.Empty;
+
+    [Key(2)]
+    public string Datacenter { get; init; } = string.Empty;
+}
+
+/// <summary>A write forwarded by a follower; the leader appends it and answers after it is applied.</summary>
+[MessagePackObject]
+public sealed record ApplyRequest : RpcRequest
+{
+    [Key(0)]
+    public required Command Command { get; init; }
+
+    [Key(1)]
+    public string Token { get; init; } = string.Empty;
+}
+
+[MessagePackObject]
+public sealed record ApplyResponse : RpcResponse, ILeaderAnswer
+{
+    [Key(0)]
+    public long Index { get; init; }
+
+    [Key(1)]
+    public string? Error { get; init; }
+
+    [Key(2)]
+    public ApplyErrorKind ErrorKind { get; init; }
+
+    /// <summary>Set when the receiver is not the leader (or lost leadership): the caller retries at <see cref="LeaderHint"/>.</summary>
+    [Key(3)]
+    public bool NotLeader { get; init; }
+
+    [Key(4)]
+    public string LeaderHint { get; init; } = string.Empty;
+}
+
+/// <summary>A TTL check heard from on a follower: the leader, which decides expiry, resets its deadline.</summary>
+[MessagePackObject]
+public sealed record TtlHeartbeatRequest : RpcRequest
+{
+    [Key(0)]
+    public string Node { get; init; } = string.Empty;
+
+    [Key(1)]
+    public string CheckId { get; init; } = string.Empty;
+}
+
+/// <summary>Operator removal of a Raft peer, executed by the leader.</summary>
+[MessagePackObject]
+public sealed record RemovePeerRequest : RpcRequest
+{
+    [Key(0)]
+    public string Address { get; init; } = string.Empty;
+}
+
+[MessagePackObject]
+public sealed record AckResponse : RpcResponse, ILeaderAnswer
+{
+    [Key(0)]
+    public bool Ok { get; init; }
+
+    [Key(1)]
+    public string? Error { get; init; }
+
+    [Key(2)]
+    public bool NotLeader { get; init; }
+
+    [Key(3)]
+    public string LeaderHint { get; init; } = string.Empty;
+}
+
+/// <summary>A leaf certificate signing request (PKCS#10 DER) sent by a follower to the leader, which alone signs.</summary>
+[MessagePackObject]
+public sealed record SignLeafRequest : RpcRequest
+{
+    [Key(0)]
+    public byte[] Csr { get; init; } = [];
+}
+
+[MessagePackObject]
+public sealed record SignLeafResponse : RpcResponse, ILeaderAnswer
+{
+    [Key(0)]
+    public string CertificatePem { get; init; } = string.Empty;
+
+    [Key(1)]
+    public IReadOnlyList<string> Intermediates { get; init; } = [];
+
+    [Key(2)]
+    public long Serial { get; init; }
+
+    [Key(3)]
+    public long ValidAfterUnixMilliseconds { get; init; }
+
+    [Key(4)]
+    public long ValidBeforeUnixMilliseconds { get; init; }
+
+    [Key(5)]
+    public string SigningKeyId { get; init; } = string.Empty;
+
+    [Key(6)]
+    public string ServiceUri { get; init; } = string.Empty;
+
+    /// <summary>Why the leader refused; <see cref="ErrorKind"/> is a <c>LeafSigningError</c>.</summary>
+    [Key(7)]
+    public string? Error { get; init; }
+
+    [Key(8)]
+    public int ErrorKind { get; init; }
+
+    [Key(9)]
+    public bool NotLeader { get; init; }
+
+    [Key(10)]
+    public string LeaderHint { get; init; } = string.Empty;
+}

@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Mesh.Raft;
+using Mesh.Server;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Server.Cluster;
+
+/// <summary>
+/// Pings every server in the Raft configuration over RPC (every server does this, so members and health can be read
+/// anywhere), records what it hears, and on the leader acts as autopilot: a server unreachable for longer than the
+/// dead-server threshold is removed from the configuration when the servers left still form a healthy quorum.
+/// </summary>
+public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, RpcDispatcher self, AutopilotOptions options, ILogger<ServerMonitor> logger) : IClusterView
+{
+    private readonly ConcurrentDictionary<string, Observation> _observations = new(StringComparer.Ordinal);
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+
+    public IReadOnlyList<ServerMember> Servers
+    {
+        get
+        {
+            var raft = runtime.Raft;
+            var now = DateTimeOffset.UtcNow;
+            var leader = raft.Leader is { } l ? ServerAddress.Format(l) : string.Empty;
+            var own = self.Info();
+            var members = raft.Members.Select(ServerAddress.Format).Append(own.RaftAddress).Distinct(StringComparer.Ordinal);
+            return [.. members.Order(StringComparer.Ordinal).Select(address =>
+            {
+                if (address == own.RaftAddress)
+                {
+                    return new ServerMember
+                    {
+                        Id = own.NodeId, Name = own.NodeName, Address = address, Leader = address == leader, Alive = true,
+                        Healthy = true, LastTerm = own.Term, LastIndex = own.LastIndex, StableSince = _startedAt, Version = own.Version,
+                    };
+                }
+
+                var seen = _observations.GetValueOrDefault(address);
+                return new ServerMember
+                {
+                    Id = seen?.Info?.NodeId ?? address,
+                    Name = seen?.Info?.NodeName ?? string.Empty,
+                    Address = address,
+                    Leader = address == leader,
+                    Alive = seen is { Reachable: true },
+                    Healthy = IsHealthy(seen, own.Term),
+                    LastContact = seen?.LastContact is { } contact ? now - contact : TimeSpan.MaxValue,
+                    LastTerm = seen?.Info?.Term ?? 0,
+                    LastIndex = seen?.Info?.LastIndex ?? 0,
+                    StableSince = seen?.HealthySince ?? now,
+                    Version = seen?.Info?.Version ?? string.Empty,
+                };
+            })];
+        }
+    }
+
+    public bool Healthy => Servers.All(s => s.Healthy);
+
+    public int FailureTolerance
+    {
+        get
+        {
+            var servers = Servers;
+            var quorum = (servers.Count / 2) + 1;
+            return Math.Max(0, servers.Count(s => s.Healthy) - quorum);
+        }
+    }
+
+    public async Task RemovePeerAsync(string address, CancellationToken cancellationToken)
+    {
+        var leader = runtime.Raft.Leader ?? throw new NoLeaderException();
+        var answer = await rpc.CallAsync<AckResponse>(leader, new RemovePeerRequest { Address = address }, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        if (!answer.Ok)
+        {
+            throw new PeerRemovalException(answer.NotLeader, answer.Error ?? "the peer was not removed");
+        }
+    }
+
+    private bool IsHealthy(Observation? seen, long term)
+        => seen is { Reachable: true, Info: { } info } && info.Term >= term - 1
+           && DateTimeOffset.UtcNow - seen.LastContact < options.Interval * 3;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.Interval);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!runtime.Raft.IsConsensusStarted)
+            {
+                continue;
+            }
+
+            await PingAllAsync(cancellationToken).ConfigureAwait(false);
+            if (runtime.Raft.IsLeader && options.CleanupDeadServers)
+            {
+                await RemoveDeadServersAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task PingAllAsync(CancellationToken cancellationToken)
+    {
+        var own = self.Info().RaftAddress;
+        var members = runtime.Raft.Members.Select(ServerAddress.Format).Where(a => a != own).ToList();
+        foreach (var gone in _observations.Keys.Except(members).ToList())
+        {
+            _observations.TryRemove(gone, out _);
+        }
+
+        var leader = runtime.Raft.Leader is { } l ? ServerAddress.Format(l) : string.Empty;
+        await Task.WhenAll(members.Select(async address =>
+        {
+            var observation = _observations.GetOrAdd(address, _ => new Observation { FirstSeen = DateTimeOffset.UtcNow });
+            try
+            {
+                var info = await rpc.CallAsync<InfoResponse>(ServerRpc.ParseEndPoint(address, 8300), new InfoRequest { FromAddress = own }, options.Interval, cancellationToken).ConfigureAwait(false);
+                var now = DateTimeOffset.UtcNow;
+                observation.Info = info;
+                observation.LastContact = now;
+                observation.HealthySince ??= now;
+                observation.UnreachableSince = null;
+                observation.Reachable = true;
+                if (address == leader)
+                {
+                    runtime.Raft.MarkLeaderContact();
+                }
+            }
+            catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or InvalidDataException
+                                          || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                observation.Reachable = false;
+                observation.HealthySince = null;
+                observation.UnreachableSince ??= DateTimeOffset.UtcNow;
+            }
+        })).ConfigureAwait(false);
+    }
+
+    private async Task RemoveDeadServersAsync(CancellationToken cancellationToken)
+    {
+        var total = runtime.Raft.Members.Count;
+        var now = DateTimeOffset.UtcNow;
+        var dead = _observations.Where(o => o.Value.UnreachableSince is { } since && now - since > options.DeadServerThreshold).Select(o => o.Key).ToList();
+        foreach (var address in dead)
+        {
+            // Remove only while the servers left, all reachable, are a majority of the configuration after removal.
+            var reachable = 1 + _observations.Count(o => o.Value.Reachable);
+            var remaining = total - 1;
+            if (reachable < (remaining / 2) + 1)
+            {
+                Log.CannotRemove(logger, address, reachable, remaining);
+                return;
+            }
+
+            Log.RemovingDead(logger, address, options.DeadServerThreshold);
+            try
+            {
+                if (await runtime.Raft.RemoveMemberAsync(ServerRpc.ParseEndPoint(address, 8300), cancellationToken).ConfigureAwait(false))
+                {
+                    _observations.TryRemove(address, out _);
+                    total--;
+                }
+            }
+            catch (Exception error) when (error is NotLeaderException or NoLeaderException or InvalidOperationException)
+            {
+                return;
+            }
+        }
+    }
+
+    private sealed class Observation
+    {
+        public DateTimeOffset FirstSeen { get; init; }
+
+        public InfoResponse? Info { get; set; }
+
+        public bool Reachable { get; set; }
+
+        public DateTimeOffset? LastContact { get; set; }
+
+        public DateTimeOffset? HealthySince { get; set; }
+
+        public DateTimeOffset? UnreachableSince { get; set; }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4301, Level = LogLevel.Warning, Message = "Autopilot: removing server {Address}, unreachable for more than {Threshold}")]
+        public static partial void RemovingDead(ILogger logger, string address, TimeSpan threshold);
+
+        [LoggerMessage(EventId = 4302, Level = LogLevel.Warning, Message = "Autopilot: server {Address} is dead but removing it would leave {Reachable} reachable of {Remaining}: not a safe quorum")]
+        public static partial void CannotRemove(ILogger logger, string address, int reachable, int remaining);
+    }
+}
+
+/// <summary>Autopilot settings (Consul's <c>autopilot</c> block).</summary>
+public sealed record AutopilotOptions
+{
+    public bool CleanupDeadServers { get; init; } = true;
+
+    /// <summary>How long a server must be unreachable before it is removed.</summary>
+    public TimeSpan DeadServerThreshold { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often servers are pinged.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,100 @@
+using Mesh.Fsm.Commands;
+using Mesh.Raft;
+using Mesh.Server.Access;
+
+namespace Mesh.Server;
+
+/// <summary>Sends a command to the leader on behalf of a follower and returns the leader's apply result.</summary>
+public interface ILeaderForwarder
+{
+    ValueTask<ApplyResult> ForwardAsync(System.Net.EndPoint leader, Command command, RequestToken token, CancellationToken cancellationToken);
+}
+
+/// <summary>A forwarded write that never reached the leader (it could not be connected to): safe to retry.</summary>
+public sealed class LeaderUnreachableException : Exception
+{
+    public LeaderUnreachableException()
+        : base("The leader could not be reached")
+    {
+    }
+
+    public LeaderUnreachableException(string message)
+        : base(message)
+    {
+    }
+
+    public LeaderUnreachableException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
+
+/// <summary>
+/// The only way into the state: stamps the leader's clock on a command, appends it through Raft (or forwards it to the
+/// leader) and returns once it is committed, flushed and applied. While no leader is known it waits a bounded time,
+/// then fails with <see cref="NoLeaderException"/>: it never hangs.
+/// </summary>
+public sealed class CommandPipeline(RaftServer raft, TimeProvider clock, ILeaderForwarder? forwarder = null)
+{
+    /// <summary>How long a write waits for an election to finish before failing.</summary>
+    public TimeSpan LeaderWait { get; init; } = TimeSpan.FromSeconds(7);
+
+    public async ValueTask<ApplyResult> SubmitAsync(Command command, RequestToken token, CancellationToken cancellationToken)
+    {
+        var deadline = clock.GetUtcNow() + LeaderWait;
+        while (true)
+        {
+            if (raft.IsLeader)
+            {
+                try
+                {
+                    return await ProposeAsync(command, cancellationToken).ConfigureAwait(false);
+                }
+                catch (NotLeaderException) when (clock.GetUtcNow() < deadline)
+                {
+                    // Lost leadership between the check and the append: look for the new leader.
+                }
+            }
+            else if (raft.Leader is { } leader && forwarder is not null)
+            {
+                try
+                {
+                    return await forwarder.ForwardAsync(leader, command, token, cancellationToken).ConfigureAwait(false);
+                }
+                catch (LeaderUnreachableException) when (clock.GetUtcNow() < deadline)
+                {
+                    // Not sent: the leader we know of is gone. Wait for the election to settle, then retry.
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            var remaining = deadline - clock.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                throw new NoLeaderException();
+            }
+
+            try
+            {
+                await raft.WaitForLeaderAsync(remaining, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NoLeaderException)
+            {
+                throw;
+            }
+            catch (TimeoutException)
+            {
+                throw new NoLeaderException();
+            }
+        }
+    }
+
+    /// <summary>Appends a command on this server, which must be the leader (also the entry point for forwarded commands).</summary>
+    public async ValueTask<ApplyResult> ProposeAsync(Command command, CancellationToken cancellationToken)
+    {
+        var record = new LogRecord { Command = command, StampedUnixMilliseconds = clock.GetUtcNow().ToUnixTimeMilliseconds() };
+        var result = await raft.ProposeAsync(LogCodec.Encode(record), cancellationToken).ConfigureAwait(false);
+        return result as ApplyResult ?? throw new InvalidOperationException("The state machine returned no result for a command.");
+    }
+}

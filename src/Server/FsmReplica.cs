@@ -1,0 +1,26 @@
+using System.Buffers;
+using Mesh.Fsm;
+using Mesh.Fsm.Commands;
+using Mesh.Fsm.State;
+using Mesh.Raft;
+
+namespace Mesh.Server;
+
+/// <summary>Connects the Raft log to the FSM: decodes each committed entry and applies it; snapshots are the store codec's bytes.</summary>
+public sealed class FsmReplica(StateMachine fsm) : IReplicatedStateMachine
+{
+    public StateMachine Fsm => fsm;
+
+    public object? Apply(long index, ReadOnlySequence<byte> payload)
+    {
+        // An entry this build cannot decode stops the apply loop instead of being skipped: skipping would fork the state.
+        var record = LogCodec.Decode(payload);
+        return fsm.Apply(index, record);
+    }
+
+    public void Skip(long index) => fsm.Skip(index);
+
+    public ReadOnlyMemory<byte> CaptureSnapshot() => StoreSnapshotCodec.Serialize(fsm.Current);
+
+    public void RestoreSnapshot(ReadOnlyMemory<byte> snapshot) => fsm.Restore(StoreSnapshotCodec.Read(snapshot));
+}

@@ -1,0 +1,46 @@
+namespace Mesh.Server;
+
+/// <summary>What the operator endpoints need to know about, and do to, the set of servers.</summary>
+public interface IClusterView
+{
+    /// <summary>Every server in the Raft configuration, this one included, as last observed.</summary>
+    IReadOnlyList<ServerMember> Servers { get; }
+
+    /// <summary>Autopilot's verdict: every voter healthy.</summary>
+    bool Healthy { get; }
+
+    /// <summary>How many servers may fail before quorum is lost.</summary>
+    int FailureTolerance { get; }
+
+    /// <summary>Removes a Raft peer by its server address (executed by the leader, forwarded if needed).</summary>
+    Task RemovePeerAsync(string address, CancellationToken cancellationToken);
+}
+
+/// <summary>One server as the operator API reports it.</summary>
+public sealed record ServerMember
+{
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>The server (Raft) address, <c>ip:port</c>.</summary>
+    public required string Address { get; init; }
+
+    public bool Leader { get; init; }
+
+    public bool Voter { get; init; } = true;
+
+    public bool Alive { get; init; }
+
+    public bool Healthy { get; init; }
+
+    public TimeSpan LastContact { get; init; }
+
+    public long LastTerm { get; init; }
+
+    public long LastIndex { get; init; }
+
+    public DateTimeOffset StableSince { get; init; }
+
+    public string Version { get; init; } = string.Empty;
+}
