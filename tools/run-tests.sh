@@ -22,7 +22,8 @@ if [ "$status" -ne 0 ]; then
   exit 1
 fi
 
-dotnet test Mesh.sln -c Release --no-build "$@" 2>&1 | tee "$log" \
+# A hung test fails the run (with a dump of where it hung) instead of stalling it.
+dotnet test Mesh.sln -c Release --no-build --blame-hang-timeout 5min "$@" 2>&1 | tee "$log" \
   | grep -vE '^\s*$|^Test run for|^A total of|^Starting test execution|^VSTest|^Microsoft \(R\)|^Copyright' || true
 test_status=${PIPESTATUS[0]}
 

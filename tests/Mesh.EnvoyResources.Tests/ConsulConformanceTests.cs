@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Mesh.EnvoyResources.Tests.Support;
+using Mesh.Tests.Shared;
 
 namespace Mesh.EnvoyResources.Tests;
 
@@ -24,7 +25,7 @@ public sealed class ConsulConformanceTests
 {
     private const string AllTypes = "clusters.json endpoints.json listeners.json routes.json";
 
-    [Theory]
+    [ConsulGoldenTheory]
     [InlineData("defaults", "defaults", AllTypes)]
     [InlineData("http-upstream", "http-upstream", AllTypes)]
     [InlineData("http-public-listener", "http-public-listener", AllTypes)]

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf;
-using Mesh.Api.Intentions;
+using Mesh.Config.Intentions;
 using Mesh.EnvoyResources.Tests.Support;
+using Mesh.Tests.Shared;
 
 namespace Mesh.EnvoyResources.Tests;
 
@@ -43,7 +44,7 @@ public sealed class RbacConsulGoldenTests
         },
     };
 
-    [Theory]
+    [ConsulGoldenTheory]
     [MemberData(nameof(Cases))]
     public void RbacFilter_ConsulCase_MatchesConsulsGolden(string name, bool defaultAllow, string[] entries)
     {

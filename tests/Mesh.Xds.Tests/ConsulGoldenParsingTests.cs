@@ -5,6 +5,7 @@ using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Envoy.Extensions.TransportSockets.Tls.V3;
 using Envoy.Service.Discovery.V3;
 using Google.Protobuf;
+using Mesh.Tests.Shared;
 using Mesh.Xds.Tests.Support;
 using Filter = Envoy.Config.Listener.V3.Filter;
 using HttpFilter = Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpFilter;
@@ -26,7 +27,7 @@ public class ConsulGoldenParsingTests
 
     public static TheoryData<string> BootstrapFiles => [.. ConsulGolden.Files("bootstrap")];
 
-    [Theory]
+    [ConsulGoldenTheory]
     [MemberData(nameof(XdsFiles))]
     public void Parse_XdsGolden_IsDiscoveryResponseOfItsType(string file)
     {
@@ -40,7 +41,7 @@ public class ConsulGoldenParsingTests
         Assert.Equal(response, ProtoRoundTrip.ThroughJson(response).Parsed);
     }
 
-    [Fact]
+    [ConsulGoldenFact]
     public void Parse_DefaultsClusters_HasLocalAppAndDbWithSpiffeSan()
     {
         var response = Parse<DiscoveryResponse>("xds/defaults/clusters.json");
@@ -56,7 +57,7 @@ public class ConsulGoldenParsingTests
             Assert.Single(tls.CommonTlsContext.ValidationContext.MatchTypedSubjectAltNames).Matcher.Exact);
     }
 
-    [Fact]
+    [ConsulGoldenFact]
     public void Parse_HttpPublicListener_HasRbacThenRouterInHttpConnectionManager()
     {
         var response = Parse<DiscoveryResponse>("xds/http-public-listener/listeners.json");
@@ -70,7 +71,7 @@ public class ConsulGoldenParsingTests
         Assert.True(chain.TransportSocket.TypedConfig.Unpack<DownstreamTlsContext>().RequireClientCertificate);
     }
 
-    [Theory]
+    [ConsulGoldenTheory]
     [MemberData(nameof(RbacFiles))]
     public void Parse_RbacGolden_IsNetworkOrHttpRbacFilter(string file)
     {
@@ -88,7 +89,7 @@ public class ConsulGoldenParsingTests
         }
     }
 
-    [Fact]
+    [ConsulGoldenFact]
     public void Parse_BootstrapGoldenStrictly_FailsOnSingleObjectGrpcServices()
     {
         // Consul writes ads_config.grpc_services as one object, which Envoy accepts and Google.Protobuf does not.
@@ -97,7 +98,7 @@ public class ConsulGoldenParsingTests
         Assert.Contains("Repeated field value was not an array", error.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [ConsulGoldenTheory]
     [MemberData(nameof(BootstrapFiles))]
     public void Parse_BootstrapGolden_IsBootstrapWithDeltaAdsOverLocalAgent(string file)
     {

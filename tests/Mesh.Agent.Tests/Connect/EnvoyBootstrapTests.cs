@@ -5,6 +5,7 @@ using Envoy.Config.Bootstrap.V3;
 using Mesh.Agent.Connect;
 using Mesh.Agent.Tests.Cli;
 using Mesh.Testing;
+using Mesh.Tests.Shared;
 using Mesh.Xds;
 
 namespace Mesh.Agent.Tests.Connect;
@@ -13,7 +14,7 @@ public sealed class EnvoyBootstrapTests
 {
     private static readonly EnvoyBootstrapArgs ConsulFixture = new() { ProxyId = "test-proxy", Cluster = "test" };
 
-    [Theory]
+    [ConsulGoldenTheory]
     [InlineData("defaults", null, 8502)]
     [InlineData("token-arg", "c9a52720-bf6c-4aa6-b8bc-66881a5ade95", 8502)]
     [InlineData("grpc-addr-flag", null, 9999)]
