@@ -47,6 +47,14 @@ public sealed class StateMachine
         DeleteConfigEntryCommand delete => ConfigEntryApply.Delete(transaction, delete),
         CaSetStateCommand ca => CaApply.SetState(transaction, ca),
         CaReserveSerialsCommand serials => CaApply.ReserveSerials(transaction, serials),
+        AclTokenSetCommand token => AclApply.SetToken(transaction, token),
+        AclTokenDeleteCommand token => AclApply.DeleteToken(transaction, token),
+        AclTokensExpireCommand expire => AclApply.ExpireTokens(transaction, expire),
+        AclPolicySetCommand policy => AclApply.SetPolicy(transaction, policy),
+        AclPolicyDeleteCommand policy => AclApply.DeletePolicy(transaction, policy),
+        AclRoleSetCommand role => AclApply.SetRole(transaction, role),
+        AclRoleDeleteCommand role => AclApply.DeleteRole(transaction, role),
+        AclBootstrapCommand bootstrap => AclApply.Bootstrap(transaction, bootstrap),
         _ => new ApplyResult(transaction.Index, $"unknown command {command.GetType().Name}", ApplyErrorKind.Invalid),
     };
 

@@ -56,6 +56,7 @@ public static class AgentConfigFile
             "connect" => ApplyConnect(config, value, path),
             "autopilot" => ApplyAutopilot(config, value, path),
             "xds" => ApplyXds(config, value, path),
+            "acl" => config with { Acl = AclConfigSection.Read(config.Acl, value, path) },
             "default_intention_policy" => config with { DefaultIntentionPolicy = IntentionPolicy(value, path) },
             _ => throw new UsageException($"Error reading config file {path}: invalid config key \"{property.Name}\""),
         };

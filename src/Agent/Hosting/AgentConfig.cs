@@ -60,6 +60,9 @@ public sealed record AgentConfig
     /// <summary>Most proxy snapshot rebuilds per second (<c>xds.update_max_per_second</c>); 0 = no limit.</summary>
     public double XdsUpdateMaxPerSecond { get; init; }
 
+    /// <summary>Consul's <c>acl</c> block (parsed; enforcement is wired in a later phase).</summary>
+    public Mesh.Acl.AclConfig Acl { get; init; } = new();
+
     /// <summary>Autopilot: dead-server cleanup and server health pings.</summary>
     public Mesh.Server.Cluster.AutopilotOptions Autopilot { get; init; } = new();
 

@@ -21,4 +21,7 @@ public enum ApplyErrorKind
 
     /// <summary>The leader's access policy refused a forwarded write's token (never produced by the FSM itself).</summary>
     PermissionDenied,
+
+    /// <summary>The command conflicts with existing state (ACL already bootstrapped, a policy still in use): 403/409 at the edge.</summary>
+    Conflict,
 }

@@ -15,4 +15,12 @@ namespace Mesh.Fsm.Commands;
 [Union(11, typeof(DeleteConfigEntryCommand))]
 [Union(20, typeof(CaSetStateCommand))]
 [Union(21, typeof(CaReserveSerialsCommand))]
+[Union(30, typeof(AclTokenSetCommand))]
+[Union(31, typeof(AclTokenDeleteCommand))]
+[Union(32, typeof(AclTokensExpireCommand))]
+[Union(33, typeof(AclPolicySetCommand))]
+[Union(34, typeof(AclPolicyDeleteCommand))]
+[Union(35, typeof(AclRoleSetCommand))]
+[Union(36, typeof(AclRoleDeleteCommand))]
+[Union(37, typeof(AclBootstrapCommand))]
 public abstract record Command;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using MessagePack;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
+using Mesh.Fsm.Model.Acl;
 
 namespace Mesh.Fsm.State;
 
@@ -12,7 +13,8 @@ namespace Mesh.Fsm.State;
 /// </summary>
 public static class StoreSnapshotCodec
 {
-    public const int CurrentFormat = 1;
+    /// <summary>2 added the ACL tables; format 1 snapshots still read (with no ACL state), and older builds refuse format 2 rather than drop tokens.</summary>
+    public const int CurrentFormat = 2;
 
     public static void Write(StoreState state, Stream destination)
         => MessagePackSerializer.Serialize(destination, ToData(state), LogCodec.Options);
@@ -49,6 +51,9 @@ public static class StoreSnapshotCodec
         ["checks"] = state.Checks.Count,
         ["config-entries"] = state.ConfigEntries.Count,
         ["ca-roots"] = state.Ca?.Roots.Count ?? 0,
+        ["acl-tokens"] = state.AclTokens.Count,
+        ["acl-policies"] = state.AclPolicies.Count,
+        ["acl-roles"] = state.AclRoles.Count,
     };
 
     private static StoreSnapshotData ToData(StoreState state) => new()
@@ -61,6 +66,10 @@ public static class StoreSnapshotCodec
         WatchIndexes = [.. state.WatchIndexes.Select(pair => new WatchIndexEntry { Key = pair.Key, Index = pair.Value })],
         ConfigEntries = [.. state.ConfigEntries.Values],
         Ca = state.Ca,
+        AclTokens = [.. state.AclTokens.Values],
+        AclPolicies = [.. state.AclPolicies.Values],
+        AclRoles = [.. state.AclRoles.Values],
+        AclBootstrap = state.AclBootstrap,
     };
 
     private static StoreState FromData(StoreSnapshotData? data)
@@ -113,7 +122,8 @@ public static class StoreSnapshotCodec
             configEntries[new ConfigEntryKey(entry.Kind, entry.Name)] = entry;
         }
 
-        return state with
+        var acl = ReadAcl(data);
+        return acl with
         {
             AppliedIndex = data.AppliedIndex,
             Nodes = nodes.ToImmutable(),
@@ -130,6 +140,51 @@ public static class StoreSnapshotCodec
             ConfigEntries = configEntries.ToImmutable(),
             Ca = data.Ca,
             WatchIndexes = watchIndexes.ToImmutable(),
+        };
+    }
+
+    /// <summary>The ACL tables and their name/secret indexes, refusing duplicates a valid store cannot hold.</summary>
+    private static StoreState ReadAcl(StoreSnapshotData data)
+    {
+        var tokens = ImmutableSortedDictionary.CreateBuilder<string, AclToken>(StringComparer.Ordinal);
+        var bySecret = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var token in data.AclTokens)
+        {
+            if (!tokens.TryAdd(token.AccessorId, token) || !bySecret.TryAdd(token.SecretId, token.AccessorId))
+            {
+                throw new InvalidDataException($"state snapshot has a duplicate ACL token (accessor {token.AccessorId})");
+            }
+        }
+
+        var policies = ImmutableSortedDictionary.CreateBuilder<string, AclPolicy>(StringComparer.Ordinal);
+        var policiesByName = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var policy in data.AclPolicies)
+        {
+            if (!policies.TryAdd(policy.Id, policy) || !policiesByName.TryAdd(NameKey.Of(policy.Name), policy.Id))
+            {
+                throw new InvalidDataException($"state snapshot has a duplicate ACL policy \"{policy.Name}\"");
+            }
+        }
+
+        var roles = ImmutableSortedDictionary.CreateBuilder<string, AclRole>(StringComparer.Ordinal);
+        var rolesByName = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var role in data.AclRoles)
+        {
+            if (!roles.TryAdd(role.Id, role) || !rolesByName.TryAdd(NameKey.Of(role.Name), role.Id))
+            {
+                throw new InvalidDataException($"state snapshot has a duplicate ACL role \"{role.Name}\"");
+            }
+        }
+
+        return StoreState.Empty with
+        {
+            AclTokens = tokens.ToImmutable(),
+            AclTokensBySecret = bySecret.ToImmutable(),
+            AclPolicies = policies.ToImmutable(),
+            AclPoliciesByName = policiesByName.ToImmutable(),
+            AclRoles = roles.ToImmutable(),
+            AclRolesByName = rolesByName.ToImmutable(),
+            AclBootstrap = data.AclBootstrap,
         };
     }
 }
@@ -160,6 +215,18 @@ public sealed record StoreSnapshotData
 
     [Key(7)]
     public CaState? Ca { get; init; }
+
+    [Key(8)]
+    public IReadOnlyList<AclToken> AclTokens { get; init; } = [];
+
+    [Key(9)]
+    public IReadOnlyList<AclPolicy> AclPolicies { get; init; } = [];
+
+    [Key(10)]
+    public IReadOnlyList<AclRole> AclRoles { get; init; } = [];
+
+    [Key(11)]
+    public AclBootstrapState? AclBootstrap { get; init; }
 }
 
 [MessagePackObject]

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Mesh.Fsm.Model;
+using Mesh.Fsm.Model.Acl;
 
 namespace Mesh.Fsm.State;
 
@@ -40,6 +41,52 @@ public sealed record StoreState
 
     /// <summary>The Connect CA, once the first leader has initialized it.</summary>
     public CaState? Ca { get; init; }
+
+    /// <summary>ACL tokens by AccessorID.</summary>
+    public ImmutableSortedDictionary<string, AclToken> AclTokens { get; init; } = ImmutableSortedDictionary.Create<string, AclToken>(StringComparer.Ordinal);
+
+    /// <summary>AccessorID by SecretID (one to one).</summary>
+    public ImmutableDictionary<string, string> AclTokensBySecret { get; init; } = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    /// <summary>ACL policies by ID.</summary>
+    public ImmutableSortedDictionary<string, AclPolicy> AclPolicies { get; init; } = ImmutableSortedDictionary.Create<string, AclPolicy>(StringComparer.Ordinal);
+
+    /// <summary>Policy ID by lower-cased name (names are unique case-insensitively).</summary>
+    public ImmutableDictionary<string, string> AclPoliciesByName { get; init; } = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    /// <summary>ACL roles by ID.</summary>
+    public ImmutableSortedDictionary<string, AclRole> AclRoles { get; init; } = ImmutableSortedDictionary.Create<string, AclRole>(StringComparer.Ordinal);
+
+    /// <summary>Role ID by lower-cased name.</summary>
+    public ImmutableDictionary<string, string> AclRolesByName { get; init; } = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Null until the first bootstrap.</summary>
+    public AclBootstrapState? AclBootstrap { get; init; }
+
+    /// <summary>
+    /// The index of the last change to any token, policy, role or the bootstrap state: a compiled authorizer is
+    /// valid for exactly one value of this.
+    /// </summary>
+    public long AclVersion => IndexOf(WatchKeys.Acl);
+
+    public AclToken? FindAclToken(string accessorId) => AclTokens.GetValueOrDefault(accessorId);
+
+    /// <summary>The token a request's secret names, or null. Compares ordinally, like Consul's memdb index.</summary>
+    public AclToken? FindAclTokenBySecret(string secretId)
+        => AclTokensBySecret.TryGetValue(secretId, out var accessor) ? AclTokens[accessor] : null;
+
+    public AclPolicy? FindAclPolicy(string id) => AclPolicies.GetValueOrDefault(id);
+
+    public AclPolicy? FindAclPolicyByName(string name)
+        => AclPoliciesByName.TryGetValue(NameKey.Of(name), out var id) ? AclPolicies[id] : null;
+
+    /// <summary>The current name of a linked policy (links keep the name they were written with), or null when gone.</summary>
+    public string? AclPolicyName(string id) => AclPolicies.TryGetValue(id, out var policy) ? policy.Name : null;
+
+    public AclRole? FindAclRole(string id) => AclRoles.GetValueOrDefault(id);
+
+    public AclRole? FindAclRoleByName(string name)
+        => AclRolesByName.TryGetValue(NameKey.Of(name), out var id) ? AclRoles[id] : null;
 
     public ConfigEntry? FindConfigEntry(string kind, string name)
         => ConfigEntries.TryGetValue(new ConfigEntryKey(kind, name), out var entry) ? entry : null;

@@ -7,7 +7,7 @@ namespace Mesh.Fsm.State;
 /// that index, secondary indexes are kept in step, and the watch keys touched are collected for waking readers.
 /// Not thread-safe; the FSM applies one entry at a time.
 /// </summary>
-public sealed class StoreTransaction
+public sealed partial class StoreTransaction
 {
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
     private StoreState _state;

@@ -38,4 +38,25 @@ public static class WatchKeys
 
     /// <summary>A service of the given kind changed (gateway lists).</summary>
     public static string Kind(string kind) => "kind/" + kind;
+
+    /// <summary>Any token, policy, role or the bootstrap state changed (authorizer caches follow this one).</summary>
+    public const string Acl = "acl";
+
+    /// <summary>Any token changed (token lists).</summary>
+    public const string AclTokens = "acl/tokens";
+
+    /// <summary>Any policy changed (policy lists).</summary>
+    public const string AclPolicies = "acl/policies";
+
+    /// <summary>Any role changed (role lists).</summary>
+    public const string AclRoles = "acl/roles";
+
+    /// <summary>One token changed, by AccessorID (token reads, and xDS streams watching their own token).</summary>
+    public static string AclToken(string accessorId) => "acl/token/" + accessorId;
+
+    /// <summary>One policy changed, by ID.</summary>
+    public static string AclPolicy(string id) => "acl/policy/" + id;
+
+    /// <summary>One role changed, by ID.</summary>
+    public static string AclRole(string id) => "acl/role/" + id;
 }
