@@ -379,6 +379,8 @@ public sealed class AclApplyTests
 
         Assert.DoesNotContain(token.SecretId, token.ToString(), StringComparison.Ordinal);
         Assert.Contains(token.AccessorId, token.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(token.SecretId, new AclTokenSetCommand { Token = token }.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(token.SecretId, new AclBootstrapCommand { Token = token }.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
