@@ -16,12 +16,19 @@ public static class ApiRoutes
         app.UseMiddleware<ApiErrorMiddleware>();
         app.Use((context, next) =>
         {
-            context.Features.Set(HttpRequestToken.From(context.Request));
+            var token = HttpRequestToken.From(context.Request);
+            context.Features.Set(token);
 
             // Routing has run: no endpoint means an unknown path (a known path with the wrong method gets a 405 endpoint).
             if (context.GetEndpoint() is null)
             {
                 return ApiResponse.WriteTextAsync(context, StatusCodes.Status404NotFound, $"Invalid URL path: no endpoint for {context.Request.Method} {context.Request.Path}");
+            }
+
+            // An unknown or expired secret is refused everywhere a token is resolved (Consul: 403 "ACL not found").
+            if (server.Access.Enabled && !TokenFreePaths.Contains(context.Request.Path.Value ?? string.Empty) && server.Access.Authenticate(token) is { } unknown)
+            {
+                return ApiResponse.WriteTextAsync(context, StatusCodes.Status403Forbidden, unknown);
             }
 
             // No WAN federation: a write aimed at another datacenter is refused, not silently applied here.
@@ -32,6 +39,12 @@ public static class ApiRoutes
         });
         Map(app, server);
     }
+
+    /// <summary>Endpoints Consul serves without resolving the token (no ACL rule applies to them).</summary>
+    private static readonly HashSet<string> TokenFreePaths = new(StringComparer.Ordinal)
+    {
+        "/v1/status/leader", "/v1/status/peers", "/v1/catalog/datacenters", "/v1/connect/ca/roots", "/v1/agent/connect/ca/roots",
+    };
 
     public static void Map(IEndpointRouteBuilder app, ServerRuntime server)
     {

@@ -19,6 +19,12 @@ public sealed class ServerRuntime
 
     public IAccessPolicy Access { get; init; } = AllowAllPolicy.Instance;
 
+    /// <summary>
+    /// The token this server uses for its own writes (self-registration, check results): <c>acl.tokens.agent</c>,
+    /// else <c>acl.tokens.default</c>, else anonymous. A follower forwards them with it, so the leader checks them.
+    /// </summary>
+    public RequestToken AgentToken { get; init; } = RequestToken.Anonymous;
+
     /// <summary>The server set, for operator endpoints; set once the cluster layer is up.</summary>
     public IClusterView? Cluster { get; set; }
 

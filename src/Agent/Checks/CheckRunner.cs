@@ -109,7 +109,7 @@ public sealed class CheckRunner(ServerRuntime runtime, ILogger<CheckRunner> logg
 
             try
             {
-                var result = await runtime.Commands.SubmitAsync(new BatchCommand { Commands = commands }, RequestToken.Anonymous, cancellationToken).ConfigureAwait(false);
+                var result = await runtime.Commands.SubmitAsync(new BatchCommand { Commands = commands }, runtime.AgentToken, cancellationToken).ConfigureAwait(false);
                 if (result.Succeeded)
                 {
                     CheckLog.Reaped(logger, checkId, serviceId);

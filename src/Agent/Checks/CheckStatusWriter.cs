@@ -30,7 +30,7 @@ internal sealed class CheckStatusWriter(ServerRuntime runtime, ILogger logger)
         var command = new UpdateCheckCommand { Node = node, CheckId = checkId, Status = result.Status, Output = result.Output };
         try
         {
-            var applied = await runtime.Commands.SubmitAsync(command, RequestToken.Anonymous, cancellationToken).ConfigureAwait(false);
+            var applied = await runtime.Commands.SubmitAsync(command, runtime.AgentToken, cancellationToken).ConfigureAwait(false);
             if (!applied.Succeeded)
             {
                 if (applied.ErrorKind == ApplyErrorKind.NotFound)

@@ -6,6 +6,7 @@ using Mesh.Fsm.Model;
 using Mesh.Raft;
 using Mesh.Raft.Transport;
 using Mesh.Server;
+using Mesh.Server.Access;
 using Mesh.Server.Cluster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -94,7 +95,17 @@ public sealed partial class MeshServer : IAsyncDisposable
             DevMode = config.Dev,
             DefaultIntentionPolicy = config.DefaultIntentionPolicy,
         };
-        var runtime = new ServerRuntime { Fsm = fsm, Raft = raft, Commands = commands, Self = identity, Ttl = ttl, Clock = clock };
+        var runtime = new ServerRuntime
+        {
+            Fsm = fsm,
+            Raft = raft,
+            Commands = commands,
+            Self = identity,
+            Ttl = ttl,
+            Clock = clock,
+            Access = config.Acl.Enabled ? new AclAccessPolicy(fsm, config.Acl, config.Datacenter, clock) : AllowAllPolicy.Instance,
+            AgentToken = RequestToken.FromSecret(config.Acl.Tokens.Agent is { Length: > 0 } agent ? agent : config.Acl.Tokens.Default),
+        };
         var server = new MeshServer(config, runtime, loggerFactory) { _devDataDir = config.Dev ? dataDir : null, _rpc = rpc };
         try
         {
@@ -103,7 +114,7 @@ public sealed partial class MeshServer : IAsyncDisposable
                 Fsm = fsm,
                 IsLeader = () => raft.IsLeader,
                 ProposeAsync = commands.ProposeAsync,
-                SubmitAsync = (command, ct) => commands.SubmitAsync(command, Mesh.Server.Access.RequestToken.Anonymous, ct),
+                SubmitAsync = (command, ct) => commands.SubmitAsync(command, runtime.AgentToken, ct),
                 ForwardSignAsync = new LeafSigningForwarder(raft, leaderRpc).SignAsync,
                 Datacenter = config.Datacenter,
                 Clock = clock,
@@ -275,7 +286,7 @@ public sealed partial class MeshServer : IAsyncDisposable
         {
             try
             {
-                await Runtime.Commands.SubmitAsync(command, Mesh.Server.Access.RequestToken.Anonymous, cancellationToken).ConfigureAwait(false);
+                await Runtime.Commands.SubmitAsync(command, Runtime.AgentToken, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -63,7 +63,9 @@ public static class AgentEndpoints
     private static Task ServicesAsync(HttpContext context, ServerRuntime server)
     {
         var (_, filter) = Writes.FilteredReadOptions(context, server);
+        var acl = AclReadFilter.For(context, server);
         var services = server.Fsm.Current.ServicesOnNode(server.Self.NodeName)
+            .Where(s => acl.Service(s.Service))
             .ToDictionary(s => s.Id, s => AgentServiceView.From(s, server.Self.Datacenter), StringComparer.Ordinal);
         var info = ApiJsonContext.Default.IReadOnlyDictionaryStringAgentServiceView;
         return ApiResponse.WriteJsonAsync(context, filter.Where(services, info), info);
@@ -74,13 +76,15 @@ public static class AgentEndpoints
         var id = Writes.Route(context, "id");
         var service = server.Fsm.Current.FindService(server.Self.NodeName, id)
             ?? throw ApiException.NotFound($"Unknown service ID \"{id}\". Ensure that the service ID is passed, not the service name.");
+        Writes.Authorize(context, server, AclResource.Service, service.Service, AclAccess.Read);
         return ApiResponse.WriteJsonAsync(context, AgentServiceView.From(service, server.Self.Datacenter), ApiJsonContext.Default.AgentServiceView);
     }
 
     private static Task ChecksAsync(HttpContext context, ServerRuntime server)
     {
         var (_, filter) = Writes.FilteredReadOptions(context, server);
-        var checks = server.Fsm.Current.ChecksOnNode(server.Self.NodeName).ToDictionary(c => c.CheckId, StringComparer.Ordinal);
+        var acl = AclReadFilter.For(context, server);
+        var checks = server.Fsm.Current.ChecksOnNode(server.Self.NodeName).Where(acl.Check).ToDictionary(c => c.CheckId, StringComparer.Ordinal);
         var info = ApiJsonContext.Default.IReadOnlyDictionaryStringHealthCheck;
         return ApiResponse.WriteJsonAsync(context, filter.Where(checks, info), info);
     }
@@ -140,7 +144,6 @@ public static class AgentEndpoints
         }
 
         var check = CheckTranslation.FromAgent(body, server.Self.NodeName, body.Name, body.Name, serviceId);
-        Writes.Authorize(context, server, AclResource.Node, server.Self.NodeName, AclAccess.Write);
         await Writes.SubmitAsync(context, server, new RegisterCommand
         {
             Node = server.Self.NodeName,
@@ -160,7 +163,6 @@ public static class AgentEndpoints
             throw ApiException.NotFound($"Unknown check ID \"{id}\". Ensure that the check ID is passed, not the check name.");
         }
 
-        Writes.Authorize(context, server, AclResource.Node, server.Self.NodeName, AclAccess.Write);
         await Writes.SubmitAsync(context, server, new DeregisterCommand { Node = server.Self.NodeName, CheckId = id }).ConfigureAwait(false);
     }
 
@@ -196,7 +198,11 @@ public static class AgentEndpoints
             throw ApiException.BadRequest($"CheckID \"{id}\" does not have associated TTL");
         }
 
-        Writes.Authorize(context, server, AclResource.Node, server.Self.NodeName, AclAccess.Write);
+        if (server.Access.CheckForwarded(HttpRequestToken.Of(context), new UpdateCheckCommand { Node = check.Node, CheckId = id }) is { } denied)
+        {
+            throw ApiException.Forbidden(denied); // service:write for a service's check, node:write for a node check
+        }
+
         server.Ttl.Heartbeat(check);
 
         // A heartbeat that changes nothing is not written: only transitions go through Raft.

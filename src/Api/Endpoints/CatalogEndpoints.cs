@@ -34,12 +34,9 @@ public static class CatalogEndpoints
     {
         var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.RegisterRequestBody).ConfigureAwait(false);
         var command = CatalogRegistration.ToCommand(body, server.Self);
-        Writes.Authorize(context, server, AclResource.Node, command.Node, AclAccess.Write);
-        if (command.Service is { } service)
-        {
-            Writes.Authorize(context, server, AclResource.Service, service.Service, AclAccess.Write);
-        }
 
+        // Writes.SubmitAsync checks the command: node:write when the node changes, service:write on the service
+        // (and a sidecar's destination), per check on its service or node.
         await Writes.SubmitAsync(context, server, command).ConfigureAwait(false);
         await ApiResponse.WriteTrueAsync(context).ConfigureAwait(false);
     }
@@ -48,7 +45,6 @@ public static class CatalogEndpoints
     {
         var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.DeregisterBody).ConfigureAwait(false);
         var command = CatalogRegistration.ToCommand(body, server.Self);
-        Writes.Authorize(context, server, AclResource.Node, command.Node, AclAccess.Write);
         await Writes.SubmitAsync(context, server, command).ConfigureAwait(false);
         await ApiResponse.WriteTrueAsync(context).ConfigureAwait(false);
     }
@@ -57,12 +53,13 @@ public static class CatalogEndpoints
     {
         var (options, filter) = Writes.FilteredReadOptions(context, server);
         var nodeMeta = NodeMetaFilter.Parse(context.Request);
+        var acl = AclReadFilter.For(context, server);
         return new BlockingQuery(server, [WatchKeys.Services, WatchKeys.Nodes]).RespondAsync<IReadOnlyDictionary<string, IReadOnlyList<string>>>(
             context, options,
             state =>
             {
                 var result = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-                foreach (var service in FilteredInstances(state, nodeMeta, filter))
+                foreach (var service in FilteredInstances(state, nodeMeta, filter).Where(service => acl.Service(service.Service)))
                 {
                     if (!result.TryGetValue(service.Service, out var tags))
                     {
@@ -105,10 +102,12 @@ public static class CatalogEndpoints
         var tags = context.Request.Query["tag"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToArray();
         var nodeMeta = NodeMetaFilter.Parse(context.Request);
         var key = connect ? WatchKeys.Connect(name) : WatchKeys.Service(name);
+        var acl = AclReadFilter.For(context, server);
         return new BlockingQuery(server, [key], WatchKeys.Services).RespondAsync<IReadOnlyList<ServiceNodeView>>(
             context, options,
             state => filter.Where(
                 [.. Instances(state, name, connect)
+                    .Where(pair => acl.Instance(pair.Key.Node, pair.Service.Service))
                     .Where(pair => tags.All(tag => pair.Service.Tags.Contains(tag)))
                     .Select(pair => (Node: state.Nodes[pair.Key.Node], pair.Service))
                     .Where(pair => nodeMeta.Matches(pair.Node))
@@ -124,9 +123,10 @@ public static class CatalogEndpoints
     {
         var (options, filter) = Writes.FilteredReadOptions(context, server);
         var nodeMeta = NodeMetaFilter.Parse(context.Request);
+        var acl = AclReadFilter.For(context, server);
         return new BlockingQuery(server, [WatchKeys.Nodes]).RespondAsync<IReadOnlyList<Node>>(
             context, options,
-            state => filter.Where([.. state.Nodes.Values.Where(nodeMeta.Matches)], ApiJsonContext.Default.IReadOnlyListNode),
+            state => filter.Where([.. state.Nodes.Values.Where(nodeMeta.Matches).Where(node => acl.Node(node.Name))], ApiJsonContext.Default.IReadOnlyListNode),
             ApiJsonContext.Default.IReadOnlyListNode);
     }
 
@@ -134,10 +134,11 @@ public static class CatalogEndpoints
     {
         var (options, filter) = Writes.FilteredReadOptions(context, server);
         var name = Writes.Route(context, "node");
+        var acl = AclReadFilter.For(context, server);
         return new BlockingQuery(server, [WatchKeys.Node(name)], WatchKeys.Nodes).RespondAsync<NodeServicesView?>(
             context, options,
-            state => state.FindNode(name) is { } node
-                ? new NodeServicesView(node, filter.Where([.. state.ServicesOnNode(name)], ApiJsonContext.Default.IReadOnlyListNodeService)
+            state => state.FindNode(name) is { } node && acl.Node(node.Name)
+                ? new NodeServicesView(node, filter.Where([.. state.ServicesOnNode(name).Where(s => acl.Service(s.Service))], ApiJsonContext.Default.IReadOnlyListNodeService)
                     .ToDictionary(s => s.Id, StringComparer.Ordinal))
                 : null,
             ApiJsonContext.Default.NodeServicesView!);
@@ -147,10 +148,11 @@ public static class CatalogEndpoints
     {
         var (options, filter) = Writes.FilteredReadOptions(context, server);
         var name = Writes.Route(context, "node");
+        var acl = AclReadFilter.For(context, server);
         return new BlockingQuery(server, [WatchKeys.Node(name)], WatchKeys.Nodes).RespondAsync<NodeServiceListView?>(
             context, options,
-            state => state.FindNode(name) is { } node
-                ? new NodeServiceListView(node, filter.Where([.. state.ServicesOnNode(name)], ApiJsonContext.Default.IReadOnlyListNodeService))
+            state => state.FindNode(name) is { } node && acl.Node(node.Name)
+                ? new NodeServiceListView(node, filter.Where([.. state.ServicesOnNode(name).Where(s => acl.Service(s.Service))], ApiJsonContext.Default.IReadOnlyListNodeService))
                 : null,
             ApiJsonContext.Default.NodeServiceListView!);
     }

@@ -44,12 +44,12 @@ public static class ConfigEndpoints
     {
         var (options, filter) = Writes.FilteredReadOptions(context, server);
         var kind = RequireKind(context);
-        var token = HttpRequestToken.Of(context);
+        var acl = AclReadFilter.For(context, server);
 
         // As in Consul, a list leaves out the entries the token may not read instead of refusing the whole request.
         return RespondAsync(context, server, options, [WatchKeys.ConfigKind(kind.Kind)], [],
             state => FilterList(filter, ConfigEntryOutput.List(state.ConfigEntriesOfKind(kind.Kind)
-                .Where(entry => kind.OpenRead || server.Access.Check(token, kind.Resource, entry.Name, AclAccess.Read) is null))));
+                .Where(entry => kind.OpenRead || acl.Read(kind.Resource, kind.Resource == AclResource.Mesh ? string.Empty : entry.Name)))));
     }
 
     /// <summary>Applies <c>?filter</c> to the entries of a JSON array as they are written out (Consul's field names).</summary>
@@ -134,12 +134,13 @@ public static class ConfigEndpoints
     /// <summary>Submits a command; a lost compare-and-set is <c>false</c>, other refusals are 4xx.</summary>
     private static async Task<bool> SubmitAsync(HttpContext context, ServerRuntime server, Command command)
     {
-        var result = await server.Commands.SubmitAsync(command, HttpRequestToken.Of(context), context.RequestAborted).ConfigureAwait(false);
+        var result = await server.Commands.SubmitAsync(command, Writes.AuthorizeCommand(context, server, command), context.RequestAborted).ConfigureAwait(false);
         return result.ErrorKind switch
         {
             ApplyErrorKind.None => true,
             ApplyErrorKind.CasConflict => false,
             ApplyErrorKind.NotFound => throw ApiException.NotFound(result.Error!),
+            ApplyErrorKind.PermissionDenied => throw ApiException.Forbidden(result.Error!),
             _ => throw ApiException.BadRequest(result.Error!),
         };
     }

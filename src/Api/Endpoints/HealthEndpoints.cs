@@ -28,8 +28,9 @@ public static class HealthEndpoints
     {
         var (options, filter) = Writes.FilteredReadOptions(context, server);
         var node = Writes.Route(context, "node");
+        var acl = AclReadFilter.For(context, server);
         return new BlockingQuery(server, [WatchKeys.Node(node)], WatchKeys.Nodes).RespondAsync<IReadOnlyList<HealthCheck>>(
-            context, options, state => filter.Where([.. state.ChecksOnNode(node)], ApiJsonContext.Default.IReadOnlyListHealthCheck),
+            context, options, state => filter.Where([.. state.ChecksOnNode(node).Where(acl.Check)], ApiJsonContext.Default.IReadOnlyListHealthCheck),
             ApiJsonContext.Default.IReadOnlyListHealthCheck);
     }
 
@@ -37,10 +38,12 @@ public static class HealthEndpoints
     {
         var (options, filter) = Writes.FilteredReadOptions(context, server);
         var service = Writes.Route(context, "service");
+        var acl = AclReadFilter.For(context, server);
         return new BlockingQuery(server, [WatchKeys.Service(service)], WatchKeys.Services).RespondAsync<IReadOnlyList<HealthCheck>>(
             context, options,
             state => filter.Where(
-                [.. state.ServicesNamed(service).SelectMany(pair => state.ChecksOnNode(pair.Key.Node).Where(c => c.ServiceId == pair.Service.Id))],
+                [.. state.ServicesNamed(service).Where(pair => acl.Instance(pair.Key.Node, pair.Service.Service))
+                    .SelectMany(pair => state.ChecksOnNode(pair.Key.Node).Where(c => c.ServiceId == pair.Service.Id))],
                 ApiJsonContext.Default.IReadOnlyListHealthCheck),
             ApiJsonContext.Default.IReadOnlyListHealthCheck);
     }
@@ -53,10 +56,12 @@ public static class HealthEndpoints
         var tags = context.Request.Query["tag"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToArray();
         var nodeMeta = NodeMetaFilter.Parse(context.Request);
         var key = connect ? WatchKeys.Connect(service) : WatchKeys.Service(service);
+        var acl = AclReadFilter.For(context, server);
         return new BlockingQuery(server, [key], WatchKeys.Services).RespondAsync<IReadOnlyList<CheckServiceNodeView>>(
             context, options,
             state => filter.Where(
                 [.. CheckServiceNodes(state, service, connect)
+                    .Where(row => acl.Instance(row.Node.Name, row.Service.Service))
                     .Where(row => tags.All(tag => row.Service.Tags.Contains(tag)))
                     .Where(row => nodeMeta.Matches(row.Node))
                     .Where(row => !passingOnly || row.Checks.All(c => c.Status == HealthStatus.Passing))],
@@ -81,10 +86,12 @@ public static class HealthEndpoints
         }
 
         var nodeMeta = NodeMetaFilter.Parse(context.Request);
+        var acl = AclReadFilter.For(context, server);
         return new BlockingQuery(server, [WatchKeys.Checks]).RespondAsync<IReadOnlyList<HealthCheck>>(
             context, options,
             state => filter.Where(
                 [.. state.Checks.Values
+                    .Where(acl.Check)
                     .Where(c => wanted == HealthStatus.Any || c.Status == wanted)
                     .Where(c => nodeMeta.Matches(state.FindNode(c.Node)!))],
                 ApiJsonContext.Default.IReadOnlyListHealthCheck),

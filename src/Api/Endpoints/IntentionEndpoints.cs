@@ -34,12 +34,12 @@ public static class IntentionEndpoints
     private static async Task ListAsync(HttpContext context, ServerRuntime server)
     {
         var (options, filter) = Writes.FilteredReadOptions(context, server);
-        var token = HttpRequestToken.Of(context);
+        var acl = AclReadFilter.For(context, server);
 
         // Intentions the token may not read are left out, as Consul filters the list.
         var (all, index) = await new BlockingQuery(server, IntentionKeys).RunAsync(context, options, state => filter.Where(
             IntentionCatalog.All(state)
-                .Where(intention => server.Access.Check(token, AclResource.Intention, intention.DestinationName, AclAccess.Read) is null)
+                .Where(intention => acl.Intention(intention.DestinationName))
                 .ToList(),
             IntentionJson.Info<List<IntentionView>>()).ToList()).ConfigureAwait(false);
         BlockingQuery.WriteMeta(context, server, options, index);

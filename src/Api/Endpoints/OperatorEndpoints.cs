@@ -98,7 +98,8 @@ public static class OperatorEndpoints
 
     private static Task MembersAsync(HttpContext context, ServerRuntime server)
     {
-        var members = Cluster(server).Servers.Select(s =>
+        var acl = AclReadFilter.For(context, server);
+        var members = Cluster(server).Servers.Where(s => acl.Node(s.Name.Length > 0 ? s.Name : s.Address)).Select(s =>
         {
             var colon = s.Address.LastIndexOf(':');
             var port = colon > 0 && int.TryParse(s.Address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0;

@@ -26,7 +26,7 @@ public static class SnapshotEndpoints
     private static async Task SaveAsync(HttpContext context, ServerRuntime server)
     {
         var options = Writes.ReadOptions(context, server);
-        Writes.Authorize(context, server, AclResource.Operator, string.Empty, AclAccess.Write);
+        Writes.Authorize(context, server, AclResource.Acl, string.Empty, AclAccess.Write); // Consul: acl = "write", not operator
         await BlockingQuery.ReadBarrierAsync(server, options.Consistency, context.RequestAborted).ConfigureAwait(false);
         var state = server.Fsm.Current;
         var bytes = StoreSnapshotCodec.Serialize(state);
@@ -58,7 +58,7 @@ public static class SnapshotEndpoints
 
     private static async Task RestoreAsync(HttpContext context, ServerRuntime server)
     {
-        Writes.Authorize(context, server, AclResource.Operator, string.Empty, AclAccess.Write);
+        Writes.Authorize(context, server, AclResource.Acl, string.Empty, AclAccess.Write); // Consul: acl = "write", not operator
         var body = await RequestBody.ReadBytesAsync(context, MaxSnapshotBytes).ConfigureAwait(false);
         if (body.Length == 0)
         {

@@ -13,7 +13,8 @@ internal static class Writes
 {
     public static async Task<ApplyResult> SubmitAsync(HttpContext context, ServerRuntime server, Command command)
     {
-        var result = await server.Commands.SubmitAsync(command, HttpRequestToken.Of(context), context.RequestAborted).ConfigureAwait(false);
+        var token = AuthorizeCommand(context, server, command);
+        var result = await server.Commands.SubmitAsync(command, token, context.RequestAborted).ConfigureAwait(false);
         return result.ErrorKind switch
         {
             ApplyErrorKind.None => result,
@@ -23,12 +24,27 @@ internal static class Writes
         };
     }
 
+    /// <summary>
+    /// Checks a write by the command it becomes (the same table the leader applies to forwarded writes); throws 403.
+    /// Returns the request's token for the submission.
+    /// </summary>
+    public static Mesh.Server.Access.RequestToken AuthorizeCommand(HttpContext context, ServerRuntime server, Command command)
+    {
+        var token = HttpRequestToken.Of(context);
+        if (server.Access.CheckForwarded(token, command) is { } denied)
+        {
+            throw ApiException.Forbidden(denied);
+        }
+
+        return token;
+    }
+
     /// <summary>Checks the ACL hook for a request; throws 403 with the policy's reason.</summary>
     public static void Authorize(HttpContext context, ServerRuntime server, AclResource resource, string name, AclAccess access)
     {
         if (server.Access.Check(HttpRequestToken.Of(context), resource, name, access) is { } denied)
         {
-            throw ApiException.Forbidden($"Permission denied: {denied}");
+            throw ApiException.Forbidden(denied);
         }
     }
 

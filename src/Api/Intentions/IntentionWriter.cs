@@ -1,3 +1,4 @@
+using Mesh.Api.Endpoints;
 using Mesh.Api.Http;
 using Mesh.Config.ConfigEntries;
 using Mesh.Config.Intentions;
@@ -40,13 +41,15 @@ public static class IntentionWriter
             Command command = next is null
                 ? new DeleteConfigEntryCommand { Kind = kind.Kind, Name = destination, CasIndex = existing!.ModifyIndex }
                 : new UpsertConfigEntryCommand { Entry = kind.Encode(next with { Name = destination }).ToEntry(), CasIndex = existing?.ModifyIndex ?? 0 };
-            var result = await server.Commands.SubmitAsync(command, HttpRequestToken.Of(context), context.RequestAborted).ConfigureAwait(false);
+            var result = await server.Commands.SubmitAsync(command, Writes.AuthorizeCommand(context, server, command), context.RequestAborted).ConfigureAwait(false);
             switch (result.ErrorKind)
             {
                 case ApplyErrorKind.None:
                     return;
                 case ApplyErrorKind.CasConflict:
                     continue;
+                case ApplyErrorKind.PermissionDenied:
+                    throw ApiException.Forbidden(result.Error ?? "Permission denied");
                 default:
                     throw ApiException.BadRequest(result.Error ?? "intention write refused");
             }

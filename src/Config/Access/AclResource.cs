@@ -9,6 +9,9 @@ public enum AclResource
     Agent,
     Intention,
     Mesh,
+
+    /// <summary>The ACL system itself (<c>acl = "read"|"write"</c>); snapshots need write.</summary>
+    Acl,
 }
 
 /// <summary>Read or write access.</summary>

@@ -4,17 +4,24 @@ using Mesh.Fsm.Commands;
 namespace Mesh.Server.Access;
 
 /// <summary>
-/// The hook every handler calls before it reads or writes. ACL rules plug in here; until they exist every request
-/// is allowed (Consul with ACLs disabled).
+/// The hook every handler calls before it reads or writes. With ACLs disabled every request is allowed
+/// (<see cref="AllowAllPolicy"/>); with ACLs on, <see cref="AclAccessPolicy"/> decides from the token's policies.
+/// Refusals are Consul's full texts (<c>ACL not found</c>, <c>Permission denied: ...</c>), answered as a 403.
 /// </summary>
 public interface IAccessPolicy
 {
-    /// <summary>Returns null when allowed, or the reason for a 403.</summary>
+    /// <summary>True when ACLs are enforced (lists are then filtered and the filtered header may be set).</summary>
+    bool Enabled => false;
+
+    /// <summary>Returns null when the token resolves (or ACLs are off), else <c>ACL not found</c>.</summary>
+    string? Authenticate(RequestToken token) => null;
+
+    /// <summary>Returns null when allowed, or the full refusal text for a 403.</summary>
     string? Check(RequestToken token, AclResource resource, string name, AclAccess access);
 
     /// <summary>
-    /// The leader's check of a write a follower forwarded with its request's token (<c>ApplyRequest.Token</c>);
-    /// returns null when allowed, or the reason it is refused. ACL rules per command plug in here.
+    /// The check of a write by the command it becomes: at the edge before submitting, and on the leader for a write a
+    /// follower forwarded with its request's token (<c>ApplyRequest.Token</c>). Null when allowed, else the refusal.
     /// </summary>
     string? CheckForwarded(RequestToken token, Command command) => null;
 }

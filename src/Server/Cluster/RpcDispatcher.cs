@@ -98,7 +98,7 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect)
         // The follower passed on its request's token: the leader's access policy has the last word on the write.
         if (runtime.Access.CheckForwarded(RequestToken.FromSecret(apply.Token), apply.Command) is { } denied)
         {
-            return new ApplyResponse { Error = $"Permission denied: {denied}", ErrorKind = ApplyErrorKind.PermissionDenied };
+            return new ApplyResponse { Error = denied, ErrorKind = ApplyErrorKind.PermissionDenied };
         }
 
         try

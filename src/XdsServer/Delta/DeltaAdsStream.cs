@@ -145,7 +145,7 @@ internal sealed partial class DeltaAdsStream
                 case RequestsEnded:
                     return; // the proxy closed its side: end the call cleanly
                 case AccessRecheck when _snapshot is not null:
-                    XdsAuthorization.Authorize(_server.Access, _token, _snapshot);
+                    XdsAuthorization.Reauthorize(_server.Access, _token, _snapshot);
                     continue;
                 case AccessRecheck:
                     continue;
@@ -180,13 +180,21 @@ internal sealed partial class DeltaAdsStream
         // Consul re-checks the token on every request, so revoking it ends the stream at the next exchange.
         if (_snapshot is not null)
         {
-            XdsAuthorization.Authorize(_server.Access, _token, _snapshot);
+            XdsAuthorization.Reauthorize(_server.Access, _token, _snapshot);
         }
     }
 
     private void HandleSnapshot(ConfigSnapshot snapshot)
     {
-        XdsAuthorization.Authorize(_server.Access, _token, snapshot);
+        if (_snapshot is null)
+        {
+            XdsAuthorization.Authorize(_server.Access, _token, snapshot); // stream open
+        }
+        else
+        {
+            XdsAuthorization.Reauthorize(_server.Access, _token, snapshot);
+        }
+
         VersionedResourceSet resources;
         try
         {
@@ -263,11 +271,14 @@ internal sealed partial class DeltaAdsStream
     /// <summary>A revoked token ends even an idle stream, within <see cref="XdsServerOptions.AuthCheckFrequency"/>.</summary>
     private async Task RecheckAccessAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_server.Options.AuthCheckFrequency);
+        // Re-check as soon as any token, policy or role changes (a revoked token ends the stream right away), and
+        // at least every AuthCheckFrequency (an expiring token, or a change missed across a snapshot restore).
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            while (!cancellationToken.IsCancellationRequested)
             {
+                var acl = _server.Fsm.Watches.Capture([Mesh.Fsm.State.WatchKeys.Acl]);
+                await acl.WaitAsync(_server.Options.AuthCheckFrequency, cancellationToken).ConfigureAwait(false);
                 await _events.Writer.WriteAsync(AccessRecheck.Instance, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -1,0 +1,85 @@
+using Mesh.Acl;
+using Mesh.Acl.Authorization;
+using Mesh.Acl.Resolution;
+using Mesh.Config.Access;
+using Mesh.Fsm;
+using Mesh.Fsm.Commands;
+using Mesh.Fsm.State;
+
+namespace Mesh.Server.Access;
+
+/// <summary>
+/// ACLs on: resolves the request's secret (or <c>acl.tokens.default</c>, else the anonymous token) against the
+/// store through one <see cref="AuthorizerCache"/> per server, fed by the FSM's applied notification, and decides
+/// with Consul's precedence. Unknown or expired secrets get <c>ACL not found</c>.
+/// </summary>
+public sealed class AclAccessPolicy : IAccessPolicy
+{
+    private readonly StateMachine _fsm;
+    private readonly AuthorizerCache _cache;
+    private readonly string? _defaultToken;
+
+    public AclAccessPolicy(StateMachine fsm, AclConfig config, string datacenter, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(fsm);
+        ArgumentNullException.ThrowIfNull(config);
+        _fsm = fsm;
+        _defaultToken = string.IsNullOrEmpty(config.Tokens.Default) ? null : config.Tokens.Default;
+        _cache = new AuthorizerCache(new AclResolverOptions { DefaultPolicy = config.DefaultPolicy, Datacenter = datacenter }, clock);
+        fsm.Applied += (state, _) => _cache.OnStoreChanged(state);
+    }
+
+    public bool Enabled => true;
+
+    /// <summary>The token a request stands for: its own secret, else the agent's default token, else anonymous.</summary>
+    public TokenResolution Resolve(RequestToken token) => Resolve(_fsm.Current, token);
+
+    public TokenResolution Resolve(StoreState state, RequestToken token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return _cache.Resolve(state, token.IsAnonymous ? _defaultToken : token.SecretId);
+    }
+
+    public string? Authenticate(RequestToken token) => Resolve(token).Found ? null : PermissionDeniedMessage.AclNotFound;
+
+    public string? Check(RequestToken token, AclResource resource, string name, AclAccess access)
+        => Resolve(token).Authorizer is { } authorizer ? Decide(authorizer, resource, name, access) : PermissionDeniedMessage.AclNotFound;
+
+    public string? CheckForwarded(RequestToken token, Command command)
+    {
+        var state = _fsm.Current;
+        if (Resolve(state, token).Authorizer is not { } authorizer)
+        {
+            return PermissionDeniedMessage.AclNotFound;
+        }
+
+        foreach (var required in CommandPermissions.Of(command, state))
+        {
+            if (Decide(authorizer, required.Resource, required.Name, required.Access) is { } denied)
+            {
+                return denied;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Null when the authorizer allows it, else Consul's detailed refusal.</summary>
+    public static string? Decide(Authorizer authorizer, AclResource resource, string name, AclAccess access)
+    {
+        ArgumentNullException.ThrowIfNull(authorizer);
+        var write = access == AclAccess.Write;
+        var (allowed, permission) = resource switch
+        {
+            AclResource.Service => write ? (authorizer.ServiceWrite(name), Permission.ServiceWrite(name)) : (authorizer.ServiceRead(name), Permission.ServiceRead(name)),
+            AclResource.Node => write ? (authorizer.NodeWrite(name), Permission.NodeWrite(name)) : (authorizer.NodeRead(name), Permission.NodeRead(name)),
+            AclResource.Agent => write ? (authorizer.AgentWrite(name), Permission.AgentWrite(name)) : (authorizer.AgentRead(name), Permission.AgentRead(name)),
+            AclResource.Intention => write ? (authorizer.IntentionWrite(name), Permission.IntentionWrite(name)) : (authorizer.IntentionRead(name), Permission.IntentionRead(name)),
+            AclResource.Operator => write ? (authorizer.OperatorWrite(), Permission.OperatorWrite) : (authorizer.OperatorRead(), Permission.OperatorRead),
+            AclResource.Mesh => write ? (authorizer.MeshWrite(), Permission.MeshWrite) : (authorizer.MeshRead(), Permission.MeshRead),
+            AclResource.Acl => write ? (authorizer.AclWrite(), Permission.AclWrite) : (authorizer.AclRead(), Permission.AclRead),
+            _ => (false, Permission.OperatorWrite),
+        };
+        return allowed ? null : authorizer.DeniedMessage(permission);
+    }
+}
