@@ -3,7 +3,6 @@ using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
 using Mesh.Raft;
 using Mesh.Server;
-using Mesh.Server.Access;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Agent.Checks;

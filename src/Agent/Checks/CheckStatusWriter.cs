@@ -2,7 +2,6 @@ using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
 using Mesh.Raft;
 using Mesh.Server;
-using Mesh.Server.Access;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Agent.Checks;

@@ -3,7 +3,6 @@ using Mesh.Api.Filtering;
 using Mesh.Api.Http;
 using Mesh.Api.Json;
 using Mesh.Api.Translation;
-using Mesh.Config.Access;
 using Mesh.Config.Filtering;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
@@ -107,7 +106,7 @@ public static class CatalogEndpoints
             context, options,
             state => filter.Where(
                 [.. Instances(state, name, connect)
-                    .Where(pair => acl.Instance(pair.Key.Node, pair.Service.Service))
+                    .Where(pair => acl.Instance(state.Nodes[pair.Key.Node].Name, pair.Service.Service))
                     .Where(pair => tags.All(tag => pair.Service.Tags.Contains(tag)))
                     .Select(pair => (Node: state.Nodes[pair.Key.Node], pair.Service))
                     .Where(pair => nodeMeta.Matches(pair.Node))

@@ -42,7 +42,7 @@ public static class HealthEndpoints
         return new BlockingQuery(server, [WatchKeys.Service(service)], WatchKeys.Services).RespondAsync<IReadOnlyList<HealthCheck>>(
             context, options,
             state => filter.Where(
-                [.. state.ServicesNamed(service).Where(pair => acl.Instance(pair.Key.Node, pair.Service.Service))
+                [.. state.ServicesNamed(service).Where(pair => acl.Instance(state.Nodes[pair.Key.Node].Name, pair.Service.Service))
                     .SelectMany(pair => state.ChecksOnNode(pair.Key.Node).Where(c => c.ServiceId == pair.Service.Id))],
                 ApiJsonContext.Default.IReadOnlyListHealthCheck),
             ApiJsonContext.Default.IReadOnlyListHealthCheck);

@@ -7,7 +7,7 @@ using Mesh.Fsm.State;
 namespace Mesh.Server.Access;
 
 /// <summary>One permission a write needs.</summary>
-public readonly record struct RequiredPermission(AclResource Resource, string Name, AclAccess Access);
+public readonly record struct AccessRequirement(AclResource Resource, string Name, AclAccess Access);
 
 /// <summary>
 /// What each FSM command needs, as Consul's endpoints check it (acl-facts §6). The same table serves the edge (before
@@ -15,7 +15,7 @@ public readonly record struct RequiredPermission(AclResource Resource, string Na
 /// </summary>
 public static class CommandPermissions
 {
-    public static IEnumerable<RequiredPermission> Of(Command command, StoreState state)
+    public static IEnumerable<AccessRequirement> Of(Command command, StoreState state)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
@@ -35,7 +35,7 @@ public static class CommandPermissions
         };
     }
 
-    private static IEnumerable<RequiredPermission> Register(RegisterCommand register, StoreState state)
+    private static IEnumerable<AccessRequirement> Register(RegisterCommand register, StoreState state)
     {
         // node:write only when the node row changes (Consul's IsSameNode), so a service token can register services.
         var existing = state.FindNode(register.Node);
@@ -68,7 +68,7 @@ public static class CommandPermissions
         }
     }
 
-    private static IEnumerable<RequiredPermission> Deregister(DeregisterCommand deregister, StoreState state)
+    private static IEnumerable<AccessRequirement> Deregister(DeregisterCommand deregister, StoreState state)
     {
         if (deregister.ServiceId is { Length: > 0 } serviceId)
         {
@@ -85,14 +85,14 @@ public static class CommandPermissions
         return [new(AclResource.Node, deregister.Node, AclAccess.Write)];
     }
 
-    private static RequiredPermission CheckWrite(StoreState state, HealthCheck? check, string node)
+    private static AccessRequirement CheckWrite(StoreState state, HealthCheck? check, string node)
         => check is { ServiceId.Length: > 0 } && (state.FindService(node, check.ServiceId)?.Service ?? NullIfEmpty(check.ServiceName)) is { } service
             ? new(AclResource.Service, service, AclAccess.Write)
             : new(AclResource.Node, node, AclAccess.Write);
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
-    private static RequiredPermission ConfigEntryWrite(string kind, string name)
+    private static AccessRequirement ConfigEntryWrite(string kind, string name)
     {
         var resource = ConfigEntryKinds.Find(kind)?.Resource ?? AclResource.Mesh;
         return new(resource, resource == AclResource.Mesh ? string.Empty : name, AclAccess.Write);
