@@ -87,7 +87,7 @@ public sealed class AclEnforcementMatrixTests
         using var response = await server.Http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.StartsWith("Permission denied: token with AccessorID '", body, StringComparison.Ordinal);
-        Assert.EndsWith("lacks permission 'intentions:write' on \"web\"", body, StringComparison.Ordinal);
+        Assert.EndsWith("lacks permission 'intention:write' on \"web\"", body, StringComparison.Ordinal);
     }
 
     [Fact]
