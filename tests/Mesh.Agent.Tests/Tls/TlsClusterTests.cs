@@ -115,7 +115,9 @@ public sealed class TlsClusterTests : IDisposable
         Assert.All(statuses, status => Assert.NotEqual(HttpStatusCode.OK, status));
 
         await RegisterAsync(cluster.Leader, "marker");
-        foreach (var server in cluster.Running.Except(rogues))
+        var members = cluster.Running.Except(rogues).ToList();
+        await TestCluster.WaitUntilAsync(() => members.All(s => s.Server.Fsm.Current.FindNode("marker") is not null), TimeSpan.FromSeconds(20), "the marker write on every member");
+        foreach (var server in members)
         {
             Assert.Equal(3, server.Server.Raft.Members.Count);
             Assert.NotNull(server.Server.Fsm.Current.FindNode("marker"));
