@@ -113,7 +113,7 @@ public sealed partial class RaftServer : IAsyncDisposable
         _fresh &= _log.LastEntryIndex == 0;
         Log.Opened(_logger, root.FullName, _log.LastEntryIndex, _log.LastCommittedEntryIndex, _log.LastAppliedIndex);
 
-        _listener = new ServerPortListener(_options.EndPoint, ServeRpcAsync, _loggerFactory);
+        _listener = new ServerPortListener(_options.EndPoint, ServeRpcAsync, _options.Tls, _loggerFactory);
         _listener.Start();
     }
 
@@ -131,7 +131,7 @@ public sealed partial class RaftServer : IAsyncDisposable
         }
 
         coldStart &= _fresh;
-        _connections = new RaftConnectionFactory(_logger);
+        _connections = new RaftConnectionFactory(new ServerPortDialer(_options.Tls), _logger);
         var configuration = new RaftCluster.CustomTransportConfiguration(_options.EndPoint, _listener!.RaftListenerFactory, _connections)
         {
             ColdStart = coldStart,
@@ -210,7 +210,7 @@ public sealed partial class RaftServer : IAsyncDisposable
     /// <summary>Records that the leader was heard from (followers ping it over RPC), for X-Consul-LastContact.</summary>
     public void MarkLeaderContact() => Interlocked.Exchange(ref _leaderContactTicks, Environment.TickCount64);
 
-    private async Task ServeRpcAsync(System.Net.Sockets.NetworkStream stream, CancellationToken cancellationToken)
+    private async Task ServeRpcAsync(Stream stream, CancellationToken cancellationToken)
     {
         while (await RpcFraming.ReadAsync(stream, cancellationToken).ConfigureAwait(false) is { } request)
         {

@@ -27,6 +27,11 @@ const string Usage = """
                  time until every stream has the EDS update of a new db instance, then sustained pushes/s
                  --streams 1000,5000 --duration 30 --change-ms 250 --streams-per-connection 100 --coalesce-ms 200
 
+      tls-handshake  TLS cost on the HTTP API of one mesh server: GET /v1/status/leader over plain HTTP and HTTPS with a
+                 new connection per request (full handshake) and on kept-alive HTTPS connections, without and with
+                 tls.https.verify_incoming; requests/s, latency and server CPU per request
+                 --concurrency 8 --duration 10 --warmup 2
+
       --mesh-bin PATH   mesh executable or mesh.dll (default: the one built next to this tool)
       --etcd-bin PATH   etcd executable (default: etcd on PATH; Debian package etcd-server)
     Servers run as child processes on free 127.0.0.1 ports with data in temp folders, and are stopped afterwards.
@@ -57,6 +62,7 @@ try
         "snapshot" => await SnapshotCommand.RunAsync(options, stop.Token),
         "proxycfg-fanout" => await Mesh.LoadTest.Xds.ProxyCfgFanoutCommand.RunAsync(options, stop.Token),
         "xds" => await Mesh.LoadTest.Xds.XdsCommand.RunAsync(options, stop.Token),
+        "tls-handshake" => await Mesh.LoadTest.Tls.TlsHandshakeCommand.RunAsync(options, stop.Token),
         _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
     };
 }

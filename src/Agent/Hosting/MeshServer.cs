@@ -30,15 +30,19 @@ public sealed partial class MeshServer : IAsyncDisposable
     private Mesh.ProxyCfg.ProxyConfigSource? _proxies;
     private Mesh.Server.Metrics.ServerMetrics? _metrics;
 
-    private MeshServer(AgentConfig config, ServerRuntime runtime, ILoggerFactory loggerFactory)
+    private MeshServer(AgentConfig config, ServerRuntime runtime, Mesh.Agent.Tls.AgentTls tls, ILoggerFactory loggerFactory)
     {
         Config = config;
+        Tls = tls;
         Runtime = runtime;
         LoggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<MeshServer>();
     }
 
     public AgentConfig Config { get; }
+
+    /// <summary>TLS settings and certificate sources of every interface.</summary>
+    public Mesh.Agent.Tls.AgentTls Tls { get; }
 
     public ServerRuntime Runtime { get; }
 
@@ -54,6 +58,12 @@ public sealed partial class MeshServer : IAsyncDisposable
     /// <summary>The HTTP API's base address (with the real port when 0 was asked for).</summary>
     public Uri HttpAddress { get; private set; } = new("http://127.0.0.1:8500");
 
+    /// <summary>The HTTPS API's base address; null when <c>ports.https</c> is off.</summary>
+    public Uri? HttpsAddress { get; private set; }
+
+    /// <summary>SIGHUP: reads TLS certificates, keys and CAs again; a bad file keeps the previous one (logged).</summary>
+    public void ReloadTls() => Tls.Reload();
+
     public static async Task<MeshServer> StartAsync(AgentConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var dataDir = config.Dev
@@ -63,6 +73,8 @@ public sealed partial class MeshServer : IAsyncDisposable
 
         var bind = IPAddress.Parse(config.BindAddress);
         var serverEndPoint = new IPEndPoint(bind, config.ServerPort);
+        var clock = TimeProvider.System;
+        var tls = Mesh.Agent.Tls.AgentTls.Create(config, clock, loggerFactory);
         var fsm = new StateMachine();
         var raft = new RaftServer(
             new RaftServerOptions
@@ -72,13 +84,13 @@ public sealed partial class MeshServer : IAsyncDisposable
                 EndPoint = serverEndPoint,
                 Bootstrap = config.Bootstrap || config.BootstrapExpect == 1 || config.Dev,
                 SnapshotThreshold = config.SnapshotThreshold,
+                Tls = tls.ServerPort,
             },
             new FsmReplica(fsm),
             loggerFactory);
 
-        var clock = TimeProvider.System;
         var ttl = new TtlTracker(fsm, raft, clock, loggerFactory.CreateLogger<TtlTracker>());
-        var rpc = new ServerRpc(new RpcClient());
+        var rpc = new ServerRpc(new RpcClient(tls.ServerPort));
         var leaderRpc = new LeaderRpc(rpc);
         var commands = new CommandPipeline(raft, clock, new LeaderForwarder(leaderRpc));
         ttl.Commands = commands;
@@ -91,11 +103,12 @@ public sealed partial class MeshServer : IAsyncDisposable
             ServerEndPoint = serverEndPoint,
             HttpPort = config.HttpPort,
             GrpcPort = config.GrpcPort,
+            GrpcTlsPort = config.GrpcTlsPort > 0 ? config.GrpcTlsPort : -1,
             DevMode = config.Dev,
             DefaultIntentionPolicy = config.DefaultIntentionPolicy,
         };
         var runtime = new ServerRuntime { Fsm = fsm, Raft = raft, Commands = commands, Self = identity, Ttl = ttl, Clock = clock };
-        var server = new MeshServer(config, runtime, loggerFactory) { _devDataDir = config.Dev ? dataDir : null, _rpc = rpc };
+        var server = new MeshServer(config, runtime, tls, loggerFactory) { _devDataDir = config.Dev ? dataDir : null, _rpc = rpc };
         try
         {
             runtime.Ca = new Mesh.Ca.CaRuntime(new Mesh.Ca.CaHost
@@ -175,6 +188,9 @@ public sealed partial class MeshServer : IAsyncDisposable
         });
     }
 
+    private static readonly List<System.Net.Security.SslApplicationProtocol> HttpsProtocols =
+        [System.Net.Security.SslApplicationProtocol.Http2, System.Net.Security.SslApplicationProtocol.Http11];
+
     private async Task StartHttpAsync(CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -188,7 +204,15 @@ public sealed partial class MeshServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024; // Per-endpoint limits are tighter; snapshots need room.
             foreach (var address in Config.ClientAddresses)
             {
-                kestrel.Listen(IPAddress.Parse(address), Config.HttpPort);
+                if (Config.HttpPort >= 0)
+                {
+                    kestrel.Listen(IPAddress.Parse(address), Config.HttpPort);
+                }
+
+                if (Tls.Https is { } https)
+                {
+                    kestrel.Listen(IPAddress.Parse(address), Config.HttpsPort, listen => listen.UseHttps(TlsListener.Options(https, HttpsProtocols)));
+                }
             }
         });
         var web = builder.Build();
@@ -196,18 +220,33 @@ public sealed partial class MeshServer : IAsyncDisposable
         await web.StartAsync(cancellationToken).ConfigureAwait(false);
         _web = web;
         var addresses = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        if (addresses?.FirstOrDefault() is { } first)
+        var plainSeen = false;
+        foreach (var address in addresses ?? [])
         {
-            HttpAddress = new Uri(first.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+            var uri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+            if (uri.Scheme == Uri.UriSchemeHttps)
+            {
+                HttpsAddress ??= uri;
+            }
+            else if (!plainSeen)
+            {
+                HttpAddress = uri;
+                plainSeen = true;
+            }
+        }
+
+        if (!plainSeen && HttpsAddress is not null)
+        {
+            HttpAddress = HttpsAddress; // HTTPS only (ports.http = -1)
         }
     }
 
     /// <summary>The xDS server on the gRPC port, fed by this server's own proxycfg (followers serve from local state).</summary>
     private async Task StartXdsAsync(CancellationToken cancellationToken)
     {
-        if (Config.GrpcPort < 0)
+        if (Config.GrpcPort < 0 && Tls.Grpc is null)
         {
-            return; // Consul's ports.grpc = -1: disabled
+            return; // Consul's ports.grpc = -1 and no ports.grpc_tls: disabled
         }
 
         _proxies = new Mesh.ProxyCfg.ProxyConfigSource(
@@ -225,7 +264,7 @@ public sealed partial class MeshServer : IAsyncDisposable
             Access = Runtime.Access,
             Streams = new Mesh.XdsServer.Streams.XdsStreams(new Mesh.XdsServer.XdsServerOptions { MaxStreams = Config.XdsMaxStreams }),
         };
-        _xds = await XdsGrpcHost.StartAsync(Config.ClientAddresses, Config.GrpcPort, context, cancellationToken).ConfigureAwait(false);
+        _xds = await XdsGrpcHost.StartAsync(Config.ClientAddresses, Config.GrpcPort, Config.GrpcTlsPort, Tls.Grpc, context, cancellationToken).ConfigureAwait(false);
         TrackXdsMetrics(context);
     }
 
@@ -361,6 +400,7 @@ public sealed partial class MeshServer : IAsyncDisposable
         }
 
         _metrics?.Dispose();
+        Tls.Dispose();
         _stopping.Dispose();
         Log.Stopped(_logger, Runtime.Self.NodeName);
     }

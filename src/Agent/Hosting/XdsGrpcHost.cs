@@ -11,7 +11,9 @@ namespace Mesh.Agent.Hosting;
 /// <summary>
 /// The gRPC port (Consul's <c>ports.grpc</c>): a Kestrel listener that speaks HTTP/2 only (gRPC over plaintext needs
 /// prior knowledge, as Envoy's <c>http2_protocol_options</c> cluster does), serving Envoy's AggregatedDiscoveryService.
-/// HTTP/2 keepalive pings find proxies that vanished without closing their connection.
+/// HTTP/2 keepalive pings find proxies that vanished without closing their connection. The TLS gRPC port
+/// (<c>ports.grpc_tls</c>) is another listener of the same application; it asks for no client certificate unless
+/// <c>tls.grpc.verify_incoming</c> says so, because Envoy bootstraps carry none.
 /// </summary>
 internal sealed class XdsGrpcHost : IAsyncDisposable
 {
@@ -25,12 +27,18 @@ internal sealed class XdsGrpcHost : IAsyncDisposable
 
     public XdsServerContext Context { get; }
 
+    private static readonly List<System.Net.Security.SslApplicationProtocol> Http2Only = [System.Net.Security.SslApplicationProtocol.Http2];
+
     /// <summary>How often an idle connection is pinged, and how long a ping may go unanswered before it is closed.</summary>
     public static TimeSpan KeepAlivePingDelay { get; } = TimeSpan.FromSeconds(30);
 
     public static TimeSpan KeepAlivePingTimeout { get; } = TimeSpan.FromSeconds(20);
 
-    public static async Task<XdsGrpcHost> StartAsync(IEnumerable<string> addresses, int port, XdsServerContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the plaintext port (<paramref name="port"/>, skipped when negative) and, with <paramref name="tls"/>, the
+    /// TLS port (<paramref name="tlsPort"/>): one gRPC application, so both serve the same services and streams.
+    /// </summary>
+    public static async Task<XdsGrpcHost> StartAsync(IEnumerable<string> addresses, int port, int tlsPort, Mesh.Agent.Tls.TlsHandshakeOptions? tls, XdsServerContext context, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -44,7 +52,19 @@ internal sealed class XdsGrpcHost : IAsyncDisposable
             kestrel.Limits.Http2.KeepAlivePingTimeout = KeepAlivePingTimeout;
             foreach (var address in addresses)
             {
-                kestrel.Listen(IPAddress.Parse(address), port, listen => listen.Protocols = HttpProtocols.Http2);
+                if (port >= 0)
+                {
+                    kestrel.Listen(IPAddress.Parse(address), port, listen => listen.Protocols = HttpProtocols.Http2);
+                }
+
+                if (tls is not null && tlsPort > 0)
+                {
+                    kestrel.Listen(IPAddress.Parse(address), tlsPort, listen =>
+                    {
+                        listen.Protocols = HttpProtocols.Http2;
+                        listen.UseHttps(TlsListener.Options(tls, Http2Only));
+                    });
+                }
             }
         });
         var web = builder.Build();
