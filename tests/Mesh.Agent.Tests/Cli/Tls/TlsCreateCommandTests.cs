@@ -112,7 +112,7 @@ public sealed class TlsCreateCommandTests
         Assert.Equal(0, outside.ExitCode);
         var refused = await ExternalProcess.OpensslAsync(dir.Path, "verify", "-CAfile", "mesh-agent-ca.pem", "dc1-client-mesh-0.pem");
         Assert.NotEqual(0, refused.ExitCode);
-        Assert.Contains("name constraint", refused.Out + refused.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("permitted subtree violation", refused.Out + refused.Error, StringComparison.Ordinal);
 
         var tooLong = await ExternalProcess.MeshAsync(dir.Path, "tls", "cert", "create", "-client", "-domain", "mesh", "-days", "365");
         Assert.Equal(1, tooLong.ExitCode);
