@@ -33,7 +33,7 @@ public sealed class MeshCluster : ClusterTarget
                 "agent", "-server", "-bootstrap-expect", Port(size), "-node", name, "-bind", "127.0.0.1", "-client", "127.0.0.1",
                 "-data-dir", Path.Combine(directory.FullName, name), "-log-level", "warn",
                 "-grpc-port", Port(FreePort.Next()), "-server-port", Port(serverPorts[i]), .. peers,
-                .. tls is null ? ["-http-port", Port(httpPort)] : ["-config-file", TlsConfigFile(directory, name, tls, httpPort)],
+                .. tls is null ? (string[])["-http-port", Port(httpPort)] : ["-config-file", TlsConfigFile(directory, name, tls, httpPort)],
             ];
             members.Add(new ClusterMember(
                 name, isDll ? "dotnet" : meshBinary, isDll ? [meshBinary, .. agent] : agent, new Uri($"{(tls is null ? "http" : "https")}://127.0.0.1:{Port(httpPort)}"),
