@@ -16,6 +16,8 @@ const string Usage = """
                  --target mesh,etcd --concurrency 1,16,64 --duration 8 --warmup 2 --rounds 2
                  --servers 3             cluster size
                  --elections 3           leader kills per target (0: none), killed server restarted in between
+                 --tls off               on: HTTPS API with client certificates and verified server-to-server TLS
+                                         (etcd --cert-file/--peer-cert-file/--client-cert-auth; mesh tls stanza)
       snapshot   GET /v1/snapshot and PUT /v1/snapshot (into a fresh server) of a catalog filled over HTTP: time, peak RSS
                  --services 100000 --per-node 10 --concurrency 64 --rounds 2
                  --target mesh           mesh,etcd adds etcdctl snapshot save/restore of as many keys (--etcdctl-bin)

@@ -26,6 +26,8 @@ public static class CommandLine
         new IntentionGetCommand(),
         new IntentionListCommand(),
         new ConnectEnvoyCommand(),
+        new Tls.TlsCaCreateCommand(),
+        new Tls.TlsCertCreateCommand(),
         new VersionCommand(),
     ];
 
