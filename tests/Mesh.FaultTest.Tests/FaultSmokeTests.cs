@@ -7,7 +7,7 @@ namespace Mesh.FaultTest.Tests;
 
 /// <summary>
 /// The fault harness's smoke run (the full run is <c>Mesh.FaultTest faults</c>): three real server processes, a few
-/// rounds of leader and follower SIGKILL and a SIGSTOP pause (and a partition when namespaces are available), then the
+/// rounds: a leader SIGKILL and a SIGSTOP pause (and a partition when namespaces are available), then the
 /// linearizability checker and the fuzzy-test invariants.
 /// </summary>
 public sealed class FaultSmokeTests(ITestOutputHelper output)
@@ -15,12 +15,12 @@ public sealed class FaultSmokeTests(ITestOutputHelper output)
     [Fact]
     public async Task FewFaultRounds_NothingLost_Linearizable_DigestsEqual()
     {
-        var plan = "leader-kill=2,pause=1,follower-kill=1" + (Shell.IsRoot ? ",partition=1" : string.Empty);
+        var plan = "leader-kill=1,pause=1" + (Shell.IsRoot ? ",partition=1" : string.Empty);
         var options = new FaultRunOptions
         {
             Seed = 1,
             Plan = plan,
-            Duration = TimeSpan.FromSeconds(75),
+            Duration = TimeSpan.FromSeconds(60),
             MeshDll = typeof(CommandLine).Assembly.Location,
             Writers = 3,
             Readers = 2,
@@ -36,6 +36,7 @@ public sealed class FaultSmokeTests(ITestOutputHelper output)
         Assert.Equal(0, result.LostWrites);
         Assert.Equal(0, result.DigestMismatches);
         Assert.Equal(0, result.Violations);
+        Assert.Equal(0, result.ClientServerErrors);
         Assert.Empty(result.Failures);
     }
 }

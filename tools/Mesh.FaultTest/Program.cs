@@ -11,6 +11,7 @@ const string Usage = """
                --plan leader-kill=100,follower-kill=10,pause=15,partition=12,cluster-crash=5,removed-returns=3,wal-truncation=4,disk-full=3
                --network auto|netns|loopback (auto: namespaces when root) --servers 3 --snapshot-threshold 1024
                --writers 4 --readers 3 --durable-writers 2 --keep-data false
+               --dead-server-threshold N  autopilot.dead_server_threshold in seconds (default: the product's 30 s)
       fuzz     structure-aware HTTP API fuzzer against one fresh mesh server process: no 5xx, and a rejected write
                leaves the state digest unchanged
                --seed 1 --cases 10000 --duration 1200
@@ -40,7 +41,7 @@ try
     {
         case "faults":
         {
-            options.RejectUnknown("seed", "duration", "rounds", "plan", "network", "servers", "snapshot-threshold", "writers", "readers", "durable-writers", "keep-data", "mesh-bin");
+            options.RejectUnknown("seed", "duration", "rounds", "plan", "network", "servers", "snapshot-threshold", "writers", "readers", "durable-writers", "keep-data", "dead-server-threshold", "mesh-bin");
             var run = new FaultRunOptions
             {
                 Seed = options.Number("seed", 1),
@@ -54,6 +55,7 @@ try
                 Readers = options.Number("readers", 3),
                 DurableWriters = options.Number("durable-writers", 2),
                 KeepData = options.Text("keep-data", "false") == "true",
+                DeadServerThreshold = options.Text("dead-server-threshold") is null ? null : options.Seconds("dead-server-threshold", 30),
                 MeshDll = meshDll,
             };
 

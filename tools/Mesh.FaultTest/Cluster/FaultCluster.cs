@@ -22,9 +22,13 @@ public sealed class FaultCluster : IAsyncDisposable
 
     public IReadOnlyList<ServerProcess> Servers { get; }
 
-    public static async Task<FaultCluster> StartAsync(ClusterNetwork network, int size, string meshDll, string workDir, int snapshotThreshold, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<FaultCluster> StartAsync(ClusterNetwork network, int size, string meshDll, string workDir, int snapshotThreshold, TimeSpan? deadServerThreshold, Action<string> log, CancellationToken cancellationToken)
     {
         await network.SetupAsync(size).ConfigureAwait(false);
+        var configFile = Path.Combine(workDir, "autopilot.json");
+        await File.WriteAllTextAsync(configFile, deadServerThreshold is { } threshold
+            ? "{\"autopilot\": {\"dead_server_threshold\": \"" + Int((int)threshold.TotalSeconds) + "s\"}}"
+            : "{}", cancellationToken).ConfigureAwait(false);
         var joins = Enumerable.Range(0, size).Select(i => $"-retry-join={network.BindAddress(i)}:{Int(network.ServerPort(i))}").ToList();
         var servers = new List<ServerProcess>();
         for (var i = 0; i < size; i++)
@@ -36,7 +40,7 @@ public sealed class FaultCluster : IAsyncDisposable
                 "agent", "-server", $"-node=s{i}", $"-data-dir={dataDir}", $"-bootstrap-expect={Int(size)}",
                 $"-bind={network.BindAddress(i)}", $"-client={network.BindAddress(i)}",
                 $"-server-port={Int(network.ServerPort(i))}", $"-http-port={Int(network.HttpPort(i))}", $"-grpc-port={Int(network.GrpcPort(i))}",
-                "-log-level=warn", $"-raft-snapshot-threshold={Int(snapshotThreshold)}",
+                "-log-level=warn", $"-raft-snapshot-threshold={Int(snapshotThreshold)}", $"-config-file={configFile}",
             ];
             args.AddRange(joins);
             servers.Add(new ServerProcess(i, $"s{i}", network.Launcher(i, meshDll), args,

@@ -50,7 +50,7 @@ public static class FaultRun
         {
             var plan = Plan(options.Plan, random);
             Log($"seed {options.Seed}, network {network.Name}, {options.Servers} servers, plan of {plan.Count} rounds, data in {workDir}");
-            cluster = await FaultCluster.StartAsync(network, options.Servers, options.MeshDll, workDir, options.SnapshotThreshold, Log, cancellationToken).ConfigureAwait(false);
+            cluster = await FaultCluster.StartAsync(network, options.Servers, options.MeshDll, workDir, options.SnapshotThreshold, options.DeadServerThreshold, Log, cancellationToken).ConfigureAwait(false);
             Log("cluster formed");
             workload = new ClusterWorkload(cluster, options.Seed);
             clients = workload.Start(options.Writers, options.Readers, options.DurableWriters, stopWorkload.Token);

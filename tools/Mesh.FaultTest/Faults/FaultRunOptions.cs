@@ -29,6 +29,9 @@ public sealed record FaultRunOptions
 
     public int DurableWriters { get; init; } = 2;
 
+    /// <summary>autopilot.dead_server_threshold for the servers (null: the product's default, 30 s).</summary>
+    public TimeSpan? DeadServerThreshold { get; init; }
+
     public required string MeshDll { get; init; }
 
     public bool KeepData { get; init; }

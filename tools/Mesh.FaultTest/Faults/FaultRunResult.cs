@@ -37,5 +37,5 @@ public sealed record FaultRunResult(
     /// <summary>Answers of 500 and above other than 503 (no leader, quorum unreachable) that clients got during faults.</summary>
     public int ClientServerErrors => ClientStatuses.Where(kv => kv.Key.EndsWith(" 500", StringComparison.Ordinal) || kv.Key.EndsWith(" 502", StringComparison.Ordinal) || kv.Key.EndsWith(" 504", StringComparison.Ordinal)).Sum(kv => kv.Value);
 
-    public bool Passed => LostWrites == 0 && DigestMismatches == 0 && Violations == 0 && Failures.Count == 0;
+    public bool Passed => LostWrites == 0 && DigestMismatches == 0 && Violations == 0 && ClientServerErrors == 0 && Failures.Count == 0;
 }

@@ -29,6 +29,7 @@ public static class FaultSummary
         text.AppendLine(CultureInfo.InvariantCulture, $"| keys checked for linearizability | {result.Linearizability.Count} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| linearizability violations | {result.Violations} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| keys left unchecked (search bound) | {result.UncheckedKeys} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| 500/502/504 answers to the clients | {result.ClientServerErrors} |");
         foreach (var (what, count) in result.Observations)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"| {what} | {count} |");

@@ -1,3 +1,5 @@
+using Mesh.FaultTest.Cluster;
+
 namespace Mesh.FaultTest.Faults;
 
 /// <summary>
@@ -39,7 +41,15 @@ public sealed class WalTruncation : Fault
         }
 
         follower.Start();
-        var exited = await follower.WaitForExitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+
+        // Starting takes a while on a loaded machine: wait for a refusal (exit) or for the server to be back in the cluster.
+        var settled = await FaultCluster.WaitUntilAsync(async () => !follower.IsRunning || await context.Cluster.IsHealthyAsync(cancellationToken).ConfigureAwait(false), TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
+        var exited = !follower.IsRunning;
+        if (!settled)
+        {
+            context.Log($"{follower.Name} neither refused to start nor rejoined within 120s after a torn log tail");
+        }
+
         string? failure = null;
         string outcome;
         if (exited)
