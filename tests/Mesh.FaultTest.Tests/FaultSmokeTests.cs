@@ -20,13 +20,13 @@ public sealed class FaultSmokeTests(ITestOutputHelper output)
         {
             Seed = 1,
             Plan = plan,
-            Duration = TimeSpan.FromSeconds(60),
+            Duration = TimeSpan.FromSeconds(90),
             MeshDll = typeof(CommandLine).Assembly.Location,
             Writers = 3,
             Readers = 2,
             DurableWriters = 1,
         };
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         var result = await FaultRun.RunAsync(options, output.WriteLine, stop.Token);
         output.WriteLine(FaultSummary.Render(result));
 

@@ -52,6 +52,7 @@ public static class FaultRun
             Log($"seed {options.Seed}, network {network.Name}, {options.Servers} servers, plan of {plan.Count} rounds, data in {workDir}");
             cluster = await FaultCluster.StartAsync(network, options.Servers, options.MeshDll, workDir, options.SnapshotThreshold, options.DeadServerThreshold, Log, cancellationToken).ConfigureAwait(false);
             Log("cluster formed");
+            var rounds = Stopwatch.StartNew(); // --duration counts from here: forming takes minutes on a loaded machine
             workload = new ClusterWorkload(cluster, options.Seed);
             clients = workload.Start(options.Writers, options.Readers, options.DurableWriters, stopWorkload.Token);
             var context = new FaultContext(cluster, workload, random, Log, observations);
@@ -64,7 +65,7 @@ public static class FaultRun
                     break;
                 }
 
-                if ((options.Rounds > 0 && round >= options.Rounds) || clock.Elapsed > options.Duration)
+                if ((options.Rounds > 0 && round >= options.Rounds) || rounds.Elapsed > options.Duration)
                 {
                     break;
                 }
