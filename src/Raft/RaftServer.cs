@@ -286,6 +286,11 @@ public sealed partial class RaftServer : IAsyncDisposable
         {
             throw new NoLeaderException("No cluster leader", error);
         }
+        catch (DotNext.Net.Cluster.MemberUnavailableException error)
+        {
+            // The leader went away (killed, paused, cut off) while confirming the read: a 503, as with no leader.
+            throw new NoLeaderException("No cluster leader reachable", error);
+        }
     }
 
     private void OnLeaderChanged(RaftCluster<RaftClusterMember> cluster, RaftClusterMember? leader)
