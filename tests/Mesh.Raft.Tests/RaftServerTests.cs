@@ -74,6 +74,7 @@ public sealed class RaftServerTests
         var results = await node.ProposeAllAsync(payloads);
         var lastIndexBefore = server.LastLogIndex;
         var termBefore = server.Term;
+        Assert.True(termBefore > 0, "an elected leader reports term 0");
         await node.StopAsync();
 
         // Bootstrap is asked for again: on a non-empty log it must just restart, not start a new cluster.
@@ -85,7 +86,8 @@ public sealed class RaftServerTests
         Assert.Empty(node.Machine.RestoredSnapshotIndexes);
         Assert.False(restarted.IsFresh);
         Assert.True(restarted.LastLogIndex >= lastIndexBefore);
-        Assert.True(restarted.Term >= termBefore);
+        await restarted.WaitForLeaderAsync(RaftNode.Timeout, CancellationToken.None);
+        Assert.True(restarted.Term >= termBefore, $"term {restarted.Term} after a restart, {termBefore} before");
         Assert.Equal(node.EndPoint, Assert.Single(restarted.Members));
 
         using var cancellation = new CancellationTokenSource(RaftNode.Timeout);
