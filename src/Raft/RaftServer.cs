@@ -135,6 +135,14 @@ public sealed partial class RaftServer : IAsyncDisposable
         }
 
         coldStart &= _fresh;
+        if (coldStart && ((IPersistentState)_log!).Term == 0)
+        {
+            // DotNext makes a cold-started node leader without an election, at the log's term. Term 0 means "no term
+            // yet" in Raft (snapshot metadata and the leader log line reported it), so persist term 1 first: the node
+            // leads at term 1 at once, with no election delay at start-up.
+            await ((IPersistentState)_log).UpdateTermAsync(1, resetLastVote: true, cancellationToken).ConfigureAwait(false);
+        }
+
         _connections = new RaftConnectionFactory(_logger);
         var configuration = new RaftCluster.CustomTransportConfiguration(_options.EndPoint, _listener!.RaftListenerFactory, _connections)
         {
@@ -149,15 +157,6 @@ public sealed partial class RaftServer : IAsyncDisposable
         await _cluster.StartAsync(cancellationToken).ConfigureAwait(false);
         if (coldStart)
         {
-            // DotNext makes a cold-started node leader at term 0 without an election. Term 0 means "no term yet" in
-            // Raft (snapshot metadata and logs showed it); resigning once lets the node win a real election at term 1.
-            await _cluster.WaitForLeaderAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-            if (Term == 0 && IsLeader)
-            {
-                await ((DotNext.Net.Cluster.ICluster)_cluster).ResignAsync(cancellationToken).ConfigureAwait(false);
-                await _cluster.WaitForLeaderAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-            }
-
             Log.Bootstrapped(_logger, _options.EndPoint);
         }
     }

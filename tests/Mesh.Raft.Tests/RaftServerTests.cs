@@ -27,6 +27,24 @@ public sealed class RaftServerTests
     }
 
     [Fact]
+    public async Task StartAsync_ColdStart_LeadsAtTermOneWithoutAnElection()
+    {
+        await using var node = new RaftNode();
+
+        var server = await node.StartAsync(bootstrap: true);
+        using var cancellation = new CancellationTokenSource(RaftNode.Timeout);
+        await server.WaitForLeaderAsync(RaftNode.Timeout, cancellation.Token);
+
+        // Term 1 (persisted before the cold start): not the "no term yet" 0, and not 2, which an election on top of
+        // the cold start would have made.
+        Assert.True(server.IsLeader);
+        Assert.Equal(1, server.Term);
+        var applied = Assert.IsType<AppliedEntry>(await server.ProposeAsync("first"u8.ToArray(), cancellation.Token));
+        Assert.True(applied.Index > 0);
+        Assert.Equal(1, server.Term);
+    }
+
+    [Fact]
     public async Task ProposeAsync_OnLeader_ReturnsStateMachineResultForTheEntry()
     {
         await using var node = new RaftNode();
