@@ -69,12 +69,12 @@ public sealed partial class ClusterJoiner(ServerRuntime runtime, ServerRpc rpc, 
                 continue;
             }
 
-            var listed = raft.Members.Any(m => StatusEndpoints.Format(m) == own);
+            var listed = raft.Members.Any(m => ServerAddress.Format(m) == own);
             if (raft.Leader is not null && listed)
             {
                 if (raft.IsStandby && await raft.SetStandbyAsync(false, cancellationToken).ConfigureAwait(false))
                 {
-                    Log.Readmitted(logger, StatusEndpoints.Format(raft.Leader));
+                    Log.Readmitted(logger, ServerAddress.Format(raft.Leader));
                 }
 
                 continue;
