@@ -100,6 +100,7 @@ public sealed class StateMachine
             watchIndexes[key] = index;
         }
 
+        restored = GrowOnlyCounters.CarryInto(restored, _current);
         Restore(restored with { AppliedIndex = index, WatchIndexes = watchIndexes.ToImmutable() });
         return new ApplyResult(index);
     }

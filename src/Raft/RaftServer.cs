@@ -54,7 +54,11 @@ public sealed partial class RaftServer : IAsyncDisposable
     /// <summary>The leader's Raft address, or null while none is known.</summary>
     public EndPoint? Leader => _cluster?.Leader?.EndPoint;
 
-    public long Term => _cluster?.Term ?? (_log is null ? 0 : ((IPersistentState)_log).Term);
+    /// <summary>
+    /// The current term, read from the log's persisted Raft state (term and vote are stored there). DotNext's
+    /// <c>IRaftCluster.Term</c> extension answered 0 for this log, which snapshot metadata and logs then reported.
+    /// </summary>
+    public long Term => _log is null ? 0 : ((IPersistentState)_log).Term;
 
     public long CommitIndex => _log?.LastCommittedEntryIndex ?? 0;
 
@@ -131,6 +135,14 @@ public sealed partial class RaftServer : IAsyncDisposable
         }
 
         coldStart &= _fresh;
+        if (coldStart && ((IPersistentState)_log!).Term == 0)
+        {
+            // DotNext makes a cold-started node leader without an election, at the log's term. Term 0 means "no term
+            // yet" in Raft (snapshot metadata and the leader log line reported it), so persist term 1 first: the node
+            // leads at term 1 at once, with no election delay at start-up.
+            await ((IPersistentState)_log).UpdateTermAsync(1, resetLastVote: true, cancellationToken).ConfigureAwait(false);
+        }
+
         _connections = new RaftConnectionFactory(new ServerPortDialer(_options.Tls), _logger);
         var configuration = new RaftCluster.CustomTransportConfiguration(_options.EndPoint, _listener!.RaftListenerFactory, _connections)
         {
@@ -205,6 +217,22 @@ public sealed partial class RaftServer : IAsyncDisposable
         {
             _membershipChange.Release();
         }
+    }
+
+    /// <summary>True while this server takes no part in elections (see <see cref="SetStandbyAsync"/>).</summary>
+    public bool IsStandby => _cluster?.Standby ?? false;
+
+    /// <summary>
+    /// Stops (or resumes) this server's candidacy. A server the cluster removed while it was down still lists itself in
+    /// its stale configuration; in standby it never times out into an election, so it cannot disturb the cluster's
+    /// terms until the leader has added it back. Entering standby only succeeds from the follower state.
+    /// </summary>
+    public async Task<bool> SetStandbyAsync(bool standby, CancellationToken cancellationToken)
+    {
+        var cluster = Cluster;
+        return standby
+            ? await cluster.EnableStandbyModeAsync(cancellationToken).ConfigureAwait(false)
+            : await cluster.RevertToNormalModeAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records that the leader was heard from (followers ping it over RPC), for X-Consul-LastContact.</summary>
@@ -296,7 +324,7 @@ public sealed partial class RaftServer : IAsyncDisposable
     private void OnLeaderChanged(RaftCluster<RaftClusterMember> cluster, RaftClusterMember? leader)
     {
         Interlocked.Exchange(ref _leaderChangedAtTicks, Environment.TickCount64);
-        Log.LeaderChanged(_logger, leader?.EndPoint, leader is { IsRemote: false });
+        Log.LeaderChanged(_logger, leader?.EndPoint, leader is { IsRemote: false }, Term);
         LeaderChanged?.Invoke(leader?.EndPoint);
     }
 
@@ -359,8 +387,8 @@ public sealed partial class RaftServer : IAsyncDisposable
         [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Bootstrapped a new cluster with this server ({EndPoint}) as the only voter")]
         public static partial void Bootstrapped(ILogger logger, EndPoint endPoint);
 
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Leader is now {Leader} (local: {IsLocal})")]
-        public static partial void LeaderChanged(ILogger logger, EndPoint? leader, bool isLocal);
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Leader is now {Leader} (local: {IsLocal}, term {Term})")]
+        public static partial void LeaderChanged(ILogger logger, EndPoint? leader, bool isLocal, long term);
 
         [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Raft transport did not stop cleanly")]
         public static partial void StopFailed(ILogger logger, Exception error);

@@ -142,11 +142,13 @@ public sealed partial class MeshServer : IAsyncDisposable
             var joining = joiner.RunAsync(server._stopping.Token);
             if (raft.IsFresh && (config.BootstrapExpect > 1 || !(config.Bootstrap || config.Dev)))
             {
-                server._background.Add(joining); // waits for peers; the HTTP API answers 503s meanwhile
+                // Waits for peers (the HTTP API answers 503s meanwhile), then keeps this server in the configuration.
+                server._background.Add(JoinThenKeepMembershipAsync(joining, joiner, server._stopping.Token));
             }
             else
             {
                 await joining.ConfigureAwait(false);
+                server._background.Add(joiner.KeepMembershipAsync(server._stopping.Token));
             }
 
             server._background.Add(monitor.RunAsync(server._stopping.Token));
@@ -162,6 +164,12 @@ public sealed partial class MeshServer : IAsyncDisposable
             await server.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private static async Task JoinThenKeepMembershipAsync(Task joining, ClusterJoiner joiner, CancellationToken cancellationToken)
+    {
+        await joining.ConfigureAwait(false);
+        await joiner.KeepMembershipAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private string? _devDataDir;

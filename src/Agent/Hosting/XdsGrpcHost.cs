@@ -35,6 +35,23 @@ internal sealed class XdsGrpcHost : IAsyncDisposable
     public static TimeSpan KeepAlivePingTimeout { get; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
+    /// Concurrent streams one connection may open. Envoy and proxyless gRPC open one ADS stream per connection; the
+    /// bound keeps one client from tying up unbounded handlers and buffers.
+    /// </summary>
+    public const int MaxStreamsPerConnection = 32;
+
+    /// <summary>Request bytes a stream may have unread by its handler before its client must wait.</summary>
+    public const int StreamWindowBytes = 64 * 1024;
+
+    /// <summary>
+    /// Kestrel returns connection-level credit only as handlers read, so streams whose handlers are blocked (their
+    /// client never reads responses, so the handler waits to write) would hold the whole connection window (128 KiB
+    /// by default) and starve a well-behaved stream on the same connection. A connection window as large as every
+    /// stream's window together means stalled streams can only ever use up their own windows.
+    /// </summary>
+    public const int ConnectionWindowBytes = MaxStreamsPerConnection * StreamWindowBytes;
+
+    /// <summary>
     /// Starts the plaintext port (<paramref name="port"/>, skipped when negative) and, with <paramref name="tls"/>, the
     /// TLS port (<paramref name="tlsPort"/>): one gRPC application, so both serve the same services and streams.
     /// </summary>
@@ -50,6 +67,9 @@ internal sealed class XdsGrpcHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.Http2.KeepAlivePingDelay = KeepAlivePingDelay;
             kestrel.Limits.Http2.KeepAlivePingTimeout = KeepAlivePingTimeout;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
+            kestrel.Limits.Http2.InitialStreamWindowSize = StreamWindowBytes;
+            kestrel.Limits.Http2.InitialConnectionWindowSize = ConnectionWindowBytes;
             foreach (var address in addresses)
             {
                 if (port >= 0)
