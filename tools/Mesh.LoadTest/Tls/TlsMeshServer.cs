@@ -28,10 +28,10 @@ public sealed class TlsMeshServer : IAsyncDisposable
         var https = FreePort.Next();
         var data = Directory.CreateTempSubdirectory("mesh-tls-bench-data-");
         var config = Path.Combine(folder, $"agent-{(verifyIncoming ? "mtls" : "tls")}.json");
-        await File.WriteAllTextAsync(config, $$"""
-            {"tls": {"defaults": {"ca_file": "{{files.CaFile}}", "cert_file": "{{files.ServerCert}}", "key_file": "{{files.ServerKey}}"},
-                     "https": {"verify_incoming": {{(verifyIncoming ? "true" : "false")}}}},
-             "ports": {"http": {{Port(http)}}, "https": {{Port(https)}}, "grpc": -1, "server": {{Port(FreePort.Next())}}}}
+        await File.WriteAllTextAsync(config, $$$"""
+            {"tls": {"defaults": {"ca_file": "{{{files.CaFile}}}", "cert_file": "{{{files.ServerCert}}}", "key_file": "{{{files.ServerKey}}}"},
+                     "https": {"verify_incoming": {{{(verifyIncoming ? "true" : "false")}}}}},
+             "ports": {"http": {{{Port(http)}}}, "https": {{{Port(https)}}}, "grpc": -1, "server": {{{Port(FreePort.Next())}}}}}
             """, cancellationToken).ConfigureAwait(false);
         string[] agent = ["agent", "-server", "-bootstrap", "-node", "tls-bench", "-data-dir", data.FullName, "-log-level", "warn", "-config-file", config];
         var isDll = meshBinary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
