@@ -30,6 +30,9 @@ public static class ConnectListenOptionsExtensions
             HttpProtocols.Http1 => [SslApplicationProtocol.Http11],
             _ => [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
         };
+        // Connect clients in .NET send https:// requests as http:// over the TLS stream they dialed themselves (the
+        // handler must not add a second TLS layer), so HTTP/2 requests arrive with :scheme http.
+        listenOptions.KestrelServerOptions.AllowAlternateSchemes = true;
         listenOptions.UseHttps(new TlsHandshakeCallbackOptions
         {
             OnConnection = _ => ValueTask.FromResult(service.CreateServerOptions(alpn)),

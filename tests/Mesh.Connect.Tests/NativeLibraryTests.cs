@@ -93,7 +93,14 @@ public sealed class NativeLibraryTests
         Assert.Equal(ConnectFailure.HandshakeFailed, error.Failure);
         Assert.Contains("expected", error.Message, StringComparison.Ordinal);
         Assert.Contains("/svc/web", error.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAnyAsync<Exception>(async () => await accepted);
+        try
+        {
+            // .NET checks the server certificate after OpenSSL finished the handshake, so the server may see success.
+            await accepted;
+        }
+        catch (ConnectException)
+        {
+        }
 
         // A self-signed client certificate: the server refuses the handshake.
         accepted = AcceptOneAsync(listener, web);
