@@ -22,6 +22,9 @@ public sealed class ConnectProxyRunner : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<(string Address, int Port), (UpstreamConfig Config, ProxyListener Listener)> _upstreams = [];
     private readonly TaskCompletionSource _firstConfigApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _applyGate = new(1, 1);
+    private PublicListenerConfig? _publicBound;
+    private ConnectService? _publicDeferredFor;
     private volatile ProxyConfig? _config;
     private ConnectService? _service;
     private ProxyListener? _public;
@@ -57,7 +60,16 @@ public sealed class ConnectProxyRunner : IAsyncDisposable
         {
             await foreach (var config in source.ReadAsync(linked.Token).ConfigureAwait(false))
             {
-                await ApplyAsync(config).ConfigureAwait(false);
+                await _applyGate.WaitAsync(linked.Token).ConfigureAwait(false);
+                try
+                {
+                    await ApplyAsync(config).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _applyGate.Release();
+                }
+
                 _firstConfigApplied.TrySetResult();
             }
         }
@@ -102,17 +114,54 @@ public sealed class ConnectProxyRunner : IAsyncDisposable
             }
         }
 
-        await ApplyPublicAsync(previous?.Public, config).ConfigureAwait(false);
         await ApplyUpstreamsAsync(config).ConfigureAwait(false);
+        if (_service.Ready.IsCompletedSuccessfully)
+        {
+            await ApplyPublicAsync(config).ConfigureAwait(false);
+        }
+        else if (_publicDeferredFor != _service)
+        {
+            // As Consul's proxy: the public listener (and so the sidecar's TCP health check) comes up only once a
+            // leaf and the roots are loaded. Upstream listeners run already and refuse with a clear reason meanwhile.
+            _publicDeferredFor = _service;
+            _ = BindPublicWhenReadyAsync(_service);
+        }
     }
 
-    private async Task ApplyPublicAsync(PublicListenerConfig? before, ProxyConfig config)
+    private async Task BindPublicWhenReadyAsync(ConnectService service)
     {
+        try
+        {
+            await service.Ready.WaitAsync(_stop.Token).ConfigureAwait(false);
+            await _applyGate.WaitAsync(_stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_service == service && _config is { } config)
+            {
+                await ApplyPublicAsync(config).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _applyGate.Release();
+        }
+    }
+
+    private async Task ApplyPublicAsync(ProxyConfig config)
+    {
+        var before = _publicBound;
         var after = config.Public;
         if (_public is not null && (after is null || before is null || before.BindAddress != after.BindAddress || before.BindPort != after.BindPort))
         {
             await _public.DisposeAsync().ConfigureAwait(false);
             _public = null;
+            _publicBound = null;
         }
 
         if (_public is not null)
@@ -122,6 +171,7 @@ public sealed class ConnectProxyRunner : IAsyncDisposable
         else if (after is not null)
         {
             _public = Listen(PublicName, $"{after.BindAddress}:{after.BindPort}", config.MaxConnections, HandlePublicAsync);
+            _publicBound = _public is null ? null : after;
         }
     }
 
@@ -178,6 +228,11 @@ public sealed class ConnectProxyRunner : IAsyncDisposable
             return;
         }
 
+        if (!await LooksLikeTlsAsync(socket, remote, settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         ConnectPeer peer;
         try
         {
@@ -206,6 +261,50 @@ public sealed class ConnectProxyRunner : IAsyncDisposable
             await using var localStream = new NetworkStream(local, ownsSocket: true);
             await PumpAsync(PublicName, remote, peer.Stream, localStream, config.IdleTimeout, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Peeks at the first byte: a peer that closes without sending anything (a TCP health check) is not a handshake
+    /// failure, and a first byte that is not a TLS handshake record (0x16) is a plaintext client, said so in the log.
+    /// </summary>
+    private async Task<bool> LooksLikeTlsAsync(Socket socket, string remote, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var first = new byte[1];
+        int read;
+        using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            bounded.CancelAfter(timeout);
+            try
+            {
+                read = await socket.ReceiveAsync(first, SocketFlags.Peek, bounded.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                Metrics.HandshakeFailure(PublicName);
+                ProxyLog.Refused(_logger, PublicName, remote, $"TLS handshake failed: no bytes within {timeout.TotalMilliseconds:0} ms");
+                return false;
+            }
+            catch (SocketException)
+            {
+                read = 0;
+            }
+        }
+
+        if (read == 0)
+        {
+            Metrics.Refused(PublicName, "closed_before_handshake");
+            ProxyLog.ClosedBeforeHandshake(_logger, remote);
+            return false;
+        }
+
+        if (first[0] != 0x16)
+        {
+            Metrics.HandshakeFailure(PublicName);
+            ProxyLog.Refused(_logger, PublicName, remote, "TLS handshake failed: the client speaks plaintext (first byte is not a TLS handshake record); the public listener accepts only Connect mTLS");
+            return false;
+        }
+
+        return true;
     }
 
     private async Task HandleUpstreamAsync(UpstreamConfig upstream, Socket socket, CancellationToken cancellationToken)
@@ -337,8 +436,10 @@ public sealed class ConnectProxyRunner : IAsyncDisposable
         {
             await _public.DisposeAsync().ConfigureAwait(false);
             _public = null;
+            _publicBound = null;
         }
 
+        _publicDeferredFor = null;
         foreach (var (_, (_, listener)) in _upstreams)
         {
             await listener.DisposeAsync().ConfigureAwait(false);
@@ -362,5 +463,6 @@ public sealed class ConnectProxyRunner : IAsyncDisposable
         }
 
         _stop.Dispose();
+        _applyGate.Dispose();
     }
 }

@@ -38,6 +38,9 @@ internal static partial class ProxyLog
     [LoggerMessage(EventId = 14110, Level = LogLevel.Warning, Message = "Registration of {ProxyId}: {Error}")]
     public static partial void RegistrationFailed(ILogger logger, string proxyId, string error);
 
+    [LoggerMessage(EventId = 14112, Level = LogLevel.Debug, Message = "public: connection from {Remote} closed before any byte (a TCP health check?)")]
+    public static partial void ClosedBeforeHandshake(ILogger logger, string remote);
+
     [LoggerMessage(EventId = 14111, Level = LogLevel.Information, Message = "Metrics (Prometheus text) on http://{EndPoint}/metrics")]
     public static partial void MetricsListening(ILogger logger, string endPoint);
 }
