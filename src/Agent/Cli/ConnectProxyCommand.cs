@@ -39,6 +39,34 @@ public sealed class ConnectProxyCommand : ICliCommand
         try
         {
             api = ConnectApiOptions.FromEnvironment(flags.GetString("http-addr"), flags.GetString("token"));
+            var tls = ClientTlsSettings.FromFlags(flags);
+            if (api.Address.Scheme == Uri.UriSchemeHttps)
+            {
+                // The CLI's TLS settings (-ca-file, -client-cert, env) for the API calls, as HttpApiClient applies them.
+                var dialled = api.Address.IdnHost.Trim('[', ']');
+                var verifier = new ServerCertificateVerifier(tls);
+                var withClientCertificate = !string.IsNullOrEmpty(tls.ClientCert) && !string.IsNullOrEmpty(tls.ClientKey);
+                if (withClientCertificate)
+                {
+                    // Load once here so a bad file is a CLI error now, not a failure inside the proxy later.
+                    using var probe = ServerCertificateVerifier.LoadClientCertificate(tls.ClientCert!, tls.ClientKey!);
+                }
+
+                api = api with
+                {
+                    HandlerFactory = () =>
+                    {
+                        var handler = new SocketsHttpHandler();
+                        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => verifier.Verify(dialled, certificate, chain, errors);
+                        if (withClientCertificate)
+                        {
+                            handler.SslOptions.ClientCertificates = [ServerCertificateVerifier.LoadClientCertificate(tls.ClientCert!, tls.ClientKey!)];
+                        }
+
+                        return handler;
+                    },
+                };
+            }
         }
         catch (ArgumentException error)
         {
