@@ -33,14 +33,16 @@ public sealed class CaHost
 
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
-    /// <summary>Waits (polling briefly) until this server has applied <paramref name="index"/>, so it reads its own writes.</summary>
+    /// <summary>Waits on the change feed until this server has applied <paramref name="index"/>, so it reads its own writes.</summary>
     public async Task WaitForAppliedAsync(long index, CancellationToken cancellationToken)
     {
+        if (Fsm.Current.AppliedIndex >= index)
+        {
+            return;
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        while (Fsm.Current.AppliedIndex < index)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(5), timeout.Token).ConfigureAwait(false);
-        }
+        await Fsm.Changes.WaitForIndexAsync(index, timeout.Token).ConfigureAwait(false);
     }
 }

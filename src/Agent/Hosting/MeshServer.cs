@@ -333,9 +333,10 @@ public sealed partial class MeshServer : IAsyncDisposable
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
+        using var changes = Fsm.Changes.Subscribe(); // before the first look, so no change falls in between
         while (Fsm.Current.FindCheck(Runtime.Self.NodeName, "serfHealth") is null || Fsm.Current.Ca is null)
         {
-            await Task.Delay(20, cts.Token).ConfigureAwait(false);
+            await changes.ReadAsync(cts.Token).ConfigureAwait(false);
         }
     }
 
