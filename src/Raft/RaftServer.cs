@@ -32,8 +32,9 @@ public sealed partial class RaftServer : IAsyncDisposable
     // DotNext refuses concurrent membership changes; joins, bootstrap adds and removals queue here instead.
     private readonly SemaphoreSlim _membershipChange = new(1, 1);
 
-    public RaftServer(RaftServerOptions options, IReplicatedStateMachine target, ILoggerFactory? loggerFactory = null)
+    public RaftServer(RaftServerOptions options, IReplicatedStateMachine target, ILoggerFactory? loggerFactory = null, IServerRpcHandler? rpcHandler = null)
     {
+        _rpcHandler = rpcHandler;
         _options = options;
         _target = target;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
@@ -76,7 +77,7 @@ public sealed partial class RaftServer : IAsyncDisposable
     public IReadOnlyList<EndPoint> Members => _cluster is null ? [] : [.. _cluster.Members.Select(m => m.EndPoint)];
 
     /// <summary>Handles one RPC request frame from another server and returns the response frame.</summary>
-    public Func<byte[], CancellationToken, Task<byte[]>>? RpcHandler { get; set; }
+    private readonly IServerRpcHandler? _rpcHandler;
 
     /// <summary>True once opened when the data folder held no Raft log or membership: the server may bootstrap.</summary>
     public bool IsFresh => _fresh;
@@ -242,8 +243,8 @@ public sealed partial class RaftServer : IAsyncDisposable
     {
         while (await RpcFraming.ReadAsync(stream, cancellationToken).ConfigureAwait(false) is { } request)
         {
-            var handler = RpcHandler ?? throw new InvalidOperationException("No RPC handler is installed.");
-            var response = await handler(request, cancellationToken).ConfigureAwait(false);
+            var handler = _rpcHandler ?? throw new InvalidOperationException("No RPC handler is installed.");
+            var response = await handler.HandleAsync(request, cancellationToken).ConfigureAwait(false);
             await RpcFraming.WriteAsync(stream, response, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -8,7 +8,7 @@ using MessagePack;
 namespace Mesh.Server.Cluster;
 
 /// <summary>Answers other servers' RPC requests on this server.</summary>
-public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect)
+public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : IServerRpcHandler
 {
     public async Task<byte[]> HandleAsync(byte[] frame, CancellationToken cancellationToken)
     {
