@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using Mesh.Api.Json;
 using Mesh.Config.Json;
 using Microsoft.AspNetCore.Http;
 
