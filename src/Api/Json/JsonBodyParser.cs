@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -58,7 +59,7 @@ public static class JsonBodyParser
 
                 return array;
             case JsonTokenType.String:
-                return JsonValue.Create(Text(ref reader, "string"));
+                return JsonValue.Create(StringValue(ref reader));
             case JsonTokenType.Number:
                 // Kept as raw JSON so the binder decides what fits (a number too large for its field is its error).
                 return JsonValue.Create(JsonElement.ParseValue(ref reader));
@@ -70,6 +71,23 @@ public static class JsonBodyParser
                 return null;
             default:
                 throw new JsonException($"unexpected {reader.TokenType} at byte {reader.TokenStartIndex}");
+        }
+    }
+
+    /// <summary>
+    /// A string value as Go's decoder reads it: bytes that are not UTF-8 and unpaired surrogate escapes become U+FFFD
+    /// rather than failing the request (only property names must decode cleanly).
+    /// </summary>
+    private static string StringValue(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            var raw = reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan.ToArray();
+            return reader.ValueIsEscaped ? GoStringDecoding.Unescape(raw) : Encoding.UTF8.GetString(raw);
         }
     }
 

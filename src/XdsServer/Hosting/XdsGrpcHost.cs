@@ -93,7 +93,7 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
         }
 
         await context.Streams.DrainAsync(context.Options.DrainTimeout).ConfigureAwait(false);
-        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
             await web.StopAsync(grace.Token).ConfigureAwait(false);
         }

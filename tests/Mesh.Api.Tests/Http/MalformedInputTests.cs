@@ -35,9 +35,7 @@ public sealed class MalformedInputTests(ServerFixture fixture) : IClassFixture<S
     private static readonly string[] BadBodies =
     [
         "invalid-utf8-property-name",
-        "invalid-utf8-string-value",
         "lone-surrogate-property-name",
-        "lone-surrogate-string-value",
         "deep-nesting",
         "array-root",
         "string-root",
@@ -69,9 +67,7 @@ public sealed class MalformedInputTests(ServerFixture fixture) : IClassFixture<S
         return kind switch
         {
             "invalid-utf8-property-name" => [.. "{\""u8, 0xC3, 0x28, 0xFF, .. "\":1,"u8, .. Encoding.UTF8.GetBytes(inner)],
-            "invalid-utf8-string-value" => [.. "{\"Junk\":\""u8, 0xED, 0xA0, 0x80, 0xFE, .. "\","u8, .. Encoding.UTF8.GetBytes(inner)],
             "lone-surrogate-property-name" => Encoding.UTF8.GetBytes("{\"\\ud800\":1," + inner),
-            "lone-surrogate-string-value" => Encoding.UTF8.GetBytes("{\"Junk\":\"\\udc00x\"," + inner),
             "deep-nesting" => Encoding.UTF8.GetBytes("{\"Junk\":" + new string('[', 200) + new string(']', 200) + "," + inner),
             "array-root" => Encoding.UTF8.GetBytes("[" + valid + "]"),
             "string-root" => "\"text\""u8.ToArray(),
