@@ -24,7 +24,7 @@ public sealed class CrashRecoveryTests
         Assert.True(server.SnapshotsTaken > 0);
 
         using var image = new TempDirectory("mesh-raft-crash");
-        CopyDirectory(node.DataDirectory, image.Path);
+        CrashImage.Copy(node.DataDirectory, image.Path);
 
         var machine = new RecordingStateMachine();
         await using var restarted = new RaftServer(
@@ -57,7 +57,7 @@ public sealed class CrashRecoveryTests
             var acknowledged = Assert.IsType<AppliedEntry>(await server.ProposeAsync(System.Text.Encoding.UTF8.GetBytes($"e-{i}"), cancellation.Token));
 
             using var image = new TempDirectory("mesh-raft-crash");
-            CopyDirectory(node.DataDirectory, image.Path);
+            CrashImage.Copy(node.DataDirectory, image.Path);
             var machine = new RecordingStateMachine();
             await using var restarted = new RaftServer(
                 new RaftServerOptions
@@ -75,29 +75,5 @@ public sealed class CrashRecoveryTests
         }
 
         Assert.Empty(failures);
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from))
-        {
-            // Open with sharing: the running server holds its files (and writes snapshots to temp files) meanwhile.
-            try
-            {
-                using var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var target = File.Create(Path.Combine(to, Path.GetFileName(file)));
-                source.CopyTo(target);
-            }
-            catch (IOException) when (file.EndsWith(".tmp", StringComparison.Ordinal) || !File.Exists(file))
-            {
-                // A snapshot still being written (locked) or a file renamed meanwhile: restart ignores temp files.
-            }
-        }
-
-        foreach (var directory in Directory.GetDirectories(from))
-        {
-            CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
-        }
     }
 }
