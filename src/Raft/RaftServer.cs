@@ -116,7 +116,14 @@ public sealed partial class RaftServer : IAsyncDisposable
         }
 
         _fresh &= _log.LastEntryIndex == 0;
-        Log.Opened(_logger, root.FullName, _log.LastEntryIndex, _log.LastCommittedEntryIndex, _log.LastAppliedIndex);
+        var snapshotIndex = ((ISnapshotManager)_machine).Snapshot?.Index ?? 0;
+        Log.Opened(_logger, root.FullName, _log.LastEntryIndex, _log.LastCommittedEntryIndex, _log.LastAppliedIndex, snapshotIndex);
+        if (snapshotIndex > 0 && _log.LastEntryIndex == snapshotIndex)
+        {
+            // Issue 10's signature: the log reopened exactly at its snapshot (the WAL checkpoint was behind it).
+            // Logged as a warning so fault runs at -log-level=warn show whether the server rejoins from here.
+            Log.OpenedAtSnapshot(_logger, snapshotIndex);
+        }
 
         _listener = new ServerPortListener(_options.EndPoint, ServeRpcAsync, _options.Tls, _loggerFactory);
         _listener.Start();
@@ -382,8 +389,11 @@ public sealed partial class RaftServer : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Raft log opened at {Path}: last index {LastIndex}, committed {CommitIndex}, applied {AppliedIndex}")]
-        public static partial void Opened(ILogger logger, string path, long lastIndex, long commitIndex, long appliedIndex);
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Raft log opened at {Path}: last index {LastIndex}, committed {CommitIndex}, applied {AppliedIndex}, snapshot {SnapshotIndex}")]
+        public static partial void Opened(ILogger logger, string path, long lastIndex, long commitIndex, long appliedIndex, long snapshotIndex);
+
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Raft log reopened with no entry past its snapshot at {SnapshotIndex}; it must be caught up by the leader (entries or install snapshot)")]
+        public static partial void OpenedAtSnapshot(ILogger logger, long snapshotIndex);
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Bootstrapped a new cluster with this server ({EndPoint}) as the only voter")]
         public static partial void Bootstrapped(ILogger logger, EndPoint endPoint);
