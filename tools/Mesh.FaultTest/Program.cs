@@ -1,6 +1,7 @@
 using Mesh.FaultTest;
 using Mesh.FaultTest.Faults;
 using Mesh.FaultTest.Fuzz;
+using Mesh.LoadTest;
 
 const string Usage = """
     Usage: Mesh.FaultTest <command> [--option value ...]
