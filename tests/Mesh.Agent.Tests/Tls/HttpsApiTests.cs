@@ -69,6 +69,36 @@ public sealed class HttpsApiTests : IDisposable
         Assert.Contains("HTTP/1.0 200", handshake.Replace("HTTP/1.1 200", "HTTP/1.0 200", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Https_CaPath_TrustsTheCertificatesInTheFolder()
+    {
+        // ca_path instead of ca_file: the folder's certificates are the authorities for client certificates.
+        var folder = Directory.CreateTempSubdirectory("mesh-ca-path-");
+        try
+        {
+            File.Copy(_ca.CaFile, Path.Combine(folder.FullName, "consul-agent-ca.pem"));
+            await using var server = await TestServer.StartAsync(c =>
+            {
+                var tls = TlsTestClients.WithTls(c, _ca.CaFile, _ca.Server(), httpsVerifyIncoming: true);
+                return tls with { Tls = tls.Tls! with { Defaults = tls.Tls!.Defaults! with { CaFile = null, CaPath = folder.FullName } } };
+            });
+            var url = $"https://127.0.0.1:{Port(server.Server.Config.HttpsPort)}/v1/status/leader";
+            var cli = _ca.Cli();
+
+            var (withCert, _, stderr) = await TlsTestClients.RunAsync("curl", ["-sS", "-o", "/dev/null", "--cacert", _ca.CaFile, "--cert", cli.Cert, "--key", cli.Key, url], TimeSpan.FromSeconds(30));
+            Assert.True(withCert == 0, $"curl with the CLI certificate failed ({withCert}): {stderr}");
+
+            using var otherCa = new TestCertificates("Other CA");
+            var stranger = otherCa.Cli();
+            var (foreignCert, _, _) = await TlsTestClients.RunAsync("curl", ["-sS", "-o", "/dev/null", "--cacert", _ca.CaFile, "--cert", stranger.Cert, "--key", stranger.Key, url], TimeSpan.FromSeconds(30));
+            Assert.NotEqual(0, foreignCert);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     /// <summary>python-consul (Debian's python3-consul), scheme='https', verify= the CA file.</summary>
     [Fact]
     public async Task PythonConsul_OverHttps_VerifiesTheServerWithTheCaFile()
