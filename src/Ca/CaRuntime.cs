@@ -7,7 +7,7 @@ namespace Mesh.Ca;
 /// <summary>The Connect CA on one server: the leader's loop and signer, the configuration updater and the leaf cache.</summary>
 public sealed class CaRuntime : IDisposable
 {
-    public CaRuntime(CaHost host)
+    public CaRuntime(ICaHost host)
     {
         Host = host;
         Signer = new LeafSigner(host);
@@ -16,7 +16,7 @@ public sealed class CaRuntime : IDisposable
         Leader = new CaLeaderLoop(host);
     }
 
-    public CaHost Host { get; }
+    public ICaHost Host { get; }
 
     /// <summary>Signs CSRs when this server leads (also the target of forwarded CSRs).</summary>
     public LeafSigner Signer { get; }

@@ -1,4 +1,5 @@
 using Mesh.Fsm.Commands;
+using Mesh.Fsm.Feed;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
 using Mesh.Fsm.Watch;
@@ -13,13 +14,15 @@ public sealed class StateMachine
 {
     private volatile StoreState _current = StoreState.Empty;
 
+    public StateMachine() => Changes = new ChangeFeed(Watches);
+
     public WatchHub Watches { get; } = new();
+
+    /// <summary>One record per applied index (write, no-op or restore), published after the state is visible.</summary>
+    public ChangeFeed Changes { get; }
 
     /// <summary>The latest published state; safe to read from any thread.</summary>
     public StoreState Current => _current;
-
-    /// <summary>Raised after a new state is published (index, touched keys). Runs on the apply thread: keep it short.</summary>
-    public event Action<StoreState, IReadOnlyCollection<string>>? Applied;
 
     public ApplyResult Apply(long index, LogRecord record)
     {
@@ -32,8 +35,15 @@ public sealed class StateMachine
         var result = ApplyCommand(transaction, record.Command);
 
         // A refused command changes nothing but the applied index.
-        var next = result.Succeeded ? transaction.Commit() : _current with { AppliedIndex = index };
-        Publish(next, result.Succeeded ? transaction.Touched : []);
+        if (result.Succeeded)
+        {
+            Publish(transaction.Commit(), ChangeKind.Write, transaction.Touched);
+        }
+        else
+        {
+            Publish(_current with { AppliedIndex = index }, ChangeKind.NoOp, []);
+        }
+
         return result;
     }
 
@@ -85,7 +95,7 @@ public sealed class StateMachine
         }
         catch (Exception error) when (error is InvalidDataException or MessagePack.MessagePackSerializationException)
         {
-            Publish(_current with { AppliedIndex = index }, []);
+            Publish(_current with { AppliedIndex = index }, ChangeKind.NoOp, []);
             return new ApplyResult(index, $"snapshot state is not readable: {error.Message}", ApplyErrorKind.Invalid);
         }
 
@@ -100,29 +110,20 @@ public sealed class StateMachine
             watchIndexes[key] = index;
         }
 
+        restored = GrowOnlyCounters.CarryInto(restored, _current);
         Restore(restored with { AppliedIndex = index, WatchIndexes = watchIndexes.ToImmutable() });
         return new ApplyResult(index);
     }
 
     /// <summary>Records an index that carried no command (Raft no-ops and membership entries).</summary>
-    public void Skip(long index) => Publish(_current with { AppliedIndex = index }, []);
+    public void Skip(long index) => Publish(_current with { AppliedIndex = index }, ChangeKind.NoOp, []);
 
     /// <summary>Replaces the whole state (snapshot install or operator restore) and wakes every blocking query.</summary>
-    public void Restore(StoreState state)
-    {
-        _current = state;
-        Watches.FireAll();
-        Applied?.Invoke(state, []);
-    }
+    public void Restore(StoreState state) => Publish(state, ChangeKind.Restore, []);
 
-    private void Publish(StoreState next, IReadOnlyCollection<string> touched)
+    private void Publish(StoreState next, ChangeKind kind, IReadOnlyCollection<string> touched)
     {
         _current = next;
-        if (touched.Count > 0)
-        {
-            Watches.Fire(touched);
-        }
-
-        Applied?.Invoke(next, touched);
+        Changes.Publish(new ChangeRecord(next.AppliedIndex, kind, touched, next));
     }
 }

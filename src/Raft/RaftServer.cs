@@ -32,8 +32,9 @@ public sealed partial class RaftServer : IAsyncDisposable
     // DotNext refuses concurrent membership changes; joins, bootstrap adds and removals queue here instead.
     private readonly SemaphoreSlim _membershipChange = new(1, 1);
 
-    public RaftServer(RaftServerOptions options, IReplicatedStateMachine target, ILoggerFactory? loggerFactory = null)
+    public RaftServer(RaftServerOptions options, IReplicatedStateMachine target, ILoggerFactory? loggerFactory = null, IServerRpcHandler? rpcHandler = null)
     {
+        _rpcHandler = rpcHandler;
         _options = options;
         _target = target;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
@@ -54,7 +55,11 @@ public sealed partial class RaftServer : IAsyncDisposable
     /// <summary>The leader's Raft address, or null while none is known.</summary>
     public EndPoint? Leader => _cluster?.Leader?.EndPoint;
 
-    public long Term => _cluster?.Term ?? (_log is null ? 0 : ((IPersistentState)_log).Term);
+    /// <summary>
+    /// The current term, read from the log's persisted Raft state (term and vote are stored there). DotNext's
+    /// <c>IRaftCluster.Term</c> extension answered 0 for this log, which snapshot metadata and logs then reported.
+    /// </summary>
+    public long Term => _log is null ? 0 : ((IPersistentState)_log).Term;
 
     public long CommitIndex => _log?.LastCommittedEntryIndex ?? 0;
 
@@ -72,7 +77,7 @@ public sealed partial class RaftServer : IAsyncDisposable
     public IReadOnlyList<EndPoint> Members => _cluster is null ? [] : [.. _cluster.Members.Select(m => m.EndPoint)];
 
     /// <summary>Handles one RPC request frame from another server and returns the response frame.</summary>
-    public Func<byte[], CancellationToken, Task<byte[]>>? RpcHandler { get; set; }
+    private readonly IServerRpcHandler? _rpcHandler;
 
     /// <summary>True once opened when the data folder held no Raft log or membership: the server may bootstrap.</summary>
     public bool IsFresh => _fresh;
@@ -111,9 +116,16 @@ public sealed partial class RaftServer : IAsyncDisposable
         }
 
         _fresh &= _log.LastEntryIndex == 0;
-        Log.Opened(_logger, root.FullName, _log.LastEntryIndex, _log.LastCommittedEntryIndex, _log.LastAppliedIndex);
+        var snapshotIndex = ((ISnapshotManager)_machine).Snapshot?.Index ?? 0;
+        Log.Opened(_logger, root.FullName, _log.LastEntryIndex, _log.LastCommittedEntryIndex, _log.LastAppliedIndex, snapshotIndex);
+        if (snapshotIndex > 0 && _log.LastEntryIndex == snapshotIndex)
+        {
+            // Issue 10's signature: the log reopened exactly at its snapshot (the WAL checkpoint was behind it).
+            // Logged as a warning so fault runs at -log-level=warn show whether the server rejoins from here.
+            Log.OpenedAtSnapshot(_logger, snapshotIndex);
+        }
 
-        _listener = new ServerPortListener(_options.EndPoint, ServeRpcAsync, _loggerFactory);
+        _listener = new ServerPortListener(_options.EndPoint, ServeRpcAsync, _options.Tls, _loggerFactory);
         _listener.Start();
     }
 
@@ -131,7 +143,15 @@ public sealed partial class RaftServer : IAsyncDisposable
         }
 
         coldStart &= _fresh;
-        _connections = new RaftConnectionFactory(_logger);
+        if (coldStart && ((IPersistentState)_log!).Term == 0)
+        {
+            // DotNext makes a cold-started node leader without an election, at the log's term. Term 0 means "no term
+            // yet" in Raft (snapshot metadata and the leader log line reported it), so persist term 1 first: the node
+            // leads at term 1 at once, with no election delay at start-up.
+            await ((IPersistentState)_log).UpdateTermAsync(1, resetLastVote: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        _connections = new RaftConnectionFactory(new ServerPortDialer(_options.Tls), _logger);
         var configuration = new RaftCluster.CustomTransportConfiguration(_options.EndPoint, _listener!.RaftListenerFactory, _connections)
         {
             ColdStart = coldStart,
@@ -207,15 +227,31 @@ public sealed partial class RaftServer : IAsyncDisposable
         }
     }
 
+    /// <summary>True while this server takes no part in elections (see <see cref="SetStandbyAsync"/>).</summary>
+    public bool IsStandby => _cluster?.Standby ?? false;
+
+    /// <summary>
+    /// Stops (or resumes) this server's candidacy. A server the cluster removed while it was down still lists itself in
+    /// its stale configuration; in standby it never times out into an election, so it cannot disturb the cluster's
+    /// terms until the leader has added it back. Entering standby only succeeds from the follower state.
+    /// </summary>
+    public async Task<bool> SetStandbyAsync(bool standby, CancellationToken cancellationToken)
+    {
+        var cluster = Cluster;
+        return standby
+            ? await cluster.EnableStandbyModeAsync(cancellationToken).ConfigureAwait(false)
+            : await cluster.RevertToNormalModeAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Records that the leader was heard from (followers ping it over RPC), for X-Consul-LastContact.</summary>
     public void MarkLeaderContact() => Interlocked.Exchange(ref _leaderContactTicks, Environment.TickCount64);
 
-    private async Task ServeRpcAsync(System.Net.Sockets.NetworkStream stream, CancellationToken cancellationToken)
+    private async Task ServeRpcAsync(Stream stream, CancellationToken cancellationToken)
     {
         while (await RpcFraming.ReadAsync(stream, cancellationToken).ConfigureAwait(false) is { } request)
         {
-            var handler = RpcHandler ?? throw new InvalidOperationException("No RPC handler is installed.");
-            var response = await handler(request, cancellationToken).ConfigureAwait(false);
+            var handler = _rpcHandler ?? throw new InvalidOperationException("No RPC handler is installed.");
+            var response = await handler.HandleAsync(request, cancellationToken).ConfigureAwait(false);
             await RpcFraming.WriteAsync(stream, response, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -286,12 +322,17 @@ public sealed partial class RaftServer : IAsyncDisposable
         {
             throw new NoLeaderException("No cluster leader", error);
         }
+        catch (DotNext.Net.Cluster.MemberUnavailableException error)
+        {
+            // The leader went away (killed, paused, cut off) while confirming the read: a 503, as with no leader.
+            throw new NoLeaderException("No cluster leader reachable", error);
+        }
     }
 
     private void OnLeaderChanged(RaftCluster<RaftClusterMember> cluster, RaftClusterMember? leader)
     {
         Interlocked.Exchange(ref _leaderChangedAtTicks, Environment.TickCount64);
-        Log.LeaderChanged(_logger, leader?.EndPoint, leader is { IsRemote: false });
+        Log.LeaderChanged(_logger, leader?.EndPoint, leader is { IsRemote: false }, Term);
         LeaderChanged?.Invoke(leader?.EndPoint);
     }
 
@@ -348,14 +389,17 @@ public sealed partial class RaftServer : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Raft log opened at {Path}: last index {LastIndex}, committed {CommitIndex}, applied {AppliedIndex}")]
-        public static partial void Opened(ILogger logger, string path, long lastIndex, long commitIndex, long appliedIndex);
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Raft log opened at {Path}: last index {LastIndex}, committed {CommitIndex}, applied {AppliedIndex}, snapshot {SnapshotIndex}")]
+        public static partial void Opened(ILogger logger, string path, long lastIndex, long commitIndex, long appliedIndex, long snapshotIndex);
+
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Raft log reopened with no entry past its snapshot at {SnapshotIndex}; it must be caught up by the leader (entries or install snapshot)")]
+        public static partial void OpenedAtSnapshot(ILogger logger, long snapshotIndex);
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Bootstrapped a new cluster with this server ({EndPoint}) as the only voter")]
         public static partial void Bootstrapped(ILogger logger, EndPoint endPoint);
 
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Leader is now {Leader} (local: {IsLocal})")]
-        public static partial void LeaderChanged(ILogger logger, EndPoint? leader, bool isLocal);
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Leader is now {Leader} (local: {IsLocal}, term {Term})")]
+        public static partial void LeaderChanged(ILogger logger, EndPoint? leader, bool isLocal, long term);
 
         [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Raft transport did not stop cleanly")]
         public static partial void StopFailed(ILogger logger, Exception error);

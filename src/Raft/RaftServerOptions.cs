@@ -24,4 +24,7 @@ public sealed record RaftServerOptions
     public int LowerElectionTimeoutMilliseconds { get; init; } = 400;
 
     public int UpperElectionTimeoutMilliseconds { get; init; } = 800;
+
+    /// <summary>TLS for Raft and server RPC on the server port (Consul's <c>tls.internal_rpc</c>); plaintext by default.</summary>
+    public Transport.ServerPortTls Tls { get; init; } = Transport.ServerPortTls.Plaintext;
 }

@@ -22,6 +22,9 @@ public sealed record AgentIdentity
 
     public int GrpcPort { get; init; } = 8502;
 
+    /// <summary>The TLS gRPC port (<c>ports.grpc_tls</c>), or -1 when off.</summary>
+    public int GrpcTlsPort { get; init; } = -1;
+
     public bool DevMode { get; init; }
 
     public string Version { get; init; } = MeshVersion.Current;

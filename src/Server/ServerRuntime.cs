@@ -20,18 +20,18 @@ public sealed class ServerRuntime
     public IAccessPolicy Access { get; init; } = AllowAllPolicy.Instance;
 
     /// <summary>
-    /// The token this server uses for its own writes (self-registration, check results): <c>acl.tokens.agent</c>,
-    /// else <c>acl.tokens.default</c>, else anonymous. A follower forwards them with it, so the leader checks them.
+    /// The token for writes made on behalf of the agent (check results of agent-registered services): <c>acl.tokens.agent</c>,
+    /// else <c>acl.tokens.default</c>, else anonymous; checked as any request. The server's own writes use <see cref="RequestToken.Server"/>.
     /// </summary>
     public RequestToken AgentToken { get; init; } = RequestToken.Anonymous;
 
-    /// <summary>The server set, for operator endpoints; set once the cluster layer is up.</summary>
-    public IClusterView? Cluster { get; set; }
+    /// <summary>The server set, for operator endpoints (null where no cluster layer runs, as in unit tests).</summary>
+    public IClusterView? Cluster { get; init; }
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
-    /// <summary>The Connect CA (roots, configuration, leaf certificates); set by the host before the API starts.</summary>
-    public Mesh.Ca.CaRuntime? Ca { get; set; }
+    /// <summary>The Connect CA (roots, configuration, leaf certificates); null only where no CA runs (unit tests).</summary>
+    public Mesh.Ca.CaRuntime? Ca { get; init; }
 
     /// <summary>Serializes agent-level registrations so that automatic sidecar ports are not handed out twice.</summary>
     public SemaphoreSlim AgentRegistrationLock { get; } = new(1, 1);

@@ -20,24 +20,23 @@ public sealed partial class TtlTracker
 
     private readonly StateMachine _fsm;
     private readonly RaftServer _raft;
+    private readonly CommandPipeline _commands;
+    private readonly ITtlHeartbeatForwarder _forwarder;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<CheckKey, DateTimeOffset> _deadlines = new();
     private long _scannedChecksIndex = -1;
     private bool _wasLeader;
 
-    public TtlTracker(StateMachine fsm, RaftServer raft, TimeProvider clock, ILogger<TtlTracker> logger)
+    public TtlTracker(StateMachine fsm, RaftServer raft, CommandPipeline commands, ITtlHeartbeatForwarder forwarder, TimeProvider clock, ILogger<TtlTracker> logger)
     {
         _fsm = fsm;
         _raft = raft;
+        _commands = commands;
+        _forwarder = forwarder;
         _clock = clock;
         _logger = logger;
     }
-
-    public CommandPipeline? Commands { get; set; }
-
-    /// <summary>On a follower, passes a heartbeat to the leader (which owns the deadlines).</summary>
-    public Action<HealthCheck>? ForwardHeartbeat { get; set; }
 
     /// <summary>How often deadlines are checked.</summary>
     public TimeSpan Resolution { get; init; } = TimeSpan.FromMilliseconds(250);
@@ -47,7 +46,7 @@ public sealed partial class TtlTracker
     {
         if (!_raft.IsLeader)
         {
-            ForwardHeartbeat?.Invoke(check);
+            _forwarder.Forward(check); // on a follower: the leader owns the deadlines
             return;
         }
 
@@ -123,12 +122,9 @@ public sealed partial class TtlTracker
             }
 
             Log.Expired(_logger, check.CheckId, check.Node);
-            if (Commands is { } commands)
-            {
-                await commands.ProposeAsync(
-                    new UpdateCheckCommand { Node = check.Node, CheckId = check.CheckId, Status = HealthStatus.Critical, Output = ExpiredOutput },
-                    cancellationToken).ConfigureAwait(false);
-            }
+            await _commands.ProposeAsync(
+                new UpdateCheckCommand { Node = check.Node, CheckId = check.CheckId, Status = HealthStatus.Critical, Output = ExpiredOutput },
+                cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,6 @@
 using Envoy.Service.Discovery.V3;
 using Grpc.Core;
+using Mesh.XdsServer.Streams;
 
 namespace Mesh.XdsServer;
 
@@ -13,11 +14,11 @@ public sealed class AdsService(XdsServerContext server) : AggregatedDiscoverySer
         IAsyncStreamReader<DeltaDiscoveryRequest> requestStream,
         IServerStreamWriter<DeltaDiscoveryResponse> responseStream,
         ServerCallContext context)
-        => DeltaAdsStream.RunAsync(server, requestStream, responseStream, context);
+        => DeltaAdsStream.RunAsync(server, new DecodedRequestReader<DeltaDiscoveryRequest>(requestStream), responseStream, context);
 
     public override Task StreamAggregatedResources(
         IAsyncStreamReader<DiscoveryRequest> requestStream,
         IServerStreamWriter<DiscoveryResponse> responseStream,
         ServerCallContext context)
-        => SotwAdsStream.RunAsync(server, requestStream, responseStream, context);
+        => SotwAdsStream.RunAsync(server, new DecodedRequestReader<DiscoveryRequest>(requestStream), responseStream, context);
 }

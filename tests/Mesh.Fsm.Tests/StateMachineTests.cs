@@ -71,8 +71,7 @@ public sealed class StateMachineTests
     {
         var log = CommandLog.Build(count: 300, seed: 99);
         var fsm = new StateMachine();
-        IReadOnlyCollection<string> touched = [];
-        fsm.Applied += (_, keys) => touched = keys;
+        using var changes = fsm.Changes.Subscribe();
         var previous = fsm.Current;
 
         for (var i = 0; i < log.Count; i++)
@@ -80,6 +79,10 @@ public sealed class StateMachineTests
             long index = i + 1;
             var result = fsm.Apply(index, log[i]);
             var current = fsm.Current;
+            Assert.True(changes.TryRead(out var change));
+            var touched = change.Keys;
+            Assert.Equal(index, change.Index);
+            Assert.Same(current, change.State);
 
             Assert.Equal(index, current.AppliedIndex);
             Assert.Equal(index, result.Index);
@@ -242,6 +245,8 @@ public sealed class StateMachineTests
         Assert.Equal(6, state.IndexOf(WatchKeys.Nodes));
         Assert.True(await watch.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None));
         Assert.Equal(generation + 1, driver.Fsm.Watches.RestoreGeneration);
+        Assert.True(driver.LastChange!.Restored);
+        Assert.Equal(6, driver.LastChange.Index);
         StoreInvariants.AssertConsistent(state);
     }
 
@@ -263,15 +268,18 @@ public sealed class StateMachineTests
     }
 
     [Fact]
-    public void Apply_RaisesAppliedWithPublishedState()
+    public void Apply_PublishesOneChangeRecordWithThePublishedState()
     {
         var fsm = new StateMachine();
-        StoreState? published = null;
-        fsm.Applied += (state, _) => published = state;
+        using var changes = fsm.Changes.Subscribe();
 
         fsm.Apply(7, Catalog.Record(Catalog.Register("n1")));
 
-        Assert.Same(fsm.Current, published);
-        Assert.Equal(7, published!.AppliedIndex);
+        Assert.True(changes.TryRead(out var change));
+        Assert.Same(fsm.Current, change.State);
+        Assert.Equal(7, change.Index);
+        Assert.False(change.Restored);
+        Assert.Contains(WatchKeys.Nodes, change.Keys);
+        Assert.Equal(1, fsm.Changes.Published);
     }
 }

@@ -27,6 +27,24 @@ public sealed class RaftServerTests
     }
 
     [Fact]
+    public async Task StartAsync_ColdStart_LeadsAtTermOneWithoutAnElection()
+    {
+        await using var node = new RaftNode();
+
+        var server = await node.StartAsync(bootstrap: true);
+        using var cancellation = new CancellationTokenSource(RaftNode.Timeout);
+        await server.WaitForLeaderAsync(RaftNode.Timeout, cancellation.Token);
+
+        // Term 1 (persisted before the cold start): not the "no term yet" 0, and not 2, which an election on top of
+        // the cold start would have made.
+        Assert.True(server.IsLeader);
+        Assert.Equal(1, server.Term);
+        var applied = Assert.IsType<AppliedEntry>(await server.ProposeAsync("first"u8.ToArray(), cancellation.Token));
+        Assert.True(applied.Index > 0);
+        Assert.Equal(1, server.Term);
+    }
+
+    [Fact]
     public async Task ProposeAsync_OnLeader_ReturnsStateMachineResultForTheEntry()
     {
         await using var node = new RaftNode();
@@ -74,6 +92,7 @@ public sealed class RaftServerTests
         var results = await node.ProposeAllAsync(payloads);
         var lastIndexBefore = server.LastLogIndex;
         var termBefore = server.Term;
+        Assert.True(termBefore > 0, "an elected leader reports term 0");
         await node.StopAsync();
 
         // Bootstrap is asked for again: on a non-empty log it must just restart, not start a new cluster.
@@ -85,7 +104,8 @@ public sealed class RaftServerTests
         Assert.Empty(node.Machine.RestoredSnapshotIndexes);
         Assert.False(restarted.IsFresh);
         Assert.True(restarted.LastLogIndex >= lastIndexBefore);
-        Assert.True(restarted.Term >= termBefore);
+        await restarted.WaitForLeaderAsync(RaftNode.Timeout, CancellationToken.None);
+        Assert.True(restarted.Term >= termBefore, $"term {restarted.Term} after a restart, {termBefore} before");
         Assert.Equal(node.EndPoint, Assert.Single(restarted.Members));
 
         using var cancellation = new CancellationTokenSource(RaftNode.Timeout);

@@ -55,7 +55,7 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Adds a server that joins the running cluster through <c>-retry-join</c> (no bootstrap-expect).</summary>
-    public async Task<TestServer> AddServerAsync(ILoggerFactory? loggerFactory = null)
+    public async Task<TestServer> AddServerAsync(ILoggerFactory? loggerFactory = null, Func<AgentConfig, AgentConfig>? configure = null)
     {
         var directory = new TempDirectory("mesh-cluster");
         _directories.Add(directory);
@@ -66,9 +66,12 @@ public sealed class TestCluster : IAsyncDisposable
             ServerPort = FreePort.Next(),
             HttpPort = FreePort.Next(),
             GrpcPort = FreePort.Next(),
+            HttpsPort = Configs[0].HttpsPort > 0 ? FreePort.Next() : -1,
+            GrpcTlsPort = Configs[0].GrpcTlsPort > 0 ? FreePort.Next() : -1,
             BootstrapExpect = 0,
             RetryJoin = [.. Running.Select(s => $"127.0.0.1:{s.Server.Config.ServerPort}")],
         };
+        config = configure?.Invoke(config) ?? config;
         Configs.Add(config);
         var server = await TestServer.StartUnreadyAsync(config, loggerFactory ?? NullLoggerFactory.Instance);
         Servers.Add(server);

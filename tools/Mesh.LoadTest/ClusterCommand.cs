@@ -13,7 +13,7 @@ public static class ClusterCommand
 {
     public static async Task<int> RunAsync(ToolOptions options, CancellationToken cancellationToken)
     {
-        options.RejectUnknown("target", "concurrency", "duration", "warmup", "rounds", "servers", "elections", "mesh-bin", "etcd-bin");
+        options.RejectUnknown("target", "concurrency", "duration", "warmup", "rounds", "servers", "elections", "mesh-bin", "etcd-bin", "tls");
         var targets = options.List("target", "mesh,etcd");
         var levels = options.Numbers("concurrency", "1,16,64");
         var duration = options.Seconds("duration", 8);
@@ -23,16 +23,18 @@ public static class ClusterCommand
         var elections = options.Number("elections", 3);
         var meshBinary = options.Text("mesh-bin", TargetLauncher.DefaultMeshBinary());
         var etcdBinary = options.Text("etcd-bin", "etcd");
+        // --tls on: HTTPS with client certificates on the API, TLS with verified certificates between the servers (both targets).
+        using var tls = options.Text("tls", "off") switch { "on" => ClusterTls.Create(), "off" => null, var other => throw new ArgumentException($"--tls {other}: on or off") };
         FileDescriptorLimit.EnsureAtLeast((ulong)(levels.DefaultIfEmpty(1).Max() * size) + 256);
 
         async Task<ClusterTarget> StartAsync(string name) => name switch
         {
-            "mesh" => await MeshCluster.StartAsync(meshBinary, size, cancellationToken).ConfigureAwait(false),
-            "etcd" => await EtcdCluster.StartAsync(etcdBinary, size, cancellationToken).ConfigureAwait(false),
+            "mesh" => await MeshCluster.StartAsync(meshBinary, size, tls, cancellationToken).ConfigureAwait(false),
+            "etcd" => await EtcdCluster.StartAsync(etcdBinary, size, tls, cancellationToken).ConfigureAwait(false),
             _ => throw new ArgumentException($"unknown target \"{name}\"; known: mesh, etcd"),
         };
 
-        await Console.Error.WriteLineAsync($"load average before: {LoadAverage.Read()}").ConfigureAwait(false);
+        await Console.Error.WriteLineAsync($"load average before: {LoadAverage.Read()}{(tls is null ? string.Empty : "  (TLS: HTTPS + client certificates, verified peer TLS)")}").ConfigureAwait(false);
         var runs = new List<WriteRunResult>();
         for (var round = 1; round <= rounds; round++)
         {

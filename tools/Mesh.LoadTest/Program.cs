@@ -16,6 +16,8 @@ const string Usage = """
                  --target mesh,etcd --concurrency 1,16,64 --duration 8 --warmup 2 --rounds 2
                  --servers 3             cluster size
                  --elections 3           leader kills per target (0: none), killed server restarted in between
+                 --tls off               on: HTTPS API with client certificates and verified server-to-server TLS
+                                         (etcd --cert-file/--peer-cert-file/--client-cert-auth; mesh tls stanza)
       snapshot   GET /v1/snapshot and PUT /v1/snapshot (into a fresh server) of a catalog filled over HTTP: time, peak RSS
                  --services 100000 --per-node 10 --concurrency 64 --rounds 2
                  --target mesh           mesh,etcd adds etcdctl snapshot save/restore of as many keys (--etcdctl-bin)
@@ -26,6 +28,11 @@ const string Usage = """
       xds        N delta ADS streams (each a distinct web sidecar with upstream db) against one mesh server process:
                  time until every stream has the EDS update of a new db instance, then sustained pushes/s
                  --streams 1000,5000 --duration 30 --change-ms 250 --streams-per-connection 100 --coalesce-ms 200
+
+      tls-handshake  TLS cost on the HTTP API of one mesh server: GET /v1/status/leader over plain HTTP and HTTPS with a
+                 new connection per request (full handshake) and on kept-alive HTTPS connections, without and with
+                 tls.https.verify_incoming; requests/s, latency and server CPU per request
+                 --concurrency 8 --duration 10 --warmup 2
 
       --mesh-bin PATH   mesh executable or mesh.dll (default: the one built next to this tool)
       --etcd-bin PATH   etcd executable (default: etcd on PATH; Debian package etcd-server)
@@ -57,6 +64,7 @@ try
         "snapshot" => await SnapshotCommand.RunAsync(options, stop.Token),
         "proxycfg-fanout" => await Mesh.LoadTest.Xds.ProxyCfgFanoutCommand.RunAsync(options, stop.Token),
         "xds" => await Mesh.LoadTest.Xds.XdsCommand.RunAsync(options, stop.Token),
+        "tls-handshake" => await Mesh.LoadTest.Tls.TlsHandshakeCommand.RunAsync(options, stop.Token),
         _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
     };
 }

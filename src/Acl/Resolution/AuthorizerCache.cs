@@ -9,7 +9,7 @@ namespace Mesh.Acl.Resolution;
 /// Resolves request secrets to compiled authorizers, compiling each token once per ACL version of the store
 /// (<see cref="StoreState.AclVersion"/>, the index of the last token/policy/role change). Any ACL change starts a new
 /// generation, so a revoked token or an edited policy takes effect on the next request after the FSM applied it.
-/// Feed it the change stream with <see cref="OnStoreChanged"/> (from <c>StateMachine.Applied</c>) or let
+/// Feed it the change stream with <see cref="OnStoreChanged"/> (from a <c>StateMachine.Changes</c> subscription) or let
 /// <see cref="Resolve"/> notice the version itself. Thread-safe; one instance per server, never static.
 /// </summary>
 public sealed class AuthorizerCache

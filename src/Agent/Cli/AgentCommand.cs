@@ -23,7 +23,9 @@ public sealed class AgentCommand : ICliCommand
         .AddString("advertise", null, "Address advertised to other servers (default: -bind)")
         .AddString("client", "127.0.0.1", "Address(es) the HTTP and gRPC APIs bind to, space-separated")
         .AddInt("http-port", 8500, "HTTP API port")
-        .AddInt("grpc-port", 8502, "gRPC (xDS) port")
+        .AddInt("https-port", -1, "HTTPS API port (-1: off); needs tls.https or tls.defaults cert_file and key_file")
+        .AddInt("grpc-port", 8502, "gRPC (xDS) port, plaintext (-1: off)")
+        .AddInt("grpc-tls-port", -1, "TLS gRPC (xDS) port (-1: off); needs tls.grpc or tls.defaults cert_file and key_file")
         .AddInt("server-port", 8300, "Server (Raft and server RPC) port")
         .AddBool("bootstrap", "Bootstrap a single-server cluster")
         .AddInt("bootstrap-expect", 0, "Wait for this many servers, then bootstrap them together")
@@ -46,6 +48,10 @@ public sealed class AgentCommand : ICliCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        MeshServer? running = null;
+
+        // SIGHUP reloads TLS certificates and keys (Consul reloads its TLS files on SIGHUP too); the server keeps running.
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => { context.Cancel = true; Volatile.Read(ref running)?.ReloadTls(); });
 
         await console.Out.WriteLineAsync($"==> Starting Mesh agent{(config.Dev ? " in -dev mode" : string.Empty)}...").ConfigureAwait(false);
         MeshServer server;
@@ -53,12 +59,13 @@ public sealed class AgentCommand : ICliCommand
         {
             server = await MeshServer.StartAsync(config, loggerFactory, stop.Token).ConfigureAwait(false);
         }
-        catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or InvalidDataException or UnauthorizedAccessException or Mesh.Agent.Tls.TlsConfigException)
         {
             await console.Error.WriteLineAsync($"==> Error starting agent: {error.Message}").ConfigureAwait(false);
             return 1;
         }
 
+        Volatile.Write(ref running, server);
         await using (server.ConfigureAwait(false))
         {
             await console.Out.WriteLineAsync(
@@ -67,8 +74,9 @@ public sealed class AgentCommand : ICliCommand
                    Node name: '{config.NodeName}'
                   Datacenter: '{config.Datacenter}'
                       Server: true (Bootstrap: {config.Bootstrap || config.Dev})
-                 Client Addr: [{string.Join(' ', config.ClientAddresses)}] (HTTP: {server.HttpAddress.Port}, gRPC: {config.GrpcPort})
+                 Client Addr: [{string.Join(' ', config.ClientAddresses)}] (HTTP: {config.HttpPort}, HTTPS: {config.HttpsPort}, gRPC: {config.GrpcPort}, gRPC-TLS: {config.GrpcTlsPort})
                 Cluster Addr: {config.BindAddress} (Server: {config.ServerPort})
+                         TLS: server port: {server.Tls.ServerPortMode}, HTTPS: {(config.HttpsPort > 0 ? "on" : "off")}, gRPC: {(config.GrpcTlsPort > 0 ? "on" : "off")}
 
                 ==> Mesh agent running!
                 """).ConfigureAwait(false);
@@ -146,6 +154,16 @@ public sealed class AgentCommand : ICliCommand
             config = config with { GrpcPort = flags.GetInt("grpc-port") };
         }
 
+        if (flags.IsSet("https-port"))
+        {
+            config = config with { HttpsPort = flags.GetInt("https-port") };
+        }
+
+        if (flags.IsSet("grpc-tls-port"))
+        {
+            config = config with { GrpcTlsPort = flags.GetInt("grpc-tls-port") };
+        }
+
         if (flags.IsSet("server-port"))
         {
             config = config with { ServerPort = flags.GetInt("server-port") };
@@ -205,12 +223,17 @@ public sealed class AgentCommand : ICliCommand
             }
         }
 
-        foreach (var (name, port) in new[] { ("http-port", config.HttpPort), ("grpc-port", config.GrpcPort), ("server-port", config.ServerPort) })
+        foreach (var (name, port) in new[] { ("http-port", config.HttpPort), ("https-port", config.HttpsPort), ("grpc-port", config.GrpcPort), ("grpc-tls-port", config.GrpcTlsPort) })
         {
-            if (port is < 0 or > 65535)
+            if (port is < -1 or > 65535)
             {
-                throw new UsageException($"-{name} {port} is out of range (0-65535)");
+                throw new UsageException($"-{name} {port} is out of range (0-65535, or -1 for off)");
             }
+        }
+
+        if (config.ServerPort is < 0 or > 65535)
+        {
+            throw new UsageException($"-server-port {config.ServerPort} is out of range (0-65535)");
         }
 
         if (config.BootstrapExpect < 0)

@@ -58,6 +58,9 @@ public static class AgentConfigFile
             "xds" => ApplyXds(config, value, path),
             "acl" => config with { Acl = AclConfigSection.Read(config.Acl, value, path) },
             "default_intention_policy" => config with { DefaultIntentionPolicy = IntentionPolicy(value, path) },
+            "domain" => config with { Domain = Text(value, property.Name, path).TrimEnd('.') },
+            "tls" => config with { Tls = TlsConfigFile.ApplyBlock(config.Tls, value, path) },
+            _ when TlsConfigFile.ApplyLegacyKey(config.Tls, property, path) is { } tls => config with { Tls = tls },
             _ => throw new UsageException($"Error reading config file {path}: invalid config key \"{property.Name}\""),
         };
     }
@@ -139,7 +142,9 @@ public static class AgentConfigFile
                 "http" => config with { HttpPort = Int(port.Value, "ports.http", path) },
                 "grpc" => config with { GrpcPort = Int(port.Value, "ports.grpc", path) },
                 "server" => config with { ServerPort = Int(port.Value, "ports.server", path) },
-                "dns" or "serf_lan" or "serf_wan" or "https" or "grpc_tls" => config,
+                "https" => config with { HttpsPort = Int(port.Value, "ports.https", path) },
+                "grpc_tls" => config with { GrpcTlsPort = Int(port.Value, "ports.grpc_tls", path) },
+                "dns" or "serf_lan" or "serf_wan" => config,
                 _ => throw new UsageException($"Error reading config file {path}: invalid config key \"ports.{port.Name}\""),
             };
         }

@@ -26,6 +26,9 @@ public static class CommandLine
         new IntentionGetCommand(),
         new IntentionListCommand(),
         new ConnectEnvoyCommand(),
+        new ConnectProxyCommand(),
+        new Tls.TlsCaCreateCommand(),
+        new Tls.TlsCertCreateCommand(),
         new VersionCommand(),
     ];
 

@@ -21,7 +21,9 @@ public sealed class ConnectEnvoyCommand : ICliCommand
             .AddBool("bootstrap", "Print the bootstrap JSON instead of running Envoy")
             .AddString("proxy-id", null, "ID of the proxy service registered on the agent")
             .AddString("sidecar-for", null, "ID of the service whose sidecar proxy to run (instead of -proxy-id)")
-            .AddString("grpc-addr", null, "Address of the xDS gRPC server (env MESH_GRPC_ADDR or CONSUL_GRPC_ADDR; default: the agent's gRPC port)")
+            .AddString("grpc-addr", null, "Address of the xDS gRPC server, http:// or https:// (env MESH_GRPC_ADDR or CONSUL_GRPC_ADDR; default: the agent's gRPC TLS port, else its gRPC port)")
+            .AddString("grpc-ca-file", null, "Path to a CA file Envoy trusts for the xDS server (env MESH_GRPC_CACERT or CONSUL_GRPC_CACERT; default: -ca-file)")
+            .AddString("grpc-ca-path", null, "Path to a directory of CA certificates Envoy trusts for the xDS server (env MESH_GRPC_CAPATH or CONSUL_GRPC_CAPATH; default: -ca-path)")
             .AddString("admin-bind", "localhost:19000", "Address of Envoy's admin listener")
             .AddString("admin-access-log-path", "/dev/null", "Path of Envoy's admin access log");
         HttpApiClient.AddFlags(flags);
@@ -38,7 +40,14 @@ public sealed class ConnectEnvoyCommand : ICliCommand
         var proxy = sidecarFor.Length > 0
             ? await FindSidecarAsync(client, sidecarFor, cancellationToken).ConfigureAwait(false)
             : await ReadServiceAsync(client, proxyId, cancellationToken).ConfigureAwait(false);
-        var (grpcHost, grpcPort) = GrpcAddress(flags.GetString("grpc-addr"), client.BaseAddress, self.RootElement);
+        var grpcCaFile = flags.GetString("grpc-ca-file") ?? ClientEnvironment.Get("GRPC_CACERT");
+        var grpcCaPath = flags.GetString("grpc-ca-path") ?? ClientEnvironment.Get("GRPC_CAPATH");
+        var grpc = GrpcAddress(flags.GetString("grpc-addr"), !string.IsNullOrEmpty(grpcCaFile) || !string.IsNullOrEmpty(grpcCaPath), client.BaseAddress, self.RootElement);
+        var caPem = grpc.Tls
+            ? GrpcCaBundle.Read(
+                string.IsNullOrEmpty(grpcCaFile) && string.IsNullOrEmpty(grpcCaPath) ? client.Tls.CaFile : grpcCaFile,
+                string.IsNullOrEmpty(grpcCaFile) && string.IsNullOrEmpty(grpcCaPath) ? client.Tls.CaPath : grpcCaPath)
+            : string.Empty;
         var (adminHost, adminPort) = HostPort(flags.GetString("admin-bind")!, "-admin-bind");
         var bootstrap = new EnvoyBootstrapArgs
         {
@@ -46,8 +55,10 @@ public sealed class ConnectEnvoyCommand : ICliCommand
             Cluster = proxy.Cluster,
             Datacenter = self.RootElement.GetProperty("Config").GetProperty("Datacenter").GetString() ?? "dc1",
             Token = flags.GetString("token") ?? Environment.GetEnvironmentVariable("MESH_HTTP_TOKEN") ?? Environment.GetEnvironmentVariable("CONSUL_HTTP_TOKEN") ?? string.Empty,
-            GrpcHost = grpcHost,
-            GrpcPort = grpcPort,
+            GrpcHost = grpc.Host,
+            GrpcPort = grpc.Port,
+            GrpcTls = grpc.Tls,
+            GrpcCaPem = caPem,
             AdminHost = adminHost == "localhost" ? "127.0.0.1" : adminHost,
             AdminPort = adminPort,
             AdminAccessLogPath = flags.GetString("admin-access-log-path")!,
@@ -93,17 +104,64 @@ public sealed class ConnectEnvoyCommand : ICliCommand
         return new ProxyService(id, string.IsNullOrEmpty(destination) ? service.GetProperty("Service").GetString()! : destination);
     }
 
-    private static (string Host, int Port) GrpcAddress(string? flag, Uri httpAddress, JsonElement self)
+    private sealed record XdsAddress(string Host, int Port, bool Tls);
+
+    /// <summary>
+    /// Consul's <c>xdsAddress</c>: <c>-grpc-addr</c> or the environment when given (<c>https://</c> is TLS, <c>http://</c>
+    /// plaintext, a bare <c>host:port</c> is TLS only when a gRPC CA is given); otherwise the agent's
+    /// <c>XDS.Ports.TLS</c>, then <c>XDS.Ports.Plaintext</c>, then the older <c>XDS.Port</c>, then 8502, on the HTTP
+    /// API's host.
+    /// </summary>
+    private static XdsAddress GrpcAddress(string? flag, bool grpcCaGiven, Uri httpAddress, JsonElement self)
     {
-        var address = flag ?? Environment.GetEnvironmentVariable("MESH_GRPC_ADDR") ?? Environment.GetEnvironmentVariable("CONSUL_GRPC_ADDR");
+        var address = flag ?? ClientEnvironment.Get("GRPC_ADDR");
         if (!string.IsNullOrEmpty(address))
         {
-            return HostPort(address.Replace("http://", string.Empty, StringComparison.Ordinal), "-grpc-addr");
+            var tls = grpcCaGiven;
+            if (address.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                (address, tls) = (address["https://".Length..], true);
+            }
+            else if (address.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+            {
+                (address, tls) = (address["http://".Length..], false);
+            }
+            else if (address.Contains("://", StringComparison.Ordinal))
+            {
+                throw new UsageException($"-grpc-addr \"{address}\": Unknown protocol scheme (use http:// or https://)");
+            }
+
+            var (host, port) = HostPort(address.TrimEnd('/'), "-grpc-addr");
+            return new XdsAddress(host is "localhost" ? "127.0.0.1" : host, port, tls);
         }
 
-        var port = self.TryGetProperty("XDS", out var xds) ? xds.GetProperty("Port").GetInt32() : 8502;
-        return (httpAddress.Host is "localhost" ? "127.0.0.1" : httpAddress.Host, port);
+        var agentHost = httpAddress.Host is "localhost" ? "127.0.0.1" : httpAddress.Host.Trim('[', ']');
+        if (self.TryGetProperty("XDS", out var xds) && xds.ValueKind == JsonValueKind.Object)
+        {
+            if (xds.TryGetProperty("Ports", out var ports) && ports.ValueKind == JsonValueKind.Object)
+            {
+                if (PortOf(ports, "TLS") is > 0 and var tlsPort)
+                {
+                    return new XdsAddress(agentHost, tlsPort, true);
+                }
+
+                if (PortOf(ports, "Plaintext") is > 0 and var plainPort)
+                {
+                    return new XdsAddress(agentHost, plainPort, false);
+                }
+            }
+
+            if (PortOf(xds, "Port") is > 0 and var port)
+            {
+                return new XdsAddress(agentHost, port, false);
+            }
+        }
+
+        return new XdsAddress(agentHost, 8502, false);
     }
+
+    private static int PortOf(JsonElement parent, string name)
+        => parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var port) ? port : -1;
 
     private static (string Host, int Port) HostPort(string address, string flag)
     {

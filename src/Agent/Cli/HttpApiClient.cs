@@ -6,16 +6,37 @@ namespace Mesh.Agent.Cli;
 /// <summary>
 /// The CLI's HTTP client. The address comes from <c>-http-addr</c>, then <c>MESH_HTTP_ADDR</c>, then
 /// <c>CONSUL_HTTP_ADDR</c> (for drop-in use), then <c>http://127.0.0.1:8500</c>; the token likewise from <c>-token</c>,
-/// <c>MESH_HTTP_TOKEN</c>, <c>CONSUL_HTTP_TOKEN</c>.
+/// <c>MESH_HTTP_TOKEN</c>, <c>CONSUL_HTTP_TOKEN</c>; TLS settings from <see cref="ClientTlsSettings"/>.
 /// </summary>
 public sealed class HttpApiClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly ServerCertificateVerifier? _verifier;
 
     public HttpApiClient(string? address, string? token)
+        : this(address, token, new ClientTlsSettings())
+    {
+    }
+
+    public HttpApiClient(string? address, string? token, ClientTlsSettings tls)
     {
         BaseAddress = ResolveAddress(address);
-        _http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(11) };
+        Tls = tls;
+        var handler = new SocketsHttpHandler();
+        if (BaseAddress.Scheme == Uri.UriSchemeHttps)
+        {
+            var verifier = new ServerCertificateVerifier(tls);
+            var dialled = BaseAddress.IdnHost.Trim('[', ']');
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => verifier.Verify(dialled, certificate, chain, errors);
+            if (!string.IsNullOrEmpty(tls.ClientCert) && !string.IsNullOrEmpty(tls.ClientKey))
+            {
+                handler.SslOptions.ClientCertificates = [ServerCertificateVerifier.LoadClientCertificate(tls.ClientCert, tls.ClientKey)];
+            }
+
+            _verifier = verifier;
+        }
+
+        _http = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(11) };
         token = FirstNonEmpty(token, Environment.GetEnvironmentVariable("MESH_HTTP_TOKEN"), Environment.GetEnvironmentVariable("CONSUL_HTTP_TOKEN"));
         if (token is not null)
         {
@@ -25,25 +46,36 @@ public sealed class HttpApiClient : IDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The TLS settings this client was made with (<c>connect envoy</c> falls back to its CA for gRPC).</summary>
+    public ClientTlsSettings Tls { get; }
+
     public static void AddFlags(FlagSet flags)
-        => flags.AddString("http-addr", null, "The address of the Mesh HTTP API (env MESH_HTTP_ADDR or CONSUL_HTTP_ADDR; default http://127.0.0.1:8500)")
+    {
+        flags.AddString("http-addr", null, "The address of the Mesh HTTP API, http:// or https:// (env MESH_HTTP_ADDR or CONSUL_HTTP_ADDR; default http://127.0.0.1:8500)")
             .AddString("token", null, "ACL token for the request (env MESH_HTTP_TOKEN or CONSUL_HTTP_TOKEN)")
             .AddString("datacenter", null, "Datacenter to query (only the local one is served)");
+        ClientTlsSettings.AddFlags(flags);
+    }
 
-    public static HttpApiClient FromFlags(FlagSet flags) => new(flags.GetString("http-addr"), flags.GetString("token"));
+    public static HttpApiClient FromFlags(FlagSet flags) => new(flags.GetString("http-addr"), flags.GetString("token"), ClientTlsSettings.FromFlags(flags));
 
+    /// <summary>
+    /// The API address: <c>-http-addr</c>, <c>MESH_HTTP_ADDR</c>, <c>CONSUL_HTTP_ADDR</c>, then <c>127.0.0.1:8500</c>. An
+    /// address without a scheme is <c>https</c> when <c>CONSUL_HTTP_SSL</c> (or <c>MESH_HTTP_SSL</c>) is true, as in
+    /// Consul's client; an explicit <c>http://</c> or <c>https://</c> wins over it.
+    /// </summary>
     public static Uri ResolveAddress(string? address)
     {
         address = FirstNonEmpty(address, Environment.GetEnvironmentVariable("MESH_HTTP_ADDR"), Environment.GetEnvironmentVariable("CONSUL_HTTP_ADDR"))
-                  ?? "http://127.0.0.1:8500";
+                  ?? "127.0.0.1:8500";
         if (!address.Contains("://", StringComparison.Ordinal))
         {
-            address = "http://" + address;
+            address = (ClientEnvironment.GetBool("HTTP_SSL") == true ? "https://" : "http://") + address;
         }
 
         return Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
-            : throw new UsageException($"invalid HTTP address \"{address}\"");
+            : throw new UsageException($"invalid HTTP address \"{address}\" (Unknown protocol scheme: only http:// and https:// are supported)");
     }
 
     public async Task<string> GetAsync(string path, CancellationToken cancellationToken)
@@ -76,7 +108,7 @@ public sealed class HttpApiClient : IDisposable
         }
         catch (HttpRequestException error)
         {
-            throw new CliException($"Error connecting to Mesh at {BaseAddress}: {error.Message}");
+            throw new CliException($"Error connecting to Mesh at {BaseAddress}: {Describe(error)}");
         }
 
         if (!response.IsSuccessStatusCode)
@@ -91,6 +123,26 @@ public sealed class HttpApiClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>The verifier's reason when it refused the server; otherwise the exception chain's messages.</summary>
+    private string Describe(HttpRequestException error)
+    {
+        if (_verifier?.LastFailure is { } refused)
+        {
+            return refused;
+        }
+
+        var messages = new List<string>();
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            messages.Add(e.Message);
+        }
+
+        var text = string.Join(": ", messages.Distinct());
+        return BaseAddress.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(Tls.ClientCert)
+            ? text + " (if the server sets verify_incoming, give -client-cert and -client-key)"
+            : text;
+    }
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrEmpty(v));
 }

@@ -27,6 +27,15 @@ public sealed record EnvoyBootstrapArgs
 
     public int GrpcPort { get; init; } = 8502;
 
+    /// <summary>
+    /// Whether Envoy reaches the xDS server over TLS (Consul's <c>AgentTLS</c>): the <c>local_agent</c> cluster then
+    /// gets an <c>UpstreamTlsContext</c> transport socket.
+    /// </summary>
+    public bool GrpcTls { get; init; }
+
+    /// <summary>The PEM CA bundle Envoy trusts for the xDS server when <see cref="GrpcTls"/> (Consul's <c>AgentCAPEM</c>); empty for none.</summary>
+    public string GrpcCaPem { get; init; } = string.Empty;
+
     public string AdminHost { get; init; } = "127.0.0.1";
 
     public int AdminPort { get; init; } = 19000;
@@ -106,7 +115,41 @@ public static class EnvoyBootstrap
         };
     }
 
-    private static JsonObject LocalAgentCluster(EnvoyBootstrapArgs args) => new()
+    private static JsonObject LocalAgentCluster(EnvoyBootstrapArgs args)
+    {
+        var cluster = LocalAgentPlainCluster(args);
+        if (args.GrpcTls)
+        {
+            cluster["transport_socket"] = AgentTransportSocket(args.GrpcCaPem);
+        }
+
+        return cluster;
+    }
+
+    /// <summary>
+    /// Consul's template: an <c>UpstreamTlsContext</c> with only the trusted CA inline; no SNI, no SAN match and no
+    /// client certificate (the xDS port must not require one).
+    /// </summary>
+    private static JsonObject AgentTransportSocket(string caPem)
+    {
+        var common = new JsonObject();
+        if (caPem.Length > 0)
+        {
+            common["validation_context"] = new JsonObject { ["trusted_ca"] = new JsonObject { ["inline_string"] = caPem } };
+        }
+
+        return new JsonObject
+        {
+            ["name"] = "tls",
+            ["typed_config"] = new JsonObject
+            {
+                ["@type"] = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+                ["common_tls_context"] = common,
+            },
+        };
+    }
+
+    private static JsonObject LocalAgentPlainCluster(EnvoyBootstrapArgs args) => new()
     {
         ["name"] = "local_agent",
         ["ignore_health_on_host_removal"] = false,

@@ -28,6 +28,18 @@ public sealed record AgentConfig
 
     public int ServerPort { get; init; } = 8300;
 
+    /// <summary>Consul's <c>ports.https</c>: the HTTPS API; -1 (the default) is off, 8501 by convention.</summary>
+    public int HttpsPort { get; init; } = -1;
+
+    /// <summary>Consul's <c>ports.grpc_tls</c>: the TLS gRPC (xDS) port; -1 (the default here) is off, 8503 by convention.</summary>
+    public int GrpcTlsPort { get; init; } = -1;
+
+    /// <summary>Consul's <c>domain</c> without the trailing dot: server certificates are checked for <c>server.&lt;dc&gt;.&lt;domain&gt;</c>.</summary>
+    public string Domain { get; init; } = "consul";
+
+    /// <summary>Consul's <c>tls</c> block (and the old top-level TLS keys).</summary>
+    public Mesh.Agent.Tls.TlsConfig Tls { get; init; } = new();
+
     public bool Bootstrap { get; init; }
 
     public int BootstrapExpect { get; init; }

@@ -55,8 +55,9 @@ public static class AgentEndpoints
             new Dictionary<string, string>(),
             new AgentSelfXds(
                 new Dictionary<string, IReadOnlyList<string>> { ["envoy"] = ["1.33.0", "1.32.3", "1.31.5", "1.30.9"] },
-                self.GrpcPort,
-                new AgentSelfXdsPorts(self.GrpcPort, -1)));
+                // As Consul: Port is the TLS port when there is one, else the plaintext port; Ports gives both.
+                self.GrpcTlsPort > 0 ? self.GrpcTlsPort : self.GrpcPort,
+                new AgentSelfXdsPorts(self.GrpcPort, self.GrpcTlsPort)));
         return ApiResponse.WriteJsonAsync(context, view, ApiJsonContext.Default.AgentSelfView);
     }
 

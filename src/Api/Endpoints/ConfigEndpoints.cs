@@ -146,23 +146,8 @@ public static class ConfigEndpoints
     }
 
     private static async Task<JsonObject> ReadDocumentAsync(HttpContext context)
-    {
-        var bytes = await RequestBody.ReadBytesAsync(context, RequestBody.DefaultLimit).ConfigureAwait(false);
-        if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
-        {
-            throw ApiException.BadRequest("Request decoding failed: the body is empty, a config entry JSON object is required");
-        }
-
-        try
-        {
-            return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject
-                   ?? throw ApiException.BadRequest("Request decoding failed: expected a JSON object");
-        }
-        catch (JsonException error)
-        {
-            throw ApiException.BadRequest($"Request decoding failed: {error.Message}");
-        }
-    }
+        => await RequestBody.ReadJsonObjectAsync(context, "Request decoding failed").ConfigureAwait(false)
+           ?? throw ApiException.BadRequest("Request decoding failed: the body is empty, a config entry JSON object is required");
 
     /// <summary>A write that would leave a chain that does not compile is refused with a 400 naming why.</summary>
     private static void CheckGraph(Action check)

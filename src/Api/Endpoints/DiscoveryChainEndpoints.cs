@@ -78,29 +78,14 @@ public static class DiscoveryChainEndpoints
     /// </summary>
     private static async Task<CompileRequest> ReadOverridesAsync(HttpContext context, CompileRequest request)
     {
-        var bytes = await RequestBody.ReadBytesAsync(context, RequestBody.DefaultLimit).ConfigureAwait(false);
-        if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+        // Shared body rules (duplicate keys: last wins, bad UTF-8 is a 400), then read as a document.
+        if (await RequestBody.ReadJsonObjectAsync(context, "Request decoding failed").ConfigureAwait(false) is not { } body)
         {
             return request;
         }
 
-        JsonDocument document;
-        try
+        using (var document = JsonDocument.Parse(body.ToJsonString()))
         {
-            document = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException error)
-        {
-            throw ApiException.BadRequest($"Request decoding failed: {error.Message}");
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw ApiException.BadRequest("Request decoding failed: expected a JSON object");
-            }
-
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 request = Key(property.Name) switch

@@ -35,7 +35,8 @@ public sealed partial class ApiErrorMiddleware(RequestDelegate next, ILogger<Api
             };
             if (status >= 500)
             {
-                Log.RequestFailed(logger, context.Request.Method, context.Request.Path, error);
+                var request = context.Request;
+                Log.RequestFailed(logger, status, request.Method, $"{request.PathBase}{request.Path}{RedactedQuery(request)}", request.Protocol, error);
             }
 
             context.Response.Clear();
@@ -43,9 +44,22 @@ public sealed partial class ApiErrorMiddleware(RequestDelegate next, ILogger<Api
         }
     }
 
+    /// <summary>The query string with an ACL <c>?token=</c> value hidden, as Consul's request logging does.</summary>
+    private static string RedactedQuery(HttpRequest request)
+    {
+        if (!request.Query.ContainsKey("token"))
+        {
+            return request.QueryString.ToString();
+        }
+
+        var parts = request.Query.Select(pair => pair.Key == "token" ? "token=<hidden>" : $"{Uri.EscapeDataString(pair.Key)}={Uri.EscapeDataString(pair.Value.ToString())}");
+        return "?" + string.Join('&', parts);
+    }
+
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
-        public static partial void RequestFailed(ILogger logger, string method, PathString path, Exception error);
+        /// <summary>A 5xx other than a lost leader: a bug, logged with the whole request line so it can be replayed.</summary>
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Request failed with {Status}: {Method} {Target} {Protocol}")]
+        public static partial void RequestFailed(ILogger logger, int status, string method, string target, string protocol, Exception error);
     }
 }

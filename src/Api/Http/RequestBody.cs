@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using Mesh.Api.Json;
 using Mesh.Config.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -26,20 +27,47 @@ public static class RequestBody
             return null;
         }
 
+        var node = ParseObject(bytes, "Request decode failed");
         try
         {
-            var node = JsonNode.Parse(bytes, new JsonNodeOptions { PropertyNameCaseInsensitive = false }, new JsonDocumentOptions { MaxDepth = 64 });
-            if (node is not JsonObject)
-            {
-                throw ApiException.BadRequest($"Request decode failed: expected a JSON object, got {node?.GetValueKind().ToString() ?? "null"}");
-            }
-
             return SnakeCaseAliases.Normalize(node, typeInfo).Deserialize(typeInfo);
         }
         catch (JsonException error)
         {
             throw ApiException.BadRequest($"Request decode failed: {error.Message}");
         }
+        catch (Exception error) when (error is NotSupportedException or FormatException or OverflowException or InvalidOperationException)
+        {
+            // Converters report values they cannot bind (a number too large for its field, text where a
+            // type is expected) with these; at this edge they describe the input, not a server fault.
+            throw ApiException.BadRequest($"Request decode failed: {error.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole body as one JSON object with Consul's decoding rules (duplicate keys: last wins); null when the
+    /// body is empty. Every malformed body is a 400 whose message starts with <paramref name="prefix"/>.
+    /// </summary>
+    public static async Task<JsonObject?> ReadJsonObjectAsync(HttpContext context, string prefix = "Request decode failed", int limit = DefaultLimit)
+    {
+        var bytes = await ReadBytesAsync(context, limit).ConfigureAwait(false);
+        return bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty ? null : ParseObject(bytes, prefix);
+    }
+
+    private static JsonObject ParseObject(byte[] bytes, string prefix)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonBodyParser.Parse(bytes);
+        }
+        catch (JsonException error)
+        {
+            throw ApiException.BadRequest($"{prefix}: {error.Message}");
+        }
+
+        return node as JsonObject
+               ?? throw ApiException.BadRequest($"{prefix}: expected a JSON object, got {node?.GetValueKind().ToString() ?? "null"}");
     }
 
     public static async Task<byte[]> ReadBytesAsync(HttpContext context, int limit)

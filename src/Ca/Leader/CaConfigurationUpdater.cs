@@ -12,7 +12,7 @@ namespace Mesh.Ca.Leader;
 /// root if it must change) and writes it as a compare-and-set on the CA's ModifyIndex. Any server may prepare it: if
 /// the CA changed meanwhile (another update, pruning) the write is refused and prepared again from the new state.
 /// </summary>
-public sealed class CaConfigurationUpdater(CaHost host)
+public sealed class CaConfigurationUpdater(ICaHost host)
 {
     private const int Attempts = 8;
 

@@ -9,7 +9,7 @@ namespace Mesh.Ca.Leader;
 /// none (cluster ID, trust domain, root), and prune roots rotated out more than twice the leaf TTL ago. Runs on every
 /// server and acts only while it leads; every change is a compare-and-set command, so two leaders cannot both win.
 /// </summary>
-public sealed partial class CaLeaderLoop(CaHost host)
+public sealed partial class CaLeaderLoop(ICaHost host)
 {
     private readonly ILogger _logger = host.LoggerFactory.CreateLogger<CaLeaderLoop>();
 
@@ -22,7 +22,7 @@ public sealed partial class CaLeaderLoop(CaHost host)
         {
             try
             {
-                if (host.IsLeader())
+                if (host.IsLeader)
                 {
                     await TickAsync(cancellationToken).ConfigureAwait(false);
                 }

@@ -13,7 +13,7 @@ namespace Mesh.Ca.Leaves;
 /// one; then a new key and CSR are made here and the leader signs. With <c>?index=N</c> a request waits until a leaf
 /// with a higher index exists, which happens at the renewal point or as soon as the roots change.
 /// </summary>
-public sealed class LeafCertCache(CaHost host, LeafSigningRoute route)
+public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route)
 {
     private readonly ConcurrentDictionary<string, LeafSlot> _slots = new(StringComparer.Ordinal);
 

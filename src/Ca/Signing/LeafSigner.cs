@@ -11,14 +11,14 @@ namespace Mesh.Ca.Signing;
 /// </summary>
 public sealed class LeafSigner : IDisposable
 {
-    private readonly CaHost _host;
+    private readonly ICaHost _host;
     private readonly SerialBlock _serials;
     private readonly CsrLimiter _limiter;
     private readonly object _gate = new();
     private (string Json, CaProviderConfig Config) _config = (string.Empty, CaProviderConfig.Default);
     private RootSigningKey? _root;
 
-    public LeafSigner(CaHost host)
+    public LeafSigner(ICaHost host)
     {
         _host = host;
         _serials = new SerialBlock(host.ProposeAsync);
@@ -27,7 +27,7 @@ public sealed class LeafSigner : IDisposable
 
     public async ValueTask<SignedLeaf> SignAsync(byte[] csrDer, CancellationToken cancellationToken)
     {
-        if (!_host.IsLeader())
+        if (!_host.IsLeader)
         {
             throw new LeafSigningException(LeafSigningError.NotLeader, "this server is not the leader");
         }

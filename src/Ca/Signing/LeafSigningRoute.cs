@@ -1,11 +1,11 @@
 namespace Mesh.Ca.Signing;
 
 /// <summary>Signs on this server when it leads, otherwise sends the CSR to the leader.</summary>
-public sealed class LeafSigningRoute(CaHost host, LeafSigner signer)
+public sealed class LeafSigningRoute(ICaHost host, LeafSigner signer)
 {
     public async ValueTask<SignedLeaf> SignAsync(byte[] csr, CancellationToken cancellationToken)
     {
-        if (host.IsLeader())
+        if (host.IsLeader)
         {
             try
             {
@@ -17,7 +17,6 @@ public sealed class LeafSigningRoute(CaHost host, LeafSigner signer)
             }
         }
 
-        var forward = host.ForwardSignAsync ?? throw new LeafSigningException(LeafSigningError.NotReady, "this server is not the leader and cannot reach one");
-        return await forward(csr, cancellationToken).ConfigureAwait(false);
+        return await host.ForwardSignAsync(csr, cancellationToken).ConfigureAwait(false);
     }
 }

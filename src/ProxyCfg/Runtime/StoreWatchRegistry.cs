@@ -1,5 +1,5 @@
 using Mesh.Fsm;
-using Mesh.Fsm.State;
+using Mesh.Fsm.Feed;
 
 namespace Mesh.ProxyCfg;
 
@@ -7,20 +7,21 @@ namespace Mesh.ProxyCfg;
 /// One subscription to the state machine shared by every watched proxy: each changed watch key is looked up in a
 /// key -> subscribers map, so thousands of proxies interested in <c>connect/db</c> cost one entry, not one store
 /// watch each. A proxy's keys are replaced after every build (chained watches: the keys its last build read).
+/// It reads the FSM's change feed on its own loop, so the apply thread only merges keys into one pending batch.
 /// </summary>
 internal sealed class StoreWatchRegistry : IDisposable
 {
-    private readonly StateMachine _fsm;
+    private readonly ChangeSubscription _changes;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, HashSet<ProxyState>> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<ProxyState, HashSet<string>> _keysOf = [];
-    private object? _lastWatchIndexes;
 
     public StoreWatchRegistry(StateMachine fsm)
     {
-        _fsm = fsm;
-        _lastWatchIndexes = fsm.Current.WatchIndexes;
-        fsm.Applied += OnApplied;
+        _changes = fsm.Changes.Subscribe();
+        _loop = Task.Run(() => ReadChangesAsync(_stopping.Token));
     }
 
     /// <summary>How many distinct keys are watched.</summary>
@@ -90,7 +91,39 @@ internal sealed class StoreWatchRegistry : IDisposable
         }
     }
 
-    public void Dispose() => _fsm.Applied -= OnApplied;
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _changes.Dispose();
+        try
+        {
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // Cancelled while waiting for a batch: the normal way out.
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task ReadChangesAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            ChangeBatch batch;
+            try
+            {
+                batch = await _changes.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            OnChanged(batch);
+        }
+    }
 
     private void Unsubscribe(ProxyState subscriber, string key)
     {
@@ -100,23 +133,20 @@ internal sealed class StoreWatchRegistry : IDisposable
         }
     }
 
-    /// <summary>Runs on the apply thread: only looks up and flags subscribers; their own loops do the work.</summary>
-    private void OnApplied(StoreState state, IReadOnlyCollection<string> touched)
+    /// <summary>Only looks up and flags subscribers; their own loops do the work.</summary>
+    private void OnChanged(ChangeBatch batch)
     {
         List<ProxyState> hit = [];
         lock (_lock)
         {
-            // No keys: a skipped index or refused command (watch indexes unchanged), or a restore (all of them replaced).
-            var restored = touched.Count == 0 && !ReferenceEquals(_lastWatchIndexes, state.WatchIndexes);
-            _lastWatchIndexes = state.WatchIndexes;
-            if (restored)
+            if (batch.Restored)
             {
                 hit.AddRange(_keysOf.Keys);
             }
             else
             {
                 var seen = new HashSet<ProxyState>();
-                foreach (var key in touched)
+                foreach (var key in batch.Keys)
                 {
                     if (_byKey.TryGetValue(key, out var subscribers))
                     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Mesh.Raft.Transport;
 
@@ -8,11 +7,15 @@ namespace Mesh.Raft.Transport;
 /// Calls another server's RPC over its server port: one request and one response per frame pair, on pooled
 /// connections (one call at a time per connection).
 /// </summary>
-public sealed class RpcClient : IAsyncDisposable
+public sealed class RpcClient(ServerPortTls tls) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, ConcurrentBag<NetworkStream>> _idle = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentBag<Stream>> _idle = new(StringComparer.Ordinal);
+    private readonly ServerPortDialer _dialer = new(tls);
 
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(3);
+    public RpcClient()
+        : this(ServerPortTls.Plaintext)
+    {
+    }
 
     public async Task<byte[]> CallAsync(EndPoint endPoint, ReadOnlyMemory<byte> request, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -63,31 +66,11 @@ public sealed class RpcClient : IAsyncDisposable
         }
     }
 
-    private NetworkStream? TakeIdle(string key)
+    private Stream? TakeIdle(string key)
         => _idle.TryGetValue(key, out var bag) && bag.TryTake(out var stream) ? stream : null;
 
-    private async Task<NetworkStream> ConnectAsync(EndPoint endPoint, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            using var connectDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            connectDeadline.CancelAfter(ConnectTimeout);
-            await socket.ConnectAsync(endPoint, connectDeadline.Token).ConfigureAwait(false);
-            await socket.SendAsync(new[] { ServerPortProtocol.Rpc }, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch (Exception error) when (error is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            socket.Dispose();
-            throw new RpcConnectException($"Cannot connect to server {endPoint}: {error.Message}", error);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    private Task<Stream> ConnectAsync(EndPoint endPoint, CancellationToken cancellationToken)
+        => _dialer.ConnectAsync(endPoint, ServerPortProtocol.Rpc, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

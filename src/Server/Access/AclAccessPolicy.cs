@@ -26,7 +26,6 @@ public sealed class AclAccessPolicy : IAccessPolicy
         _fsm = fsm;
         _defaultToken = string.IsNullOrEmpty(config.Tokens.Default) ? null : config.Tokens.Default;
         _cache = new AuthorizerCache(new AclResolverOptions { DefaultPolicy = config.DefaultPolicy, Datacenter = datacenter }, clock);
-        fsm.Applied += (state, _) => _cache.OnStoreChanged(state);
     }
 
     public bool Enabled => true;
@@ -40,13 +39,18 @@ public sealed class AclAccessPolicy : IAccessPolicy
         return _cache.Resolve(state, token.IsAnonymous ? _defaultToken : token.SecretId);
     }
 
-    public string? Authenticate(RequestToken token) => Resolve(token).Found ? null : PermissionDeniedMessage.AclNotFound;
+    public string? Authenticate(RequestToken token) => token.IsServer || Resolve(token).Found ? null : PermissionDeniedMessage.AclNotFound;
 
     public string? Check(RequestToken token, AclResource resource, string name, AclAccess access)
-        => Resolve(token).Authorizer is { } authorizer ? Decide(authorizer, resource, name, access) : PermissionDeniedMessage.AclNotFound;
+        => token.IsServer ? null : Resolve(token).Authorizer is { } authorizer ? Decide(authorizer, resource, name, access) : PermissionDeniedMessage.AclNotFound;
 
     public string? CheckForwarded(RequestToken token, Command command)
     {
+        if (token.IsServer)
+        {
+            return null;
+        }
+
         var state = _fsm.Current;
         if (Resolve(state, token).Authorizer is not { } authorizer)
         {

@@ -15,6 +15,8 @@ namespace Mesh.Server.Cluster;
 /// if a running cluster is found instead, join it;</item>
 /// <item>no expectation: join whichever running cluster <c>-retry-join</c> reaches.</item>
 /// </list>
+/// Afterwards <see cref="KeepMembershipAsync"/> brings the server back whenever the cluster removed it (while it was
+/// down, by autopilot or <c>DELETE /v1/operator/raft/peer</c>), as Consul's leader re-adds a returning server.
 /// </summary>
 public sealed partial class ClusterJoiner(ServerRuntime runtime, ServerRpc rpc, RpcDispatcher self, ClusterOptions options, ILogger<ClusterJoiner> logger)
 {
@@ -44,6 +46,53 @@ public sealed partial class ClusterJoiner(ServerRuntime runtime, ServerRpc rpc, 
             }
 
             await Task.Delay(options.RetryInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs for the server's life once it is in a cluster. When this server hears no leader (or its own configuration
+    /// lacks it) while a server it reaches through <c>-retry-join</c> follows a leader whose configuration does not
+    /// list it, this server was removed: it goes to standby (no candidacy, so its stale configuration cannot start
+    /// elections that raise the cluster's term) and asks the leader to add it back, which catches it up first. Once
+    /// it is in the configuration and follows a leader it takes part in elections again. A server that merely lost
+    /// its leader, with the cluster electing a new one, finds no peer with a leader and is left alone.
+    /// </summary>
+    public async Task KeepMembershipAsync(CancellationToken cancellationToken)
+    {
+        var raft = runtime.Raft;
+        var own = self.Info().RaftAddress;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(options.MembershipCheckInterval, cancellationToken).ConfigureAwait(false);
+            if (!raft.IsConsensusStarted || raft.IsLeader)
+            {
+                continue;
+            }
+
+            var listed = raft.Members.Any(m => ServerAddress.Format(m) == own);
+            if (raft.Leader is not null && listed)
+            {
+                if (raft.IsStandby && await raft.SetStandbyAsync(false, cancellationToken).ConfigureAwait(false))
+                {
+                    Log.Readmitted(logger, ServerAddress.Format(raft.Leader));
+                }
+
+                continue;
+            }
+
+            var peers = await DiscoverAsync(cancellationToken).ConfigureAwait(false);
+            var led = peers.FirstOrDefault(p => p.Leader.Length > 0 && p.Leader != own && p.Members.Count > 0);
+            if (led is null || led.Members.Contains(own, StringComparer.Ordinal))
+            {
+                continue; // no cluster to return to, or we are a member and it is electing or catching us up
+            }
+
+            if (!raft.IsStandby && await raft.SetStandbyAsync(true, cancellationToken).ConfigureAwait(false))
+            {
+                Log.RemovedStandby(logger, led.Leader);
+            }
+
+            await JoinAsync(led, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -223,6 +272,12 @@ public sealed partial class ClusterJoiner(ServerRuntime runtime, ServerRpc rpc, 
 
         [LoggerMessage(EventId = 4208, Level = LogLevel.Warning, Message = "Join through {Target} failed: {Reason}")]
         public static partial void JoinRefused(ILogger logger, string target, string reason);
+
+        [LoggerMessage(EventId = 4209, Level = LogLevel.Warning, Message = "This server is not in the configuration of the cluster led by {Leader}: standing by (no elections) and asking to be added back")]
+        public static partial void RemovedStandby(ILogger logger, string leader);
+
+        [LoggerMessage(EventId = 4210, Level = LogLevel.Information, Message = "Back in the cluster's configuration, following {Leader}; taking part in elections again")]
+        public static partial void Readmitted(ILogger logger, string leader);
     }
 }
 
@@ -236,4 +291,7 @@ public sealed record ClusterOptions
     public IReadOnlyList<string> RetryJoin { get; init; } = [];
 
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a server in a cluster checks that it is still in the configuration (see <c>KeepMembershipAsync</c>).</summary>
+    public TimeSpan MembershipCheckInterval { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -21,7 +21,7 @@ public sealed class LeaderForwarder(LeaderRpc leaderRpc) : ILeaderForwarder
         ApplyResponse? response;
         try
         {
-            response = await leaderRpc.CallAsync<ApplyResponse>(leader, new ApplyRequest { Command = command, Token = token.SecretId }, Timeout, cancellationToken).ConfigureAwait(false);
+            response = await leaderRpc.CallAsync<ApplyResponse>(leader, new ApplyRequest { Command = command, Token = token.SecretId, Internal = token.IsServer }, Timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (LeaderCallException call) when (call.InnerException is RpcConnectException connect)
         {

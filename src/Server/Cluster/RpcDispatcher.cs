@@ -8,7 +8,7 @@ using MessagePack;
 namespace Mesh.Server.Cluster;
 
 /// <summary>Answers other servers' RPC requests on this server.</summary>
-public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect)
+public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : IServerRpcHandler
 {
     public async Task<byte[]> HandleAsync(byte[] frame, CancellationToken cancellationToken)
     {
@@ -96,7 +96,7 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect)
         }
 
         // The follower passed on its request's token: the leader's access policy has the last word on the write.
-        if (runtime.Access.CheckForwarded(RequestToken.FromSecret(apply.Token), apply.Command) is { } denied)
+        if (!apply.Internal && runtime.Access.CheckForwarded(RequestToken.FromSecret(apply.Token), apply.Command) is { } denied)
         {
             return new ApplyResponse { Error = denied, ErrorKind = ApplyErrorKind.PermissionDenied };
         }

@@ -91,6 +91,10 @@ public sealed record ApplyRequest : RpcRequest
 
     [Key(1)]
     public string Token { get; init; } = string.Empty;
+
+    /// <summary>A server's own write (<see cref="Access.RequestToken.Server"/>): applied without an ACL check.</summary>
+    [Key(2)]
+    public bool Internal { get; init; }
 }
 
 [MessagePackObject]

@@ -13,12 +13,10 @@ public sealed class ServerMetrics : IDisposable
 
     private readonly Meter _meter = new(MeterName);
     private readonly ServerRuntime _server;
-    private long _fsmApplies;
 
     public ServerMetrics(ServerRuntime server)
     {
         _server = server ?? throw new ArgumentNullException(nameof(server));
-        _server.Fsm.Applied += OnApplied;
         CreateRaftInstruments();
         CreateStoreInstruments();
         RuntimeInstruments.Create(_meter);
@@ -28,7 +26,7 @@ public sealed class ServerMetrics : IDisposable
     public MetricsCollector Collector { get; } = new();
 
     /// <summary>Entries applied to this server's state machine (commands, no-ops and restores alike).</summary>
-    public long FsmApplies => Interlocked.Read(ref _fsmApplies);
+    public long FsmApplies => _server.Fsm.Changes.Published;
 
     /// <summary>Reads another component's meter too (its instrument names go through <see cref="MetricNames.Export"/>).</summary>
     public void Track(Meter meter) => Collector.Track(meter);
@@ -44,12 +42,9 @@ public sealed class ServerMetrics : IDisposable
 
     public void Dispose()
     {
-        _server.Fsm.Applied -= OnApplied;
         Collector.Dispose();
         _meter.Dispose();
     }
-
-    private void OnApplied(Mesh.Fsm.State.StoreState state, IReadOnlyCollection<string> touched) => Interlocked.Increment(ref _fsmApplies);
 
     private void CreateRaftInstruments()
     {

@@ -1,6 +1,6 @@
-using System.Threading.Channels;
 using Mesh.EnvoyResources.Proxyless;
 using Mesh.Fsm;
+using Mesh.Fsm.Feed;
 using Mesh.Fsm.State;
 using Mesh.Xds;
 
@@ -9,26 +9,17 @@ namespace Mesh.XdsServer.Sotw;
 /// <summary>
 /// Wakes one SotW stream when a store change touches what its resources are built from: the services it
 /// subscribed to (instances, checks, nodes), the service list for wildcards, intentions, or a whole-state restore.
-/// The store's <c>Applied</c> event runs on the apply thread, so the handler only compares keys and sets a flag;
-/// a slow client never holds up the store.
+/// It reads the FSM's change feed through its own coalescing subscription, so a slow client never holds up the store,
+/// and changes made while nobody waits are kept as one pending batch.
 /// </summary>
 internal sealed class SotwWakeup : IDisposable
 {
     private static readonly string IntentionsKey = WatchKeys.ConfigKind(Mesh.Config.ConfigEntries.ServiceIntentionsKind.KindName);
 
-    private readonly StateMachine _fsm;
-    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-
+    private readonly ChangeSubscription _changes;
     private volatile HashSet<string> _interests = new(StringComparer.Ordinal);
-    private long _restoreGeneration;
 
-    public SotwWakeup(StateMachine fsm)
-    {
-        _fsm = fsm;
-        _restoreGeneration = fsm.Watches.RestoreGeneration;
-        fsm.Applied += OnApplied;
-    }
+    public SotwWakeup(StateMachine fsm) => _changes = fsm.Changes.Subscribe();
 
     /// <summary>The watch keys of the current subscriptions; set before the state is read, so no change slips between.</summary>
     public void Track(SotwSession session)
@@ -66,36 +57,18 @@ internal sealed class SotwWakeup : IDisposable
         _interests = keys;
     }
 
-    /// <summary>Waits for the next relevant change (changes while nobody waits are kept as one pending wakeup).</summary>
+    /// <summary>Waits for the next change batch that is a restore or touches a tracked key.</summary>
     public async Task WaitAsync(CancellationToken cancellationToken)
     {
-        await _signal.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
-        _signal.Reader.TryRead(out _);
-    }
-
-    public void Dispose() => _fsm.Applied -= OnApplied;
-
-    private void OnApplied(StoreState state, IReadOnlyCollection<string> touched)
-    {
-        if (touched.Count == 0)
+        while (true)
         {
-            var generation = _fsm.Watches.RestoreGeneration;
-            if (generation != Interlocked.Exchange(ref _restoreGeneration, generation))
+            var batch = await _changes.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (batch.Restored || batch.Keys.Overlaps(_interests))
             {
-                _signal.Writer.TryWrite(true);
-            }
-
-            return;
-        }
-
-        var interests = _interests;
-        foreach (var key in touched)
-        {
-            if (interests.Contains(key))
-            {
-                _signal.Writer.TryWrite(true);
                 return;
             }
         }
     }
+
+    public void Dispose() => _changes.Dispose();
 }

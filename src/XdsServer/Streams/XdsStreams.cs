@@ -10,6 +10,7 @@ namespace Mesh.XdsServer.Streams;
 public sealed class XdsStreams : IDisposable
 {
     private readonly CancellationTokenSource _draining = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _open;
 
     public XdsStreams(XdsServerOptions options)
@@ -53,10 +54,19 @@ public sealed class XdsStreams : IDisposable
     public async Task DrainAsync(TimeSpan timeout)
     {
         await _draining.CancelAsync().ConfigureAwait(false);
-        var deadline = DateTime.UtcNow + timeout;
-        while (Open > 0 && DateTime.UtcNow < deadline)
+        if (Open == 0)
         {
-            await Task.Delay(10).ConfigureAwait(false);
+            return;
+        }
+
+        // The last lease released while draining completes the wait; no polling.
+        try
+        {
+            await _drained.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Streams that ignore the drain are left to the host's shutdown.
         }
     }
 
@@ -75,8 +85,12 @@ public sealed class XdsStreams : IDisposable
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                Interlocked.Decrement(ref owner._open);
+                var open = Interlocked.Decrement(ref owner._open);
                 owner.Metrics.StreamClosed();
+                if (open == 0 && owner.IsDraining)
+                {
+                    owner._drained.TrySetResult();
+                }
             }
         }
     }

@@ -10,6 +10,31 @@ namespace Mesh.Agent.Tests.Cluster;
 public sealed class SnapshotTests
 {
     [Fact]
+    public async Task SnapshotMeta_ReportsTheLeadersRealTerm_OnBootstrapAndBootstrapExpect()
+    {
+        await using (var single = await TestServer.StartAsync())
+        {
+            var meta = await SaveMetaAsync(single);
+            Assert.Equal(1, meta.Term); // cold-started leader: term 1 without an election, not the "no term yet" 0
+            Assert.Equal(single.Server.Raft.Term, meta.Term);
+        }
+
+        await using var cluster = await TestCluster.StartAsync(3);
+        var clusterMeta = await SaveMetaAsync(cluster.Leader);
+        Assert.True(clusterMeta.Term >= 1, $"a -bootstrap-expect cluster reported term {clusterMeta.Term}");
+        Assert.Equal(cluster.Leader.Server.Raft.Term, clusterMeta.Term);
+        Assert.All(cluster.Running, s => Assert.Equal(clusterMeta.Term, s.Server.Raft.Term));
+    }
+
+    private static async Task<Mesh.Api.Snapshots.SnapshotMeta> SaveMetaAsync(TestServer server)
+    {
+        using var saved = await server.Http.GetAsync("/v1/snapshot");
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var contents = await Mesh.Api.Snapshots.SnapshotArchive.ReadAsync(new MemoryStream(await saved.Content.ReadAsByteArrayAsync()), CancellationToken.None);
+        return contents.Meta;
+    }
+
+    [Fact]
     public async Task SnapshotSavedOnOneCluster_RestoredIntoAnother_GivesIdenticalContent_OnEveryServer()
     {
         await using var source = await TestServer.StartAsync();

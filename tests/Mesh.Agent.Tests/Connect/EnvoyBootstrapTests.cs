@@ -48,6 +48,34 @@ public sealed class EnvoyBootstrapTests
         Assert.Equal(File.ReadAllText(path).TrimEnd(), json.TrimEnd());
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")]
+    public void Build_ForATlsGrpcAddress_AddsConsulsTransportSocketOnLocalAgent_ThatParsesAsEnvoyBootstrap(string caPem)
+    {
+        var ours = EnvoyBootstrap.Build(ConsulFixture with { GrpcPort = 8503, GrpcTls = true, GrpcCaPem = caPem });
+        JsonNode expectedContext = caPem.Length == 0
+            ? new JsonObject()
+            : new JsonObject { ["validation_context"] = new JsonObject { ["trusted_ca"] = new JsonObject { ["inline_string"] = caPem } } };
+        var expected = new JsonObject
+        {
+            ["name"] = "tls",
+            ["typed_config"] = new JsonObject
+            {
+                ["@type"] = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+                ["common_tls_context"] = expectedContext,
+            },
+        };
+        Assert.True(JsonNode.DeepEquals(expected, ours["static_resources"]!["clusters"]![0]!["transport_socket"]), ours.ToJsonString());
+
+        var cluster = EnvoyJson.Parse<Bootstrap>(ours.ToJsonString()).StaticResources.Clusters.Single();
+        var context = cluster.TransportSocket.TypedConfig.Unpack<Envoy.Extensions.TransportSockets.Tls.V3.UpstreamTlsContext>();
+        Assert.Equal(caPem, context.CommonTlsContext.ValidationContext?.TrustedCa.InlineString ?? string.Empty);
+
+        var plain = EnvoyBootstrap.Build(ConsulFixture);
+        Assert.Null(plain["static_resources"]!["clusters"]![0]!["transport_socket"]);
+    }
+
     [Fact]
     public async Task ConnectEnvoyBootstrap_ForARegisteredSidecar_PointsEnvoyAtTheServersGrpcPort()
     {

@@ -187,4 +187,18 @@ public sealed class TypeConfusionTests(ServerFixture fixture) : IClassFixture<Se
         var names = (await _server.GetOkJsonAsync("/v1/catalog/nodes")).EnumerateArray().Select(n => n.GetProperty("Node").GetString());
         Assert.Contains($"{node}-\uFFFD(", names);
     }
+
+    [Fact]
+    public async Task Write_UnpairedSurrogateEscapeInString_DecodedWithReplacementCharacterAsGoDoes()
+    {
+        // Go turns an unpaired \uD800-\uDFFF escape in a string value into U+FFFD; only property names must be clean.
+        var node = Unique.Name("surrogate");
+        using var content = new StringContent($"{{\"Node\":\"{node}-\\udc00x\\u0041\",\"Address\":\"127.0.0.1\"}}");
+        using var response = await _server.Http.PutAsync("/v1/catalog/register", content);
+        var result = await ApiResult.ReadAsync(response);
+
+        result.ExpectOk();
+        var names = (await _server.GetOkJsonAsync("/v1/catalog/nodes")).EnumerateArray().Select(n => n.GetProperty("Node").GetString());
+        Assert.Contains($"{node}-\uFFFDxA", names);
+    }
 }

@@ -25,8 +25,13 @@ internal sealed class DeltaAdsClient : IAsyncDisposable
     private bool _identified;
 
     private DeltaAdsClient(int grpcPort, string proxyId, string? nodeName, string? token)
+        : this(GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}"), proxyId, nodeName, token)
     {
-        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+    }
+
+    private DeltaAdsClient(GrpcChannel channel, string proxyId, string? nodeName, string? token)
+    {
+        _channel = channel;
         var client = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(_channel);
         var headers = new Metadata();
         if (token is not null)
@@ -49,6 +54,17 @@ internal sealed class DeltaAdsClient : IAsyncDisposable
 
     public static DeltaAdsClient Open(int grpcPort, string proxyId, string? nodeName = null, string? token = null)
         => new(grpcPort, proxyId, nodeName, token);
+
+    /// <summary>Over TLS, as Envoy with Consul's bootstrap: the server is verified against the CA, no client certificate.</summary>
+    public static DeltaAdsClient OpenTls(int grpcTlsPort, string caFile, string proxyId, string? nodeName = null)
+    {
+        var authorities = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        authorities.ImportFromPemFile(caFile);
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => Mesh.Testing.TlsTestClients.Verify(certificate, authorities);
+        var channel = GrpcChannel.ForAddress($"https://127.0.0.1:{grpcTlsPort}", new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        return new(channel, proxyId, nodeName, token: null);
+    }
 
     /// <summary>Sends a request; the first one carries the node (id and, if given, metadata.node_name).</summary>
     public async Task SendAsync(DeltaDiscoveryRequest request)

@@ -14,7 +14,7 @@ public static class LeaderKill
 
     public static async Task<IReadOnlyList<ElectionResult>> RunAsync(ClusterTarget cluster, int attempts, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = cluster.CreateProbeClient();
         var results = new List<ElectionResult>();
         for (var attempt = 1; attempt <= attempts; attempt++)
         {

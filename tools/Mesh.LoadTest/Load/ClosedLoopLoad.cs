@@ -11,7 +11,7 @@ public static class ClosedLoopLoad
 {
     public static async Task<WriteRunResult> RunAsync(int round, ILoadTarget target, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
     {
-        using var client = new LoadHttpClient(target.BaseAddress, concurrency, TimeSpan.FromSeconds(30));
+        using var client = new LoadHttpClient(target.BaseAddress, concurrency, TimeSpan.FromSeconds(30), target.ConfigureHandler);
         var start = Stopwatch.GetTimestamp();
         var window = (From: start + Ticks(warmup), Until: start + Ticks(warmup + duration));
         var workers = Enumerable.Range(0, concurrency)

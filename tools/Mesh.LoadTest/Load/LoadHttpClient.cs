@@ -11,7 +11,7 @@ public sealed class LoadHttpClient : IDisposable
 {
     private long _connections;
 
-    public LoadHttpClient(Uri baseAddress, int maxConnections, TimeSpan requestTimeout)
+    public LoadHttpClient(Uri baseAddress, int maxConnections, TimeSpan requestTimeout, Action<SocketsHttpHandler>? configure = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -23,6 +23,7 @@ public sealed class LoadHttpClient : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
             ConnectCallback = ConnectAsync,
         };
+        configure?.Invoke(handler);
         Http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = requestTimeout, DefaultRequestVersion = HttpVersion.Version11 };
     }
 

@@ -11,8 +11,9 @@ public abstract class ClusterTarget : ILoadTarget
 {
     private readonly DirectoryInfo _directory;
 
-    protected ClusterTarget(string name, IReadOnlyList<ClusterMember> members, DirectoryInfo directory)
+    protected ClusterTarget(string name, IReadOnlyList<ClusterMember> members, DirectoryInfo directory, ClusterTls? tls = null)
     {
+        Tls = tls;
         Name = name;
         Members = members;
         _directory = directory;
@@ -20,6 +21,14 @@ public abstract class ClusterTarget : ILoadTarget
     }
 
     public string Name { get; }
+
+    /// <summary>Set when the members serve HTTPS and verify each other (<c>cluster --tls</c>).</summary>
+    public ClusterTls? Tls { get; }
+
+    public void ConfigureHandler(SocketsHttpHandler handler) => Tls?.Configure(handler);
+
+    /// <summary>A short-timeout client for probes, speaking TLS when the cluster does.</summary>
+    public HttpClient CreateProbeClient() => Tls?.CreateHttpClient(TimeSpan.FromSeconds(2)) ?? new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
 
     public IReadOnlyList<ClusterMember> Members { get; }
 
@@ -38,7 +47,7 @@ public abstract class ClusterTarget : ILoadTarget
     /// <summary>Waits until every running member is up, all agree on a leader, and a write through each succeeds.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = CreateProbeClient();
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         var last = "no answer yet";
         while (Stopwatch.GetTimestamp() < deadline)

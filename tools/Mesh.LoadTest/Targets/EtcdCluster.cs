@@ -13,21 +13,24 @@ public sealed class EtcdCluster : ClusterTarget
 {
     private readonly Dictionary<string, ClusterMember> _byMemberId = new(StringComparer.Ordinal);
 
-    private EtcdCluster(IReadOnlyList<ClusterMember> members, DirectoryInfo directory)
-        : base("etcd", members, directory)
+    private EtcdCluster(IReadOnlyList<ClusterMember> members, DirectoryInfo directory, ClusterTls? tls)
+        : base("etcd", members, directory, tls)
     {
     }
 
-    public static async Task<EtcdCluster> StartAsync(string etcdBinary, int size, CancellationToken cancellationToken)
+    /// <param name="tls">When set: HTTPS client and peer URLs, <c>--client-cert-auth</c> and <c>--peer-client-cert-auth</c>
+    /// against the agent CA (etcd's equivalent of Consul's <c>verify_incoming</c> on both ports).</param>
+    public static async Task<EtcdCluster> StartAsync(string etcdBinary, int size, ClusterTls? tls, CancellationToken cancellationToken)
     {
+        var scheme = tls is null ? "http" : "https";
         var directory = Directory.CreateTempSubdirectory("etcd-cluster-");
         var names = Enumerable.Range(0, size).Select(i => string.Create(CultureInfo.InvariantCulture, $"etcd-{i}")).ToArray();
-        var peerUrls = names.Select(_ => $"http://127.0.0.1:{Port(FreePort.Next())}").ToArray();
+        var peerUrls = names.Select(_ => $"{scheme}://127.0.0.1:{Port(FreePort.Next())}").ToArray();
         var initialCluster = string.Join(',', names.Select((name, i) => $"{name}={peerUrls[i]}"));
         var members = new List<ClusterMember>();
         for (var i = 0; i < size; i++)
         {
-            var client = $"http://127.0.0.1:{Port(FreePort.Next())}";
+            var client = $"{scheme}://127.0.0.1:{Port(FreePort.Next())}";
             string[] arguments =
             [
                 "--name", names[i], "--data-dir", Path.Combine(directory.FullName, names[i]),
@@ -35,11 +38,16 @@ public sealed class EtcdCluster : ClusterTarget
                 "--listen-peer-urls", peerUrls[i], "--initial-advertise-peer-urls", peerUrls[i],
                 "--initial-cluster", initialCluster, "--initial-cluster-state", "new", "--initial-cluster-token", "mesh-load-cluster",
                 "--logger", "zap", "--log-level", "warn",
+                .. tls is null ? Array.Empty<string>() :
+                [
+                    "--cert-file", tls.ServerCertFile, "--key-file", tls.ServerKeyFile, "--trusted-ca-file", tls.CaFile, "--client-cert-auth",
+                    "--peer-cert-file", tls.ServerCertFile, "--peer-key-file", tls.ServerKeyFile, "--peer-trusted-ca-file", tls.CaFile, "--peer-client-cert-auth",
+                ],
             ];
             members.Add(new ClusterMember(names[i], etcdBinary, arguments, new Uri(client), peerUrls[i], directory));
         }
 
-        var cluster = new EtcdCluster(members, directory);
+        var cluster = new EtcdCluster(members, directory, tls);
         try
         {
             members.ForEach(m => m.Start());

@@ -20,4 +20,9 @@ public interface ILoadTarget : IAsyncDisposable
     /// <see cref="WritePayload"/>, so every target stores the same bytes per write, and each is a real change.
     /// </summary>
     HttpRequestMessage CreateWrite(int client, long sequence);
+
+    /// <summary>Sets up the load driver's HTTP handler (TLS trust and client certificate for an HTTPS target).</summary>
+    void ConfigureHandler(SocketsHttpHandler handler)
+    {
+    }
 }

@@ -9,12 +9,15 @@ namespace Mesh.LoadTest.Targets;
 /// </summary>
 public sealed class MeshCluster : ClusterTarget
 {
-    private MeshCluster(IReadOnlyList<ClusterMember> members, DirectoryInfo directory)
-        : base("mesh", members, directory)
+    private MeshCluster(IReadOnlyList<ClusterMember> members, DirectoryInfo directory, ClusterTls? tls)
+        : base("mesh", members, directory, tls)
     {
     }
 
-    public static async Task<MeshCluster> StartAsync(string meshBinary, int size, CancellationToken cancellationToken)
+    /// <param name="tls">When set: Consul's <c>tls.defaults</c> with the agent CA and server certificate,
+    /// <c>verify_incoming</c>, <c>verify_outgoing</c> and <c>internal_rpc.verify_server_hostname</c>, the API on
+    /// <c>ports.https</c> only (<c>ports.http = -1</c>), written as a <c>-config-file</c> per member.</param>
+    public static async Task<MeshCluster> StartAsync(string meshBinary, int size, ClusterTls? tls, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("mesh-cluster-");
         var serverPorts = Enumerable.Range(0, size).Select(_ => FreePort.Next()).ToArray();
@@ -29,14 +32,15 @@ public sealed class MeshCluster : ClusterTarget
             [
                 "agent", "-server", "-bootstrap-expect", Port(size), "-node", name, "-bind", "127.0.0.1", "-client", "127.0.0.1",
                 "-data-dir", Path.Combine(directory.FullName, name), "-log-level", "warn",
-                "-http-port", Port(httpPort), "-grpc-port", Port(FreePort.Next()), "-server-port", Port(serverPorts[i]), .. peers,
+                "-grpc-port", Port(FreePort.Next()), "-server-port", Port(serverPorts[i]), .. peers,
+                .. tls is null ? (string[])["-http-port", Port(httpPort)] : ["-config-file", TlsConfigFile(directory, name, tls, httpPort)],
             ];
             members.Add(new ClusterMember(
-                name, isDll ? "dotnet" : meshBinary, isDll ? [meshBinary, .. agent] : agent, new Uri($"http://127.0.0.1:{Port(httpPort)}"),
+                name, isDll ? "dotnet" : meshBinary, isDll ? [meshBinary, .. agent] : agent, new Uri($"{(tls is null ? "http" : "https")}://127.0.0.1:{Port(httpPort)}"),
                 $"127.0.0.1:{Port(serverPorts[i])}", directory));
         }
 
-        var cluster = new MeshCluster(members, directory);
+        var cluster = new MeshCluster(members, directory, tls);
         try
         {
             members.ForEach(m => m.Start());
@@ -79,6 +83,26 @@ public sealed class MeshCluster : ClusterTarget
         }
 
         return await base.NotReadyReasonAsync(http, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string TlsConfigFile(DirectoryInfo directory, string name, ClusterTls tls, int httpsPort)
+    {
+        var path = Path.Combine(directory.FullName, name + "-tls.json");
+        var config = new Dictionary<string, object>
+        {
+            ["tls"] = new Dictionary<string, object>
+            {
+                ["defaults"] = new Dictionary<string, object>
+                {
+                    ["ca_file"] = tls.CaFile, ["cert_file"] = tls.ServerCertFile, ["key_file"] = tls.ServerKeyFile,
+                    ["verify_incoming"] = true, ["verify_outgoing"] = true,
+                },
+                ["internal_rpc"] = new Dictionary<string, object> { ["verify_server_hostname"] = true },
+            },
+            ["ports"] = new Dictionary<string, object> { ["http"] = -1, ["https"] = httpsPort },
+        };
+        File.WriteAllText(path, JsonSerializer.Serialize(config));
+        return path;
     }
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);

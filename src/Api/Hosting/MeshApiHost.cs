@@ -1,0 +1,94 @@
+using System.Net;
+using Mesh.Server;
+using Mesh.Server.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Api.Hosting;
+
+/// <summary>
+/// The HTTP API as one of the server's hosted services: a Kestrel application over the server core it is given. Its
+/// own ASP.NET Core container holds only what endpoints resolve (logging, metrics); everything else is the server's.
+/// </summary>
+public sealed class MeshApiHost(ServerRuntime runtime, ServerMetrics metrics, ILoggerFactory loggerFactory, MeshApiOptions options) : IHostedService, IAsyncDisposable
+{
+    private WebApplication? _web;
+
+    /// <summary>The API's base address (with the real port when 0 was asked for; the HTTPS one when HTTP is off).</summary>
+    public Uri Address { get; private set; } = new("http://127.0.0.1:8500");
+
+    /// <summary>The HTTPS API's base address; null when <c>ports.https</c> is off.</summary>
+    public Uri? HttpsAddress { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(metrics);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024; // Per-endpoint limits are tighter; snapshots need room.
+            foreach (var address in options.Addresses)
+            {
+                if (options.Port >= 0)
+                {
+                    kestrel.Listen(IPAddress.Parse(address), options.Port);
+                }
+
+                if (options.ConfigureHttps is { } https)
+                {
+                    kestrel.Listen(IPAddress.Parse(address), options.HttpsPort, https);
+                }
+            }
+        });
+        var web = builder.Build();
+        web.UseMeshApi(runtime);
+        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        _web = web;
+        var addresses = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var plainSeen = false;
+        foreach (var address in addresses ?? [])
+        {
+            var uri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+            if (uri.Scheme == Uri.UriSchemeHttps)
+            {
+                HttpsAddress ??= uri;
+            }
+            else if (!plainSeen)
+            {
+                Address = uri;
+                plainSeen = true;
+            }
+        }
+
+        if (!plainSeen && HttpsAddress is not null)
+        {
+            Address = HttpsAddress; // HTTPS only (ports.http = -1)
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_web is { } web)
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await web.StopAsync(grace.Token).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_web is { } web)
+        {
+            _web = null;
+            await web.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace Mesh.Api.Hosting;
+
+/// <summary>Where the HTTP API listens (Consul's <c>client_addr</c> and <c>ports.http</c>; port 0 picks a free one).</summary>
+public sealed record MeshApiOptions
+{
+    public IReadOnlyList<string> Addresses { get; init; } = ["127.0.0.1"];
+
+    /// <summary>The plaintext port; negative turns it off (<c>ports.http = -1</c>).</summary>
+    public int Port { get; init; } = 8500;
+
+    /// <summary>The HTTPS port (<c>ports.https</c>), used when <see cref="ConfigureHttps"/> is set.</summary>
+    public int HttpsPort { get; init; } = -1;
+
+    /// <summary>Applies the agent's TLS to the HTTPS listener (the TLS material lives with the agent, not here).</summary>
+    public Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>? ConfigureHttps { get; init; }
+}

@@ -1,0 +1,93 @@
+using Mesh.Ca;
+using Mesh.Fsm;
+using Mesh.Raft;
+using Mesh.Raft.Transport;
+using Mesh.Server.Access;
+using Mesh.Server.Cluster;
+using Mesh.Server.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Server.Hosting;
+
+/// <summary>Composes one Mesh server core, as YARP's <c>AddReverseProxy</c> composes a proxy.</summary>
+public static class ServerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the store, Raft, the write pipeline, cluster RPC, TTL expiry, the Connect CA and metrics, and the
+    /// background loops as hosted services in start order: Raft, cluster join, server monitor, TTL expiry,
+    /// self-registration, CA leader. Edges (HTTP, xDS) register after this, so they start after the join and stop
+    /// first. Cycles (Raft -> RPC dispatcher, runtime -> server monitor) are broken by interfaces resolved on first use.
+    /// One provider per server: several servers run in one process without sharing anything.
+    /// </summary>
+    public static IServiceCollection AddMeshServer(this IServiceCollection services, MeshServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.AddSingleton(options.Clock);
+        services.AddSingleton(options.Identity);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+
+        services.AddSingleton<StateMachine>();
+        services.AddSingleton(sp => new FsmReplica(sp.GetRequiredService<StateMachine>()));
+        services.AddSingleton(sp => new RaftServer(
+            options.Raft,
+            sp.GetRequiredService<FsmReplica>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            new DeferredRpcHandler(sp)));
+        services.AddSingleton(_ => new ServerRpc(new RpcClient(options.Raft.Tls))); // the server port's TLS, both directions
+        services.AddSingleton<LeaderRpc>();
+        services.AddSingleton<ILeaderForwarder, LeaderForwarder>();
+        services.AddSingleton(sp => new CommandPipeline(sp.GetRequiredService<RaftServer>(), options.Clock, sp.GetRequiredService<ILeaderForwarder>()));
+        services.AddSingleton<ITtlHeartbeatForwarder, LeaderHeartbeatForwarder>();
+        services.AddSingleton<TtlTracker>();
+        services.AddSingleton<LeafSigningForwarder>();
+        services.AddSingleton<ICaHost>(sp => new ServerCaHost(
+            sp.GetRequiredService<StateMachine>(),
+            sp.GetRequiredService<RaftServer>(),
+            sp.GetRequiredService<CommandPipeline>(),
+            sp.GetRequiredService<LeafSigningForwarder>(),
+            options.Identity,
+            options.CaConfig,
+            options.Clock,
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new CaRuntime(sp.GetRequiredService<ICaHost>()));
+        services.AddSingleton(sp => new ServerRuntime
+        {
+            Fsm = sp.GetRequiredService<StateMachine>(),
+            Raft = sp.GetRequiredService<RaftServer>(),
+            Commands = sp.GetRequiredService<CommandPipeline>(),
+            Self = options.Identity,
+            Ttl = sp.GetRequiredService<TtlTracker>(),
+            Clock = options.Clock,
+            Ca = sp.GetRequiredService<CaRuntime>(),
+            Cluster = new DeferredClusterView(sp),
+            Access = options.Acl.Enabled
+                ? new AclAccessPolicy(sp.GetRequiredService<StateMachine>(), options.Acl, options.Identity.Datacenter, options.Clock)
+                : AllowAllPolicy.Instance,
+            AgentToken = RequestToken.FromSecret(options.Acl.Tokens.Agent is { Length: > 0 } agent ? agent : options.Acl.Tokens.Default),
+        });
+        services.AddSingleton(sp => new RpcDispatcher(sp.GetRequiredService<ServerRuntime>(), options.Cluster.BootstrapExpect));
+        services.AddSingleton(sp => new ServerMonitor(
+            sp.GetRequiredService<ServerRuntime>(),
+            sp.GetRequiredService<ServerRpc>(),
+            sp.GetRequiredService<RpcDispatcher>(),
+            options.Autopilot,
+            sp.GetRequiredService<ILogger<ServerMonitor>>()));
+        services.AddSingleton(sp => new ClusterJoiner(
+            sp.GetRequiredService<ServerRuntime>(),
+            sp.GetRequiredService<ServerRpc>(),
+            sp.GetRequiredService<RpcDispatcher>(),
+            options.Cluster,
+            sp.GetRequiredService<ILogger<ClusterJoiner>>()));
+        services.AddSingleton(sp => new ServerMetrics(sp.GetRequiredService<ServerRuntime>()));
+
+        services.AddHostedService<RaftStartService>();
+        services.AddHostedService<ClusterJoinService>();
+        services.AddHostedService<ServerMonitorService>();
+        services.AddHostedService<TtlExpiryService>();
+        services.AddHostedService<SelfRegistrationService>();
+        services.AddHostedService<CaLeaderService>();
+        return services;
+    }
+}

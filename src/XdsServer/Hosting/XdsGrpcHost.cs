@@ -1,0 +1,127 @@
+using System.Net;
+using Mesh.Server.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.XdsServer.Hosting;
+
+/// <summary>
+/// The gRPC port (Consul's <c>ports.grpc</c>) as one of the server's hosted services: a Kestrel listener that speaks
+/// HTTP/2 only (gRPC over plaintext needs prior knowledge, as Envoy's <c>http2_protocol_options</c> cluster does),
+/// serving Envoy's AggregatedDiscoveryService. HTTP/2 keepalive pings find proxies that vanished without closing
+/// their connection. The TLS gRPC port (<c>ports.grpc_tls</c>) is another listener of the same application; it asks
+/// for no client certificate unless <c>tls.grpc.verify_incoming</c> says so, because Envoy bootstraps carry none.
+/// Stopping drains streams with UNAVAILABLE so proxies reconnect to another server.
+/// </summary>
+public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions options, ServerMetrics metrics) : IHostedService, IAsyncDisposable
+{
+    private WebApplication? _web;
+
+    public XdsServerContext Context => context;
+
+    /// <summary>How often an idle connection is pinged, and how long a ping may go unanswered before it is closed.</summary>
+    public static TimeSpan KeepAlivePingDelay { get; } = TimeSpan.FromSeconds(30);
+
+    public static TimeSpan KeepAlivePingTimeout { get; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Concurrent streams one connection may open. Envoy and proxyless gRPC open one ADS stream per connection; the
+    /// bound keeps one client from tying up unbounded handlers and buffers.
+    /// </summary>
+    public const int MaxStreamsPerConnection = 32;
+
+    /// <summary>Request bytes a stream may have unread by its handler before its client must wait.</summary>
+    public const int StreamWindowBytes = 64 * 1024;
+
+    /// <summary>
+    /// Kestrel returns connection-level credit only as handlers read, so streams whose handlers are blocked (their
+    /// client never reads responses, so the handler waits to write) would hold the whole connection window (128 KiB
+    /// by default) and starve a well-behaved stream on the same connection. A connection window as large as every
+    /// stream's window together means stalled streams can only ever use up their own windows.
+    /// </summary>
+    public const int ConnectionWindowBytes = MaxStreamsPerConnection * StreamWindowBytes;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(context.LoggerFactory);
+        builder.Services.AddSingleton(context);
+        builder.Services.AddGrpc();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.Http2.KeepAlivePingDelay = KeepAlivePingDelay;
+            kestrel.Limits.Http2.KeepAlivePingTimeout = KeepAlivePingTimeout;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
+            kestrel.Limits.Http2.InitialStreamWindowSize = StreamWindowBytes;
+            kestrel.Limits.Http2.InitialConnectionWindowSize = ConnectionWindowBytes;
+            foreach (var address in options.Addresses)
+            {
+                if (options.Port >= 0)
+                {
+                    kestrel.Listen(IPAddress.Parse(address), options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+                }
+
+                if (options.ConfigureTls is { } tls && options.TlsPort > 0)
+                {
+                    kestrel.Listen(IPAddress.Parse(address), options.TlsPort, listen =>
+                    {
+                        listen.Protocols = HttpProtocols.Http2;
+                        tls(listen);
+                    });
+                }
+            }
+        });
+        var web = builder.Build();
+        web.MapGrpcService<AdsService>();
+        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        _web = web;
+        TrackMetrics();
+    }
+
+    /// <summary>Ends every stream with UNAVAILABLE (bounded by the drain timeout), then stops the listener.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_web is not { } web)
+        {
+            return;
+        }
+
+        await context.Streams.DrainAsync(context.Options.DrainTimeout).ConfigureAwait(false);
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await web.StopAsync(grace.Token).ConfigureAwait(false);
+        }
+
+        Log.Stopped(context.LoggerFactory.CreateLogger<XdsGrpcHost>(), context.Streams.Metrics.ToString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_web is { } web)
+        {
+            _web = null;
+            await web.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void TrackMetrics()
+    {
+        var proxies = context.Proxies;
+        metrics.Track(context.Streams.Metrics.Meter);
+        metrics.ObserveCounter(MetricNames.ProxyCfgBuilds, () => proxies.Builds, "Proxy config snapshots built");
+        metrics.ObserveCounter(MetricNames.ProxyCfgPublishes, () => proxies.Publishes, "Proxy config snapshots published to watchers");
+        metrics.ObserveGauge(MetricNames.ProxyCfgWatchedProxies, () => proxies.WatchedProxies, "Proxies with a config watch on this server");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "xDS server stopped: {Metrics}")]
+        public static partial void Stopped(ILogger logger, string metrics);
+    }
+}

@@ -1,0 +1,89 @@
+using Mesh.Raft.Tests.Support;
+
+namespace Mesh.Raft.Tests;
+
+/// <summary>
+/// Three real servers: a follower that was down while the leader compacted its log past the follower's last entry must
+/// be caught up (install snapshot, then entries) and must come back again after a later restart.
+/// </summary>
+public sealed class SnapshotCatchUpTests
+{
+    private const int Threshold = 16;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Follower_DownWhileLeaderSnapshots_CatchesUpAndRejoinsAfterEveryRestart(bool crash)
+    {
+        await using var a = new RaftNode();
+        await using var b = new RaftNode();
+        await using var c = new RaftNode();
+        var leader = await a.StartAsync(snapshotThreshold: Threshold);
+        await b.StartAsync(bootstrap: false, snapshotThreshold: Threshold);
+        await c.StartAsync(bootstrap: false, snapshotThreshold: Threshold);
+        using var cancellation = new CancellationTokenSource(RaftNode.Timeout * 6);
+        Assert.True(await leader.AddVoterAsync(b.EndPoint, cancellation.Token));
+        Assert.True(await leader.AddVoterAsync(c.EndPoint, cancellation.Token));
+
+        var written = 0;
+        for (var round = 0; round < 4; round++)
+        {
+            await a.ProposeAllAsync(RaftNode.Payloads(Threshold + 3, $"r{round}-before"));
+            written += Threshold + 3;
+            await StopAsync(b, crash);
+
+            // The leader moves at least two snapshots past where b stopped.
+            await a.ProposeAllAsync(RaftNode.Payloads((2 * Threshold) + round, $"r{round}-down"));
+            written += (2 * Threshold) + round;
+            var target = leader.CommitIndex;
+
+            var follower = await b.StartAsync(bootstrap: false, snapshotThreshold: Threshold);
+            var deadline = DateTime.UtcNow + RaftNode.Timeout;
+            while ((follower.AppliedIndex < target || follower.Leader is null) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50, cancellation.Token);
+            }
+
+            Assert.True(
+                follower.AppliedIndex >= target && follower.Leader is not null,
+                $"round {round}: the restarted follower is at applied {follower.AppliedIndex}, last {follower.LastLogIndex}, leader {follower.Leader?.ToString() ?? "none"}; the leader committed {target}");
+
+            if (crash)
+            {
+                // Killed again right after the snapshot was installed, before anything else is flushed.
+                await StopAsync(b, crash);
+                await a.ProposeAllAsync(RaftNode.Payloads(3, $"r{round}-after"));
+                target = leader.CommitIndex;
+                follower = await b.StartAsync(bootstrap: false, snapshotThreshold: Threshold);
+                deadline = DateTime.UtcNow + RaftNode.Timeout;
+                while ((follower.AppliedIndex < target || follower.Leader is null) && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(50, cancellation.Token);
+                }
+
+                Assert.True(
+                    follower.AppliedIndex >= target && follower.Leader is not null,
+                    $"round {round}, killed after the install: the follower is at applied {follower.AppliedIndex}, last {follower.LastLogIndex}, commit {follower.CommitIndex}, leader {follower.Leader?.ToString() ?? "none"}; the leader committed {target}");
+            }
+        }
+
+        Assert.True(written > 0);
+    }
+
+    /// <summary>Graceful stop, or a crash: the folder is put back to a copy taken while the server still ran.</summary>
+    private static async Task StopAsync(RaftNode node, bool crash)
+    {
+        if (!crash)
+        {
+            await node.StopAsync();
+            return;
+        }
+
+        var image = Path.Combine(Path.GetTempPath(), "mesh-raft-crash-" + Guid.NewGuid().ToString("N"));
+        CrashImage.Copy(node.DataDirectory, image);
+        await node.StopAsync();
+        Directory.Delete(node.DataDirectory, recursive: true);
+        CrashImage.Copy(image, node.DataDirectory);
+        Directory.Delete(image, recursive: true);
+    }
+}

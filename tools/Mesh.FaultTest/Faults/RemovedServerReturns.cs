@@ -1,0 +1,60 @@
+using Mesh.FaultTest.Cluster;
+
+namespace Mesh.FaultTest.Faults;
+
+/// <summary>
+/// A follower is SIGKILLed and removed from the Raft configuration (<c>DELETE /v1/operator/raft/peer</c>, as
+/// autopilot's dead-server cleanup would), then restarted with the same arguments and data folder: as in Consul it
+/// must be re-added and catch up. If it is not back within the bound, the round fails and the server is recovered the
+/// operator's way (data folder wiped, joins as a new server) so later rounds run on a full cluster.
+/// </summary>
+public sealed class RemovedServerReturns : Fault
+{
+    public override string Name => "removed-returns";
+
+    public override async Task<string?> RunAsync(FaultContext context, CancellationToken cancellationToken)
+    {
+        var cluster = context.Cluster;
+        var leader = await context.LeaderAsync(cancellationToken).ConfigureAwait(false);
+        var follower = context.FollowerOf(leader);
+        await follower.KillAsync().ConfigureAwait(false);
+        var removed = await FaultCluster.WaitUntilAsync(async () =>
+        {
+            try
+            {
+                var current = await cluster.LeaderAsync(cluster.Servers.Where(s => s != follower), cancellationToken).ConfigureAwait(false);
+                if (current is null)
+                {
+                    return false;
+                }
+
+                using var response = await current.Http.DeleteAsync($"/v1/operator/raft/peer?address={follower.ServerAddress}", cancellationToken).ConfigureAwait(false);
+                return response.IsSuccessStatusCode && await cluster.PeerCountAsync(current, cancellationToken).ConfigureAwait(false) == cluster.Servers.Count - 1;
+            }
+            catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        if (!removed)
+        {
+            follower.Start();
+            return $"could not remove {follower.Name} from the configuration";
+        }
+
+        await Task.Delay(context.Between(0.5, 2), cancellationToken).ConfigureAwait(false);
+        follower.Start();
+        var rejoined = await FaultCluster.WaitUntilAsync(() => cluster.IsHealthyAsync(cancellationToken), TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        context.Log($"removed {follower.Name} while down and restarted it: {(rejoined ? "re-added" : "NOT re-added within 60s")}");
+        if (rejoined)
+        {
+            return null;
+        }
+
+        await follower.KillAsync().ConfigureAwait(false);
+        Directory.Delete(follower.DataDir, recursive: true);
+        Directory.CreateDirectory(follower.DataDir);
+        follower.Start();
+        return $"removed server {follower.Name} was not re-added within 60s of its restart (recovered by wiping its data folder)";
+    }
+}
