@@ -51,6 +51,7 @@ public static class ApiRoutes
         CatalogEndpoints.Map(app, server);
         HealthEndpoints.Map(app, server);
         AgentEndpoints.Map(app, server);
+        AgentTokenEndpoint.Map(app, server);
         StatusEndpoints.Map(app, server);
         OperatorEndpoints.Map(app, server);
         SnapshotEndpoints.Map(app, server);

@@ -17,14 +17,15 @@ public sealed class AclAccessPolicy : IAccessPolicy
 {
     private readonly StateMachine _fsm;
     private readonly AuthorizerCache _cache;
-    private readonly string? _defaultToken;
+    private readonly AgentTokenStore _tokens;
 
-    public AclAccessPolicy(StateMachine fsm, AclConfig config, string datacenter, TimeProvider? clock = null)
+    /// <param name="tokens">The agent's tokens (<c>acl.tokens.default</c> may change at run time); null reads them from <paramref name="config"/>.</param>
+    public AclAccessPolicy(StateMachine fsm, AclConfig config, string datacenter, TimeProvider? clock = null, AgentTokenStore? tokens = null)
     {
         ArgumentNullException.ThrowIfNull(fsm);
         ArgumentNullException.ThrowIfNull(config);
         _fsm = fsm;
-        _defaultToken = string.IsNullOrEmpty(config.Tokens.Default) ? null : config.Tokens.Default;
+        _tokens = tokens ?? new AgentTokenStore(config.Tokens, persistencePath: null);
         _cache = new AuthorizerCache(new AclResolverOptions { DefaultPolicy = config.DefaultPolicy, Datacenter = datacenter }, clock);
     }
 
@@ -36,7 +37,7 @@ public sealed class AclAccessPolicy : IAccessPolicy
     public TokenResolution Resolve(StoreState state, RequestToken token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return _cache.Resolve(state, token.IsAnonymous ? _defaultToken : token.SecretId);
+        return _cache.Resolve(state, token.IsAnonymous ? _tokens.Default : token.SecretId);
     }
 
     public string? Authenticate(RequestToken token) => token.IsServer || Resolve(token).Found ? null : PermissionDeniedMessage.AclNotFound;

@@ -52,6 +52,7 @@ public static class ServerServiceCollectionExtensions
             options.Clock,
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new CaRuntime(sp.GetRequiredService<ICaHost>()));
+        services.AddSingleton(_ => new AgentTokenStore(options.Acl.Tokens, options.Acl.EnableTokenPersistence ? options.AclTokenPersistencePath : null));
         services.AddSingleton(sp => new ServerRuntime
         {
             Fsm = sp.GetRequiredService<StateMachine>(),
@@ -63,9 +64,9 @@ public static class ServerServiceCollectionExtensions
             Ca = sp.GetRequiredService<CaRuntime>(),
             Cluster = new DeferredClusterView(sp),
             Access = options.Acl.Enabled
-                ? new AclAccessPolicy(sp.GetRequiredService<StateMachine>(), options.Acl, options.Identity.Datacenter, options.Clock)
+                ? new AclAccessPolicy(sp.GetRequiredService<StateMachine>(), options.Acl, options.Identity.Datacenter, options.Clock, sp.GetRequiredService<AgentTokenStore>())
                 : AllowAllPolicy.Instance,
-            AgentToken = RequestToken.FromSecret(options.Acl.Tokens.Agent is { Length: > 0 } agent ? agent : options.Acl.Tokens.Default),
+            AgentTokens = sp.GetRequiredService<AgentTokenStore>(),
         });
         services.AddSingleton(sp => new RpcDispatcher(sp.GetRequiredService<ServerRuntime>(), options.Cluster.BootstrapExpect));
         services.AddSingleton(sp => new ServerMonitor(
