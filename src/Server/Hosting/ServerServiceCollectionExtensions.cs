@@ -16,7 +16,7 @@ public static class ServerServiceCollectionExtensions
     /// <summary>
     /// Registers the store, Raft, the write pipeline, cluster RPC, TTL expiry, the Connect CA and metrics, and the
     /// background loops as hosted services in start order: Raft, cluster join, server monitor, TTL expiry,
-    /// self-registration, CA leader. Edges (HTTP, xDS) register after this, so they start after the join and stop
+    /// self-registration, CA leader, ACL leader (with ACLs on). Edges (HTTP, xDS) register after this, so they start after the join and stop
     /// first. Cycles (Raft -> RPC dispatcher, runtime -> server monitor) are broken by interfaces resolved on first use.
     /// One provider per server: several servers run in one process without sharing anything.
     /// </summary>
@@ -66,6 +66,7 @@ public static class ServerServiceCollectionExtensions
             Access = options.Acl.Enabled
                 ? new AclAccessPolicy(sp.GetRequiredService<StateMachine>(), options.Acl, options.Identity.Datacenter, options.Clock, sp.GetRequiredService<AgentTokenStore>())
                 : AllowAllPolicy.Instance,
+            Acl = options.Acl,
             AgentTokens = sp.GetRequiredService<AgentTokenStore>(),
         });
         services.AddSingleton(sp => new RpcDispatcher(sp.GetRequiredService<ServerRuntime>(), options.Cluster.BootstrapExpect));
@@ -81,6 +82,13 @@ public static class ServerServiceCollectionExtensions
             sp.GetRequiredService<RpcDispatcher>(),
             options.Cluster,
             sp.GetRequiredService<ILogger<ClusterJoiner>>()));
+        services.AddSingleton(sp => new AclLeaderDuties(
+            sp.GetRequiredService<RaftServer>(),
+            sp.GetRequiredService<StateMachine>(),
+            sp.GetRequiredService<CommandPipeline>(),
+            options.Acl,
+            options.Clock,
+            sp.GetRequiredService<ILogger<AclLeaderDuties>>()));
         services.AddSingleton(sp => new ServerMetrics(sp.GetRequiredService<ServerRuntime>()));
 
         services.AddHostedService<RaftStartService>();
@@ -89,6 +97,11 @@ public static class ServerServiceCollectionExtensions
         services.AddHostedService<TtlExpiryService>();
         services.AddHostedService<SelfRegistrationService>();
         services.AddHostedService<CaLeaderService>();
+        if (options.Acl.Enabled)
+        {
+            services.AddHostedService<AclLeaderService>();
+        }
+
         return services;
     }
 }
