@@ -40,7 +40,8 @@ internal static class AclEdge
     /// </summary>
     public static async Task<StoreState> SubmitAsync(HttpContext context, ServerRuntime server, Command command)
     {
-        var token = Writes.AuthorizeCommand(context, server, command);
+        // Bootstrap needs no permission and ignores the request's token (an unknown one must not make it "ACL not found").
+        var token = command is AclBootstrapCommand ? RequestToken.Anonymous : Writes.AuthorizeCommand(context, server, command);
         var result = await server.Commands.SubmitAsync(command, token, context.RequestAborted).ConfigureAwait(false);
         switch (result.ErrorKind)
         {
