@@ -276,4 +276,18 @@ public sealed record AclTemplatePreviewBody
 [JsonSerializable(typeof(AclRoleBody))]
 [JsonSerializable(typeof(AclBootstrapBody))]
 [JsonSerializable(typeof(AclTemplatePreviewBody))]
-public sealed partial class AclJsonContext : JsonSerializerContext;
+public sealed partial class AclJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context the endpoints use: quotes in rules written as <c>\"</c> rather than <c>\u0022</c>, so policy
+    /// rules read as Consul prints them (the default encoder escapes every HTML-sensitive character).
+    /// </summary>
+    public static AclJsonContext Api { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        MaxDepth = 64,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

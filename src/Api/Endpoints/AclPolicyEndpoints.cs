@@ -43,12 +43,12 @@ public static class AclPolicyEndpoints
 
     private static async Task SetPolicyAsync(HttpContext context, ServerRuntime server, string? id)
     {
-        var body = await RequestBody.ReadJsonAsync(context, AclJsonContext.Default.AclPolicyBody).ConfigureAwait(false);
+        var body = await RequestBody.ReadJsonAsync(context, AclJsonContext.Api.AclPolicyBody).ConfigureAwait(false);
         AclEdge.Require(context, server, AclAccess.Write);
         var policy = AclPolicyRequests.Policy(id, body, server.Fsm.Current);
         var state = await AclEdge.SubmitAsync(context, server, new AclPolicySetCommand { Policy = policy }).ConfigureAwait(false);
         var stored = state.FindAclPolicy(policy.Id) ?? throw ApiException.NotFound("ACL policy not found");
-        await ApiResponse.WriteJsonAsync(context, AclViews.Policy(stored), AclJsonContext.Default.AclPolicyView).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, AclViews.Policy(stored), AclJsonContext.Api.AclPolicyView).ConfigureAwait(false);
     }
 
     private static async Task ReadPolicyAsync(HttpContext context, ServerRuntime server, bool byName)
@@ -64,7 +64,7 @@ public static class AclPolicyEndpoints
             throw ApiException.NotFound("ACL policy not found");
         }
 
-        await ApiResponse.WriteJsonAsync(context, AclViews.Policy(policy), AclJsonContext.Default.AclPolicyView).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, AclViews.Policy(policy), AclJsonContext.Api.AclPolicyView).ConfigureAwait(false);
     }
 
     private static async Task DeletePolicyAsync(HttpContext context, ServerRuntime server)
@@ -81,17 +81,17 @@ public static class AclPolicyEndpoints
         var (policies, index) = await new BlockingQuery(server, PolicyKeys).RunAsync(context, options, state =>
             (IReadOnlyList<AclPolicyView>)[.. state.AclPolicies.Values.Select(policy => AclViews.Policy(policy, withRules: false))]).ConfigureAwait(false);
         BlockingQuery.WriteMeta(context, server, options, index);
-        await ApiResponse.WriteJsonAsync(context, policies, AclJsonContext.Default.IReadOnlyListAclPolicyView).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, policies, AclJsonContext.Api.IReadOnlyListAclPolicyView).ConfigureAwait(false);
     }
 
     private static async Task SetRoleAsync(HttpContext context, ServerRuntime server, string? id)
     {
-        var body = await RequestBody.ReadJsonAsync(context, AclJsonContext.Default.AclRoleBody).ConfigureAwait(false);
+        var body = await RequestBody.ReadJsonAsync(context, AclJsonContext.Api.AclRoleBody).ConfigureAwait(false);
         AclEdge.Require(context, server, AclAccess.Write);
         var role = AclPolicyRequests.Role(id, body, server.Fsm.Current);
         var state = await AclEdge.SubmitAsync(context, server, new AclRoleSetCommand { Role = role }).ConfigureAwait(false);
         var stored = state.FindAclRole(role.Id) ?? throw ApiException.NotFound("ACL role not found");
-        await ApiResponse.WriteJsonAsync(context, AclViews.Role(stored), AclJsonContext.Default.AclRoleView).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, AclViews.Role(stored), AclJsonContext.Api.AclRoleView).ConfigureAwait(false);
     }
 
     private static async Task ReadRoleAsync(HttpContext context, ServerRuntime server, bool byName)
@@ -107,7 +107,7 @@ public static class AclPolicyEndpoints
             throw ApiException.NotFound("ACL role not found");
         }
 
-        await ApiResponse.WriteJsonAsync(context, AclViews.Role(role), AclJsonContext.Default.AclRoleView).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, AclViews.Role(role), AclJsonContext.Api.AclRoleView).ConfigureAwait(false);
     }
 
     private static async Task DeleteRoleAsync(HttpContext context, ServerRuntime server)
@@ -127,13 +127,13 @@ public static class AclPolicyEndpoints
                 .Where(role => policy.Length == 0 || role.Policies.Any(link => link.Id == policy))
                 .Select(AclViews.Role)]).ConfigureAwait(false);
         BlockingQuery.WriteMeta(context, server, options, index);
-        await ApiResponse.WriteJsonAsync(context, roles, AclJsonContext.Default.IReadOnlyListAclRoleView).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, roles, AclJsonContext.Api.IReadOnlyListAclRoleView).ConfigureAwait(false);
     }
 
     private static async Task ListTemplatesAsync(HttpContext context, ServerRuntime server)
     {
         AclEdge.Require(context, server, AclAccess.Read);
-        await ApiResponse.WriteJsonAsync(context, TemplatedPolicyCatalog.All, AclJsonContext.Default.IReadOnlyDictionaryStringAclTemplatedPolicyInfoView).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, TemplatedPolicyCatalog.All, AclJsonContext.Api.IReadOnlyDictionaryStringAclTemplatedPolicyInfoView).ConfigureAwait(false);
     }
 
     private static async Task ReadTemplateAsync(HttpContext context, ServerRuntime server)
@@ -145,13 +145,13 @@ public static class AclPolicyEndpoints
             throw ApiException.NotFound($"Invalid templated policy Name: {name}");
         }
 
-        await ApiResponse.WriteJsonAsync(context, template, AclJsonContext.Default.AclTemplatedPolicyInfoView).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, template, AclJsonContext.Api.AclTemplatedPolicyInfoView).ConfigureAwait(false);
     }
 
     private static async Task PreviewTemplateAsync(HttpContext context, ServerRuntime server)
     {
         var name = Writes.Route(context, "name");
-        var body = await RequestBody.ReadOptionalJsonAsync(context, AclJsonContext.Default.AclTemplatePreviewBody).ConfigureAwait(false);
+        var body = await RequestBody.ReadOptionalJsonAsync(context, AclJsonContext.Api.AclTemplatePreviewBody).ConfigureAwait(false);
         AclEdge.Require(context, server, AclAccess.Read);
         if (!TemplatedPolicyCatalog.All.ContainsKey(name))
         {
@@ -159,7 +159,7 @@ public static class AclPolicyEndpoints
         }
 
         var template = TemplatedPolicyCatalog.Instantiate(name, body?.Name);
-        await ApiResponse.WriteJsonAsync(context, TemplatedPolicyCatalog.Preview(template), AclJsonContext.Default.AclPolicyView).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, TemplatedPolicyCatalog.Preview(template), AclJsonContext.Api.AclPolicyView).ConfigureAwait(false);
     }
 
     /// <summary>Deleting what does not exist answers <c>true</c>, as Consul does.</summary>

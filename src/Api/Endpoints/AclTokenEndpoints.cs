@@ -36,7 +36,7 @@ public static class AclTokenEndpoints
     private static async Task BootstrapAsync(HttpContext context, ServerRuntime server)
     {
         AclEdge.RequireEnabled(server);
-        var body = await RequestBody.ReadOptionalJsonAsync(context, AclJsonContext.Default.AclBootstrapBody).ConfigureAwait(false);
+        var body = await RequestBody.ReadOptionalJsonAsync(context, AclJsonContext.Api.AclBootstrapBody).ConfigureAwait(false);
         var secret = body?.BootstrapSecret;
         if (!string.IsNullOrEmpty(secret) && !AclNames.IsUuid(secret))
         {
@@ -56,7 +56,7 @@ public static class AclTokenEndpoints
 
     private static async Task CreateAsync(HttpContext context, ServerRuntime server)
     {
-        var body = await RequestBody.ReadJsonAsync(context, AclJsonContext.Default.AclTokenBody).ConfigureAwait(false);
+        var body = await RequestBody.ReadJsonAsync(context, AclJsonContext.Api.AclTokenBody).ConfigureAwait(false);
         AclEdge.Require(context, server, AclAccess.Write);
         var token = AclTokenRequests.ForCreate(body, server.Fsm.Current, server.Acl, server.Clock.GetUtcNow());
         var state = await AclEdge.SubmitAsync(context, server, new AclTokenSetCommand { Token = token }).ConfigureAwait(false);
@@ -66,7 +66,7 @@ public static class AclTokenEndpoints
     private static async Task UpdateAsync(HttpContext context, ServerRuntime server)
     {
         var id = Writes.Route(context, "id");
-        var body = await RequestBody.ReadJsonAsync(context, AclJsonContext.Default.AclTokenBody).ConfigureAwait(false);
+        var body = await RequestBody.ReadJsonAsync(context, AclJsonContext.Api.AclTokenBody).ConfigureAwait(false);
         AclEdge.Require(context, server, AclAccess.Write);
         var token = AclTokenRequests.ForUpdate(id, body, server.Fsm.Current);
         var state = await AclEdge.SubmitAsync(context, server, new AclTokenSetCommand { Token = token }).ConfigureAwait(false);
@@ -76,7 +76,7 @@ public static class AclTokenEndpoints
     private static async Task CloneAsync(HttpContext context, ServerRuntime server)
     {
         var id = Writes.Route(context, "id");
-        var body = await RequestBody.ReadOptionalJsonAsync(context, AclJsonContext.Default.AclTokenBody).ConfigureAwait(false);
+        var body = await RequestBody.ReadOptionalJsonAsync(context, AclJsonContext.Api.AclTokenBody).ConfigureAwait(false);
         AclEdge.Require(context, server, AclAccess.Write);
         var token = AclTokenRequests.ForClone(id, body?.Description, server.Fsm.Current, server.Clock.GetUtcNow());
         var state = await AclEdge.SubmitAsync(context, server, new AclTokenSetCommand { Token = token }).ConfigureAwait(false);
@@ -122,7 +122,7 @@ public static class AclTokenEndpoints
             throw ApiException.NotFound("Supplied token does not exist");
         }
 
-        await ApiResponse.WriteJsonAsync(context, AclViews.Token(token, showSecret), AclJsonContext.Default.AclTokenView).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, AclViews.Token(token, showSecret), AclJsonContext.Api.AclTokenView).ConfigureAwait(false);
     }
 
     private static async Task SelfAsync(HttpContext context, ServerRuntime server)
@@ -137,7 +137,7 @@ public static class AclTokenEndpoints
         }
 
         BlockingQuery.WriteMeta(context, server, options, Math.Max(token.ModifyIndex, 1));
-        await ApiResponse.WriteJsonAsync(context, AclViews.Token(token, showSecret: true), AclJsonContext.Default.AclTokenView).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, AclViews.Token(token, showSecret: true), AclJsonContext.Api.AclTokenView).ConfigureAwait(false);
     }
 
     private static async Task ListAsync(HttpContext context, ServerRuntime server)
@@ -149,7 +149,7 @@ public static class AclTokenEndpoints
         var (tokens, index) = await new BlockingQuery(server, TokenKeys).RunAsync(context, options, state =>
             (IReadOnlyList<AclTokenView>)[.. state.AclTokens.Values.Where(filter).Select(token => AclViews.Token(token, showSecret))]).ConfigureAwait(false);
         BlockingQuery.WriteMeta(context, server, options, index);
-        await ApiResponse.WriteJsonAsync(context, tokens, AclJsonContext.Default.IReadOnlyListAclTokenView).ConfigureAwait(false);
+        await ApiResponse.WriteJsonAsync(context, tokens, AclJsonContext.Api.IReadOnlyListAclTokenView).ConfigureAwait(false);
     }
 
     /// <summary><c>?policy=</c>, <c>?role=</c>, <c>?authmethod=</c>, <c>?servicename=</c>: at most one, as Consul allows.</summary>
@@ -192,6 +192,6 @@ public static class AclTokenEndpoints
     private static Task WriteTokenAsync(HttpContext context, StoreState state, string accessorId, bool showSecret)
     {
         var token = state.FindAclToken(accessorId) ?? throw ApiException.NotFound("Supplied token does not exist");
-        return ApiResponse.WriteJsonAsync(context, AclViews.Token(token, showSecret), AclJsonContext.Default.AclTokenView);
+        return ApiResponse.WriteJsonAsync(context, AclViews.Token(token, showSecret), AclJsonContext.Api.AclTokenView);
     }
 }
