@@ -362,6 +362,23 @@ public sealed class AclCommandTests
     }
 
     [Fact]
+    public async Task AclCommands_OnAServerWithoutAcls_Get401AclSupportDisabled()
+    {
+        using var env = new EnvironmentScope(NoTokenEnvironment);
+        await using var server = await TestServer.StartAsync();
+        var addr = server.Http.BaseAddress!.ToString();
+
+        var set = await Cli.RunAsync("acl", "set-agent-token", "-http-addr", addr, "agent", Guid.NewGuid().ToString());
+        Assert.Equal(1, set.ExitCode);
+        Assert.Contains("Failed setting token: Unexpected response code: 401 (ACL support disabled)", set.Error, StringComparison.Ordinal);
+        Assert.Null(server.Server.Runtime.AgentTokens.Get("agent"));
+
+        var bootstrap = await Cli.RunAsync("acl", "bootstrap", "-http-addr", addr);
+        Assert.Equal(1, bootstrap.ExitCode);
+        Assert.Contains("Failed ACL bootstrapping: Unexpected response code: 401", bootstrap.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadInput_ClearMessageAndExit1_NothingSent()
     {
         using var env = new EnvironmentScope(NoTokenEnvironment);
