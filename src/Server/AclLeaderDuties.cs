@@ -62,7 +62,9 @@ public sealed partial class AclLeaderDuties
             {
                 return;
             }
-            catch (InvalidOperationException error)
+#pragma warning disable CA1031 // one failed pass (a Raft hiccup during a leadership change) must not stop the reaper for good
+            catch (Exception error)
+#pragma warning restore CA1031
             {
                 Log.DutyFailed(_logger, error);
             }

@@ -48,6 +48,68 @@ public sealed record AclTokenView
     public long ModifyIndex { get; init; }
 }
 
+/// <summary>
+/// <c>GET /v1/acl/token/:id?expanded</c> (<c>ACLTokenExpanded</c>): what the token resolves to (its policies, those of
+/// its roles and the synthetic policies of its identities and templates), then the token's own fields (Go puts an
+/// embedded struct's fields where the embedding is, last).
+/// </summary>
+public sealed record AclTokenExpandedView
+{
+    public required IReadOnlyList<AclPolicyView> ExpandedPolicies { get; init; }
+
+    public required IReadOnlyList<AclRoleView> ExpandedRoles { get; init; }
+
+    [JsonPropertyName("NamespaceDefaultPolicyIDs")]
+    public IReadOnlyList<string>? NamespaceDefaultPolicyIds { get; init; }
+
+    [JsonPropertyName("NamespaceDefaultRoleIDs")]
+    public IReadOnlyList<string>? NamespaceDefaultRoleIds { get; init; }
+
+    [JsonPropertyName("AgentACLDefaultPolicy")]
+    public required string AgentAclDefaultPolicy { get; init; }
+
+    [JsonPropertyName("AgentACLDownPolicy")]
+    public required string AgentAclDownPolicy { get; init; }
+
+    public required string ResolvedByAgent { get; init; }
+
+    [JsonPropertyName("AccessorID")]
+    public required string AccessorId { get; init; }
+
+    [JsonPropertyName("SecretID")]
+    public required string SecretId { get; init; }
+
+    public required string Description { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AclLinkView>? Policies { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AclLinkView>? Roles { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AclServiceIdentityView>? ServiceIdentities { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AclNodeIdentityView>? NodeIdentities { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AclTemplatedPolicyView>? TemplatedPolicies { get; init; }
+
+    public bool Local { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ExpirationTime { get; init; }
+
+    public required string CreateTime { get; init; }
+
+    public required string Hash { get; init; }
+
+    public long CreateIndex { get; init; }
+
+    public long ModifyIndex { get; init; }
+}
+
 /// <summary><c>ACLTokenPolicyLink</c> / <c>ACLTokenRoleLink</c>: both fields filled on output.</summary>
 public sealed record AclLinkView
 {
@@ -264,6 +326,7 @@ public sealed record AclTemplatePreviewBody
     AllowTrailingCommas = false,
     MaxDepth = 64)]
 [JsonSerializable(typeof(AclTokenView))]
+[JsonSerializable(typeof(AclTokenExpandedView))]
 [JsonSerializable(typeof(IReadOnlyList<AclTokenView>))]
 [JsonSerializable(typeof(AclPolicyView))]
 [JsonSerializable(typeof(IReadOnlyList<AclPolicyView>))]

@@ -122,6 +122,13 @@ public static class AclTokenEndpoints
             throw ApiException.NotFound("Supplied token does not exist");
         }
 
+        if (context.Request.Query.ContainsKey("expanded"))
+        {
+            var expanded = AclTokenExpansion.Expand(token, server.Fsm.Current, showSecret, server.Acl, server.Self.NodeName);
+            await ApiResponse.WriteJsonAsync(context, expanded, AclJsonContext.Api.AclTokenExpandedView).ConfigureAwait(false);
+            return;
+        }
+
         await ApiResponse.WriteJsonAsync(context, AclViews.Token(token, showSecret), AclJsonContext.Api.AclTokenView).ConfigureAwait(false);
     }
 

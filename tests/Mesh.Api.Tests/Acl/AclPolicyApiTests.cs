@@ -125,4 +125,26 @@ public sealed class AclPolicyApiTests
         (await server.AsAsync(token.GetProperty("SecretID").GetString(), HttpMethod.Put, "/v1/catalog/register",
             """{"Node":"n1","Address":"10.0.0.1","SkipNodeUpdate":true,"Service":{"Service":"api","Port":80}}""")).ExpectOk();
     }
+
+    [Fact]
+    public async Task ExpandedTokenReadListsDirectRoleAndSyntheticPolicies()
+    {
+        var (server, management) = await AclApiServer.StartAsync();
+        await using var owned = server;
+        await AclApiServer.CreatePolicyAsync(server, management, "direct", """node_prefix "" { policy = "read" }""");
+        await AclApiServer.CreatePolicyAsync(server, management, "via-role", """service_prefix "" { policy = "read" }""");
+        (await server.AsAsync(management, HttpMethod.Put, "/v1/acl/role", """{"Name":"r","Policies":[{"Name":"via-role"}]}""")).ExpectOk();
+        var token = await AclApiServer.CreateTokenAsync(server, management, """{"Policies":[{"Name":"direct"}],"Roles":[{"Name":"r"}],"ServiceIdentities":[{"ServiceName":"web"}]}""");
+
+        var expanded = (await server.AsAsync(management, HttpMethod.Get, $"/v1/acl/token/{token.GetProperty("AccessorID").GetString()}?expanded")).ExpectOk().Json;
+
+        var names = expanded.GetProperty("ExpandedPolicies").EnumerateArray().Select(p => p.GetProperty("Name").GetString()!).ToList();
+        Assert.Equal("direct", names[0]);
+        Assert.Equal("via-role", names[1]);
+        Assert.StartsWith("synthetic-policy-", names[2], StringComparison.Ordinal);
+        Assert.Equal("r", Assert.Single(expanded.GetProperty("ExpandedRoles").EnumerateArray()).GetProperty("Name").GetString());
+        Assert.Equal("deny", expanded.GetProperty("AgentACLDefaultPolicy").GetString());
+        Assert.Equal(server.NodeName, expanded.GetProperty("ResolvedByAgent").GetString());
+        Assert.Equal(token.GetProperty("SecretID").GetString(), expanded.GetProperty("SecretID").GetString());
+    }
 }
