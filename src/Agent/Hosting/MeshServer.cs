@@ -75,7 +75,9 @@ public sealed partial class MeshServer : IAsyncDisposable
         var serverEndPoint = new IPEndPoint(bind, config.ServerPort);
         var clock = TimeProvider.System;
         var tls = Mesh.Agent.Tls.AgentTls.Create(config, clock, loggerFactory);
-        var fsm = new StateMachine();
+
+        // Every server applies with the same rules, so a config-entry write refused on one is refused on all.
+        var fsm = new StateMachine(new Mesh.Config.ConfigEntries.ConfigEntryValidator());
         var raft = new RaftServer(
             new RaftServerOptions
             {
