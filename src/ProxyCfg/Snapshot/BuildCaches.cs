@@ -7,7 +7,7 @@ namespace Mesh.ProxyCfg;
 /// store version and the parsed subset filters. Only one store version is cached at a time, so memory is bounded by
 /// one state's chains and endpoint lists; a build from an older state than the cached one gets a cache of its own.
 /// </summary>
-internal sealed class BuildCaches
+public sealed class BuildCaches
 {
     private readonly Lock _gate = new();
     private BuildCache? _latest;
