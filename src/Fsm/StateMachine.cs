@@ -12,9 +12,22 @@ namespace Mesh.Fsm;
 /// </summary>
 public sealed class StateMachine
 {
+    private readonly IConfigEntryValidator _configEntries;
     private volatile StoreState _current = StoreState.Empty;
 
-    public StateMachine() => Changes = new ChangeFeed(Watches);
+    /// <summary>An FSM that applies config entries without cross-entry rules (store-level tests).</summary>
+    public StateMachine()
+        : this(AcceptAllConfigEntries.Instance)
+    {
+    }
+
+    /// <summary>An FSM whose config-entry writes (log format 2 and later) must pass <paramref name="configEntries"/>.</summary>
+    public StateMachine(IConfigEntryValidator configEntries)
+    {
+        ArgumentNullException.ThrowIfNull(configEntries);
+        _configEntries = configEntries;
+        Changes = new ChangeFeed(Watches);
+    }
 
     public WatchHub Watches { get; } = new();
 
@@ -32,7 +45,11 @@ public sealed class StateMachine
         }
 
         var transaction = new StoreTransaction(_current, index);
-        var result = ApplyCommand(transaction, record.Command);
+
+        // Entries written before the FSM checked config entries keep the meaning they had at their index, so a replay
+        // of an old log (or a server that restored an old snapshot and replays its tail) reaches the same state.
+        var validator = record.Format >= LogRecord.ValidatedConfigEntriesFormat ? _configEntries : AcceptAllConfigEntries.Instance;
+        var result = ApplyCommand(transaction, record.Command, validator);
 
         // A refused command changes nothing but the applied index.
         if (result.Succeeded)
@@ -47,14 +64,14 @@ public sealed class StateMachine
         return result;
     }
 
-    private static ApplyResult ApplyCommand(StoreTransaction transaction, Command command) => command switch
+    private static ApplyResult ApplyCommand(StoreTransaction transaction, Command command, IConfigEntryValidator validator) => command switch
     {
         RegisterCommand register => CatalogApply.Register(transaction, register),
         DeregisterCommand deregister => CatalogApply.Deregister(transaction, deregister),
         UpdateCheckCommand update => CatalogApply.UpdateCheck(transaction, update),
-        BatchCommand batch => ApplyBatch(transaction, batch),
-        UpsertConfigEntryCommand upsert => ConfigEntryApply.Upsert(transaction, upsert),
-        DeleteConfigEntryCommand delete => ConfigEntryApply.Delete(transaction, delete),
+        BatchCommand batch => ApplyBatch(transaction, batch, validator),
+        UpsertConfigEntryCommand upsert => ConfigEntryApply.Upsert(transaction, upsert, validator),
+        DeleteConfigEntryCommand delete => ConfigEntryApply.Delete(transaction, delete, validator),
         CaSetStateCommand ca => CaApply.SetState(transaction, ca),
         CaReserveSerialsCommand serials => CaApply.ReserveSerials(transaction, serials),
         AclTokenSetCommand token => AclApply.SetToken(transaction, token),
@@ -68,11 +85,11 @@ public sealed class StateMachine
         _ => new ApplyResult(transaction.Index, $"unknown command {command.GetType().Name}", ApplyErrorKind.Invalid),
     };
 
-    private static ApplyResult ApplyBatch(StoreTransaction transaction, BatchCommand batch)
+    private static ApplyResult ApplyBatch(StoreTransaction transaction, BatchCommand batch, IConfigEntryValidator validator)
     {
         foreach (var command in batch.Commands)
         {
-            var result = ApplyCommand(transaction, command);
+            var result = ApplyCommand(transaction, command, validator);
             if (!result.Succeeded)
             {
                 return result;

@@ -2,6 +2,7 @@ using Mesh.Fsm;
 using Mesh.ProxyCfg;
 using Mesh.Server;
 using Mesh.Server.Access;
+using Mesh.XdsServer.Resources;
 using Mesh.XdsServer.Streams;
 using Microsoft.Extensions.Logging;
 
@@ -25,4 +26,9 @@ public sealed class XdsServerContext
     public XdsStreams Streams { get; init; } = new(new XdsServerOptions());
 
     public XdsServerOptions Options => Streams.Options;
+
+    /// <summary>This server's generated resources per snapshot (shared by the streams of one proxy, never across servers).</summary>
+    internal ResourceCache Resources => LazyInitializer.EnsureInitialized(ref _resources, () => new ResourceCache(Proxies.Equality));
+
+    private ResourceCache? _resources;
 }

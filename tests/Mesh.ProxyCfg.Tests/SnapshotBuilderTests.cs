@@ -220,8 +220,8 @@ public sealed class SnapshotBuilderTests
         store.RegisterInstance("db", "node-db-2", "127.0.0.22");
         var third = SnapshotBuilder.Build(store.State, id, leaf, MeshStore.Self());
 
-        Assert.True(SnapshotEquality.Same(first, second));
-        Assert.False(SnapshotEquality.Same(second, third));
+        Assert.True(new SnapshotEquality().Same(first, second));
+        Assert.False(new SnapshotEquality().Same(second, third));
     }
 
     [Fact]
@@ -232,7 +232,7 @@ public sealed class SnapshotBuilderTests
         var id = store.RegisterWeb(upstreams: MeshStore.UpstreamTo("db", 9191));
         var reads = new HashSet<string>(StringComparer.Ordinal);
 
-        SnapshotBuilder.Build(store.State, id, MeshStore.Leaf(), MeshStore.Self(), reads);
+        SnapshotBuilder.Build(store.State, id, MeshStore.Leaf(), MeshStore.Self(), new BuildScope(BuildCache.Unshared(store.State), reads, previous: null));
 
         Assert.Contains("node/node-web", reads);
         Assert.Contains("ca/roots", reads);

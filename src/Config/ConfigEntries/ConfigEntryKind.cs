@@ -43,6 +43,20 @@ public abstract class ConfigEntryKind<TEntry> : IConfigEntryKind
     /// <summary>The typed form of a stored entry (without its envelope).</summary>
     public TEntry Read(ConfigEntry entry) => ConfigEntryJson.Read<TEntry>(entry.Body);
 
+    public string? CheckStored(ConfigEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        try
+        {
+            _ = Read(entry);
+            return null;
+        }
+        catch (Exception error) when (error is JsonException or InvalidOperationException or InvalidConfigEntryException)
+        {
+            return $"config entry {Kind}/{entry.Name} does not decode as {Kind}: {error.Message}";
+        }
+    }
+
     public void WriteFields(Utf8JsonWriter writer, ConfigEntry entry) => ConfigEntryJson.WriteProperties(writer, WithoutEnvelope(Read(entry)));
 
     /// <summary>Fills defaults and lower-cases enumerations, as Consul's <c>Normalize()</c>.</summary>

@@ -24,6 +24,9 @@ public interface IConfigEntryKind
     /// <exception cref="InvalidConfigEntryException">Unknown or mistyped fields, or a validation failure.</exception>
     ParsedConfigEntry Parse(JsonObject document);
 
+    /// <summary>Whether a stored body decodes as this kind; null if it does, otherwise why not.</summary>
+    string? CheckStored(ConfigEntry entry);
+
     /// <summary>Writes the entry's own fields (between <c>Kind</c>/<c>Name</c> and the indexes) in Consul's order.</summary>
     void WriteFields(Utf8JsonWriter writer, ConfigEntry entry);
 }

@@ -5,11 +5,11 @@ using Mesh.Fsm.State;
 namespace Mesh.Config.DiscoveryChain;
 
 /// <summary>
-/// Consul's <c>validateProposedConfigEntryInServiceGraph</c>: before a write of a chain-shaping entry (router, splitter,
-/// resolver, service-defaults, proxy-defaults) is proposed, every chain it can affect is compiled against the state as
+/// Consul's <c>validateProposedConfigEntryInServiceGraph</c>: when a write of a chain-shaping entry (router, splitter,
+/// resolver, service-defaults, proxy-defaults) is applied, every chain it can affect is compiled against the state as
 /// it would be afterwards; a write that breaks one (a cycle, mixed protocols, a router on a tcp service, an unknown
-/// subset, L7 intentions on a non-HTTP service) is refused with a 400 and nothing is written. The check reads this
-/// server's current state, as Consul's reads the state store before the Raft apply.
+/// subset, L7 intentions on a non-HTTP service) is refused with a 400 and nothing is written. The FSM runs it
+/// (through <see cref="ConfigEntries.ConfigEntryValidator"/>) against the state being applied to, as Consul's FSM does.
 /// </summary>
 public static class ConfigEntryGraph
 {

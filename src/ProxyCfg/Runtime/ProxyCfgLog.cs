@@ -25,4 +25,10 @@ internal static partial class ProxyCfgLog
 
     [LoggerMessage(EventId = 6006, Level = LogLevel.Debug, Message = "proxycfg: new leaf certificate {Serial} of {Service} for {ProxyId}")]
     public static partial void LeafArrived(ILogger logger, string serial, string service, ProxyId proxyId);
+
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Warning, Message = "proxycfg: the discovery chain of upstream {Upstream} of {ProxyId} does not compile ({Reason}); keeping its last valid chain")]
+    public static partial void ChainKept(ILogger logger, UpstreamId upstream, ProxyId proxyId, string reason);
+
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Warning, Message = "proxycfg: the discovery chain of upstream {Upstream} of {ProxyId} does not compile ({Reason}) and it has no earlier valid chain; the upstream is left out")]
+    public static partial void ChainMissing(ILogger logger, UpstreamId upstream, ProxyId proxyId, string reason);
 }

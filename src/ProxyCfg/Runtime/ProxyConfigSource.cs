@@ -61,6 +61,12 @@ public sealed class ProxyConfigSource : IAsyncDisposable
 
     internal UpdateRateLimit UpdateLimit { get; }
 
+    /// <summary>This server's build caches (latest store version's chains and endpoints, parsed filters).</summary>
+    internal BuildCaches Caches { get; } = new();
+
+    /// <summary>This server's snapshot comparison (with its own encoding memo); the xDS server uses it too.</summary>
+    public SnapshotEquality Equality { get; } = new();
+
     /// <summary>A watch of the proxy with this ID, or null if no connect-proxy with that ID is in the catalog.</summary>
     public ProxyWatch? TryWatch(ProxyId id)
     {

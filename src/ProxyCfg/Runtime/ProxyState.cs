@@ -147,10 +147,28 @@ internal sealed class ProxyState : IAsyncDisposable
 
         EnsureLeafLoop(proxy.Proxy.DestinationServiceName);
         var reads = new HashSet<string>(StringComparer.Ordinal);
+        ConfigSnapshot? previous;
+        lock (_gate)
+        {
+            previous = _published;
+        }
+
+        var scope = new BuildScope(_source.Caches.For(state), reads, previous);
         ConfigSnapshot? snapshot;
         try
         {
-            snapshot = SnapshotBuilder.Build(state, Id, Volatile.Read(ref _leaf), _source.Self, reads);
+            snapshot = SnapshotBuilder.Build(state, Id, Volatile.Read(ref _leaf), _source.Self, scope);
+            foreach (var failure in scope.ChainFailures)
+            {
+                if (failure.KeptLast)
+                {
+                    ProxyCfgLog.ChainKept(_source.Logger, failure.Upstream, Id, failure.Reason);
+                }
+                else
+                {
+                    ProxyCfgLog.ChainMissing(_source.Logger, failure.Upstream, Id, failure.Reason);
+                }
+            }
         }
 #pragma warning disable CA1031 // one proxy's bad config must not stop its loop; it is rebuilt on the next change
         catch (Exception error)
@@ -183,7 +201,7 @@ internal sealed class ProxyState : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_removed || SnapshotEquality.Same(_published, snapshot))
+            if (_removed || _source.Equality.Same(_published, snapshot))
             {
                 return;
             }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Mesh.Config.DiscoveryChain;
 using Mesh.Fsm.State;
 
@@ -8,45 +7,55 @@ namespace Mesh.ProxyCfg;
 
 /// <summary>
 /// Compiled chains and target endpoint lists of one store version, shared by every proxy built from it: thousands of
-/// proxies with the same upstream compile its chain and list its endpoints once per store change. Held weakly by the
-/// state object, so it goes away with the state (and never mixes two state machines that reached the same index).
+/// proxies with the same upstream compile its chain and list its endpoints once per store change. Owned by a server's
+/// <see cref="BuildCaches"/>, which keeps only the latest version's, so it never mixes two state machines and goes
+/// away with the state it describes.
 /// </summary>
 internal sealed class BuildCache
 {
-    private static readonly ConditionalWeakTable<StoreState, BuildCache> ByState = new();
-
-    private readonly StoreState _state;
-    private readonly ConcurrentDictionary<CompileRequest, CompiledDiscoveryChain?> _chains = new();
+    private readonly FilterCache _filters;
+    private readonly ConcurrentDictionary<CompileRequest, ChainCompilationResult> _chains = new();
     private readonly ConcurrentDictionary<(string Service, string Filter), ImmutableArray<UpstreamEndpoint>> _endpoints = new();
 
     private ImmutableSortedSet<string>? _typicalServiceNames;
 
-    private BuildCache(StoreState state) => _state = state;
+    public BuildCache(StoreState state, FilterCache filters)
+    {
+        State = state;
+        _filters = filters;
+    }
 
-    public static BuildCache For(StoreState state) => ByState.GetValue(state, static s => new BuildCache(s));
+    /// <summary>The store version this cache describes.</summary>
+    public StoreState State { get; }
 
-    /// <summary>The compiled chain, or null when the entries do not form a valid chain.</summary>
-    public CompiledDiscoveryChain? Chain(CompileRequest request) => _chains.GetOrAdd(request, Compile, _state);
+    /// <summary>A cache of its own for one build (tests and one-off builds share nothing).</summary>
+    public static BuildCache Unshared(StoreState state) => new(state, new FilterCache());
+
+    /// <summary>The compiled chain, or why the entries do not form a valid chain.</summary>
+    public ChainCompilationResult Chain(CompileRequest request) => _chains.GetOrAdd(request, Compile, State);
 
     public ImmutableArray<UpstreamEndpoint> Endpoints(string service, string filter)
-        => _endpoints.GetOrAdd((service, filter), static (key, state) => UpstreamEndpoints.Resolve(state, key.Service, key.Filter), _state);
+        => _endpoints.GetOrAdd((service, filter), static (key, cache) => UpstreamEndpoints.Resolve(cache.State, key.Service, key.Filter, cache._filters), this);
 
     /// <summary>The names of the typical (non-proxy, non-gateway) services in the catalog, sorted.</summary>
     public ImmutableSortedSet<string> TypicalServiceNames()
-        => _typicalServiceNames ??= _state.Services.Values
+        => _typicalServiceNames ??= State.Services.Values
             .Where(service => service.Kind == Mesh.Fsm.Model.ServiceKind.Typical)
             .Select(service => service.Service)
             .ToImmutableSortedSet(StringComparer.Ordinal);
 
-    private static CompiledDiscoveryChain? Compile(CompileRequest request, StoreState state)
+    private static ChainCompilationResult Compile(CompileRequest request, StoreState state)
     {
         try
         {
-            return DiscoveryChainCompiler.Compile(state, request);
+            return new ChainCompilationResult(DiscoveryChainCompiler.Compile(state, request), null);
         }
-        catch (DiscoveryChainException)
+        catch (DiscoveryChainException error)
         {
-            return null;
+            return new ChainCompilationResult(null, error.Message);
         }
     }
 }
+
+/// <summary>A compiled chain, or the compiler's reason for refusing the entries.</summary>
+internal sealed record ChainCompilationResult(CompiledDiscoveryChain? Chain, string? Error);

@@ -23,7 +23,7 @@ internal static class ImpliedUpstreams
         context.Reads?.Add(WatchKeys.ConfigKind(ServiceIntentionsKind.KindName));
         var taken = new HashSet<string>(explicitIds, StringComparer.Ordinal);
         var defaultAllow = IntentionDecision.Default(context.Self.DefaultIntentionPolicy).Allowed;
-        foreach (var name in BuildCache.For(state).TypicalServiceNames())
+        foreach (var name in context.Scope.Cache.TypicalServiceNames())
         {
             if (name == context.Destination || name == ConsulService || !Allowed(state, context.Destination, name, defaultAllow))
             {

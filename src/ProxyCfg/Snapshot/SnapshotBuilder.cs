@@ -18,8 +18,32 @@ public static class SnapshotBuilder
     /// <summary>The snapshot, or null when the proxy is not a connect-proxy in this state or the CA has no roots yet.</summary>
     public static ConfigSnapshot? Build(StoreState state, ProxyId id, IssuedLeaf leaf, AgentIdentity self)
     {
+        ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(leaf);
-        return Build(state, id, leaf, self, reads: null);
+        return Build(state, id, leaf, self, new BuildScope(BuildCache.Unshared(state), reads: null, previous: null));
+    }
+
+    /// <summary>
+    /// As <see cref="Build(StoreState, ProxyId, IssuedLeaf, AgentIdentity)"/>, keeping <paramref name="previous"/>'s
+    /// chain for an upstream whose chain no longer compiles (what the runtime does with the last published snapshot).
+    /// </summary>
+    public static ConfigSnapshot? Build(StoreState state, ProxyId id, IssuedLeaf leaf, AgentIdentity self, ConfigSnapshot? previous)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(leaf);
+        return Build(state, id, leaf, self, new BuildScope(BuildCache.Unshared(state), reads: null, previous));
+    }
+
+    /// <summary>
+    /// As <see cref="Build(StoreState, ProxyId, IssuedLeaf, AgentIdentity, ConfigSnapshot?)"/>, sharing chains and
+    /// endpoint lists with every other build from the same store state through <paramref name="caches"/>.
+    /// </summary>
+    public static ConfigSnapshot? Build(StoreState state, ProxyId id, IssuedLeaf leaf, AgentIdentity self, BuildCaches caches, ConfigSnapshot? previous = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(leaf);
+        ArgumentNullException.ThrowIfNull(caches);
+        return Build(state, id, leaf, self, new BuildScope(caches.For(state), reads: null, previous));
     }
 
     /// <summary>The connect-proxy registration with this ID, or null.</summary>
@@ -31,14 +55,16 @@ public static class SnapshotBuilder
     }
 
     /// <summary>
-    /// As <see cref="Build(StoreState, ProxyId, IssuedLeaf, AgentIdentity)"/>, recording every watch key the result
-    /// depends on into <paramref name="reads"/> (the runtime's chained watches). Without a leaf only the keys that
-    /// decide whether the proxy exists are recorded and null is returned.
+    /// As <see cref="Build(StoreState, ProxyId, IssuedLeaf, AgentIdentity)"/> with the scope's caches, recording every
+    /// watch key the result depends on into its reads (the runtime's chained watches) and keeping the previous
+    /// snapshot's chain for an upstream whose chain no longer compiles. Without a leaf only the keys that decide
+    /// whether the proxy exists are recorded and null is returned.
     /// </summary>
-    internal static ConfigSnapshot? Build(StoreState state, ProxyId id, IssuedLeaf? leaf, AgentIdentity self, ISet<string>? reads)
+    internal static ConfigSnapshot? Build(StoreState state, ProxyId id, IssuedLeaf? leaf, AgentIdentity self, BuildScope scope)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(self);
+        var reads = scope.Reads;
         reads?.Add(WatchKeys.Node(id.NodeName));
         reads?.Add(WatchKeys.CaRoots);
         if (FindProxy(state, id) is not { } proxy || leaf is null)
@@ -55,18 +81,19 @@ public static class SnapshotBuilder
         // cases here, each with its own kind-specific part of the snapshot; FindProxy admits a kind once it has one.
         return proxy.Kind switch
         {
-            ServiceKind.ConnectProxy => BuildConnectProxy(state, id, proxy, leaf, self, ca, roots, reads),
+            ServiceKind.ConnectProxy => BuildConnectProxy(state, id, proxy, leaf, self, ca, roots, scope),
             _ => null,
         };
     }
 
     private static ConfigSnapshot BuildConnectProxy(
-        StoreState state, ProxyId id, NodeService proxy, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, ISet<string>? reads)
+        StoreState state, ProxyId id, NodeService proxy, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
     {
+        var reads = scope.Reads;
         var merged = ServiceConfigMerge.Merge(state, proxy, reads);
         var destination = merged.DestinationServiceName;
         var node = state.FindNode(id.NodeName);
-        var context = new UpstreamContext(state, self, destination, reads);
+        var context = new UpstreamContext(state, self, destination, scope);
 
         var upstreams = new Dictionary<string, UpstreamSnapshot>(StringComparer.Ordinal);
         foreach (var upstream in merged.Upstreams)

@@ -1,4 +1,8 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Mesh.Ca.Leaves;
 using Mesh.Config.ConfigEntries;
+using Mesh.Config.Intentions;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
 using MessagePack;
@@ -8,18 +12,69 @@ namespace Mesh.ProxyCfg;
 /// <summary>
 /// Whether two snapshots would give Envoy the same configuration. Record equality is not enough: several members are
 /// lists or arrays, which records compare by reference. The store index is ignored (it changes with unrelated writes).
+/// One instance per server (owned by its <see cref="ProxyConfigSource"/>): it remembers the encoding of each
+/// registration it compared, weakly, so that memo lives no longer than the registrations nor outside the server.
+/// <see cref="Compared"/> lists, per snapshot type, every property the comparison reads or deliberately ignores; a
+/// test fails when a snapshot type gains a property that is not listed there.
 /// </summary>
-public static class SnapshotEquality
+public sealed class SnapshotEquality
 {
-    public static bool Same(ConfigSnapshot? left, ConfigSnapshot? right) => Same(left, right, endpoints: true);
+    // Registrations are immutable and a snapshot is compared more than once (when proxycfg decides whether to publish
+    // it, and again when the xDS server decides what to regenerate), so each instance is encoded once.
+    private readonly ConditionalWeakTable<object, byte[]> _encoded = new();
+
+    /// <summary>
+    /// Per type reachable from <see cref="ConfigSnapshot"/> and compared member by member: the properties compared,
+    /// then (after "-") those deliberately ignored. Types compared whole (<see cref="ConnectProxyConfig"/> and
+    /// <see cref="Upstream"/> by their log encoding, <see cref="MeshEntry"/> by canonical JSON, the compiled chain by its
+    /// own equality) are not listed.
+    /// </summary>
+    internal static IReadOnlyDictionary<Type, (string[] Compared, string[] Ignored)> Compared { get; } = new Dictionary<Type, (string[], string[])>
+    {
+        [typeof(ConfigSnapshot)] = (
+            [nameof(ConfigSnapshot.Kind), nameof(ConfigSnapshot.ProxyId), nameof(ConfigSnapshot.Service), nameof(ConfigSnapshot.Address),
+             nameof(ConfigSnapshot.Port), nameof(ConfigSnapshot.ServiceMeta), nameof(ConfigSnapshot.TaggedAddresses), nameof(ConfigSnapshot.Datacenter),
+             nameof(ConfigSnapshot.TrustDomain), nameof(ConfigSnapshot.Proxy), nameof(ConfigSnapshot.Roots), nameof(ConfigSnapshot.Leaf),
+             nameof(ConfigSnapshot.Intentions), nameof(ConfigSnapshot.IntentionDefaultAllow), nameof(ConfigSnapshot.Mesh), nameof(ConfigSnapshot.Upstreams)],
+            [nameof(ConfigSnapshot.StoreIndex), nameof(ConfigSnapshot.IsTransparent)]),
+        [typeof(RootsSnapshot)] = ([nameof(RootsSnapshot.ActiveRootId), nameof(RootsSnapshot.Roots)], [nameof(RootsSnapshot.TrustedCaPem)]),
+        [typeof(CaRoot)] = (
+            [nameof(CaRoot.Id), nameof(CaRoot.Active), nameof(CaRoot.RootCert), nameof(CaRoot.IntermediateCerts)],
+
+            // The ID is the root's fingerprint, so the certificate-derived fields follow it; the rest never reaches Envoy.
+            [nameof(CaRoot.Name), nameof(CaRoot.SerialNumber), nameof(CaRoot.SigningKeyId), nameof(CaRoot.ExternalTrustDomain),
+             nameof(CaRoot.NotBeforeUnixMilliseconds), nameof(CaRoot.NotAfterUnixMilliseconds), nameof(CaRoot.PrivateKey),
+             nameof(CaRoot.RotatedOutAtUnixMilliseconds), nameof(CaRoot.PrivateKeyType), nameof(CaRoot.PrivateKeyBits),
+             nameof(CaRoot.CreateIndex), nameof(CaRoot.ModifyIndex)]),
+        [typeof(IssuedLeaf)] = (
+            [nameof(IssuedLeaf.SerialNumber), nameof(IssuedLeaf.ModifyIndex), nameof(IssuedLeaf.CertPem)],
+
+            // A new serial comes with a new key and certificate; the other fields are derived from the certificate.
+            [nameof(IssuedLeaf.PrivateKeyPem), nameof(IssuedLeaf.Service), nameof(IssuedLeaf.ServiceUri), nameof(IssuedLeaf.ValidAfter),
+             nameof(IssuedLeaf.ValidBefore), nameof(IssuedLeaf.SigningKeyId), nameof(IssuedLeaf.RenewAt), nameof(IssuedLeaf.CreateIndex)]),
+        [typeof(IntentionView)] = (
+            [nameof(IntentionView.Id), nameof(IntentionView.ModifyIndex), nameof(IntentionView.Precedence)],
+
+            // An intention is a row of its destination's entry: any change to it moves the entry's ModifyIndex.
+            [nameof(IntentionView.Description), nameof(IntentionView.SourceNs), nameof(IntentionView.SourceName), nameof(IntentionView.DestinationNs),
+             nameof(IntentionView.DestinationName), nameof(IntentionView.SourcePeer), nameof(IntentionView.SourceType), nameof(IntentionView.Action),
+             nameof(IntentionView.Permissions), nameof(IntentionView.Meta), nameof(IntentionView.CreateIndex), nameof(IntentionView.IsL7)]),
+        [typeof(UpstreamSnapshot)] = ([nameof(UpstreamSnapshot.Id), nameof(UpstreamSnapshot.Config), nameof(UpstreamSnapshot.Chain), nameof(UpstreamSnapshot.Endpoints)], []),
+        [typeof(UpstreamEndpoint)] = (
+            [nameof(UpstreamEndpoint.Node), nameof(UpstreamEndpoint.ServiceId), nameof(UpstreamEndpoint.Address), nameof(UpstreamEndpoint.Port),
+             nameof(UpstreamEndpoint.Weights), nameof(UpstreamEndpoint.CheckStatuses), nameof(UpstreamEndpoint.VirtualAddress)],
+            []),
+    };
+
+    public bool Same(ConfigSnapshot? left, ConfigSnapshot? right) => Same(left, right, endpoints: true);
 
     /// <summary>
     /// Whether two snapshots differ at most in their upstreams' endpoint lists (the common case: an instance came,
     /// went or changed health), so only endpoint resources need regenerating.
     /// </summary>
-    public static bool SameExceptEndpoints(ConfigSnapshot? left, ConfigSnapshot? right) => Same(left, right, endpoints: false);
+    public bool SameExceptEndpoints(ConfigSnapshot? left, ConfigSnapshot? right) => Same(left, right, endpoints: false);
 
-    private static bool Same(ConfigSnapshot? left, ConfigSnapshot? right, bool endpoints)
+    private bool Same(ConfigSnapshot? left, ConfigSnapshot? right, bool endpoints)
     {
         if (ReferenceEquals(left, right))
         {
@@ -58,23 +113,19 @@ public static class SnapshotEquality
         => ReferenceEquals(left, right)
            || (left is not null && right is not null && ConfigEntryJson.Canonical(left).Equals(ConfigEntryJson.Canonical(right)));
 
-    private static bool SameUpstream(UpstreamSnapshot left, UpstreamSnapshot right, bool endpoints)
+    private bool SameUpstream(UpstreamSnapshot left, UpstreamSnapshot right, bool endpoints)
         => left.Id == right.Id
            && (left.Config is null ? right.Config is null : right.Config is not null && Bytes(left.Config).AsSpan().SequenceEqual(Bytes(right.Config)))
            && left.Chain.Equals(right.Chain)
            && (!endpoints || (left.Endpoints.Count == right.Endpoints.Count
            && left.Endpoints.Zip(right.Endpoints).All(p => p.First.Key == p.Second.Key && SameEndpoints(p.First.Value, p.Second.Value))));
 
-    private static bool SameEndpoints(System.Collections.Immutable.ImmutableArray<UpstreamEndpoint> left, System.Collections.Immutable.ImmutableArray<UpstreamEndpoint> right)
+    private static bool SameEndpoints(ImmutableArray<UpstreamEndpoint> left, ImmutableArray<UpstreamEndpoint> right)
         => left.Length == right.Length
            && left.Zip(right).All(p => p.First with { CheckStatuses = default } == p.Second with { CheckStatuses = default }
                                        && p.First.CheckStatuses.SequenceEqual(p.Second.CheckStatuses));
 
-    // Registrations are immutable and a snapshot is compared more than once (when proxycfg decides whether to publish
-    // it, and again when the xDS server decides what to regenerate), so each instance is encoded once.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, byte[]> Encoded = new();
-
-    private static byte[] Bytes<T>(T value)
+    private byte[] Bytes<T>(T value)
         where T : class
-        => Encoded.GetValue(value, static v => MessagePackSerializer.Serialize((T)v, LogCodec.Options));
+        => _encoded.GetValue(value, static v => MessagePackSerializer.Serialize((T)v, LogCodec.Options));
 }

@@ -8,8 +8,8 @@ using Mesh.Server;
 
 namespace Mesh.ProxyCfg;
 
-/// <summary>What every upstream of one build shares: the state, the server, the destination and the reads being recorded.</summary>
-internal sealed class UpstreamContext(StoreState state, AgentIdentity self, string destination, ISet<string>? reads)
+/// <summary>What every upstream of one build shares: the state, the server, the destination and the build's scope.</summary>
+internal sealed class UpstreamContext(StoreState state, AgentIdentity self, string destination, BuildScope scope)
 {
     /// <summary>Config kinds a compiled chain can depend on (any service's entries, so the whole kind is watched).</summary>
     private static readonly string[] ChainKinds = ["service-router", "service-splitter", "service-resolver", ServiceDefaultsKind.KindName, ProxyDefaultsKind.KindName];
@@ -20,7 +20,9 @@ internal sealed class UpstreamContext(StoreState state, AgentIdentity self, stri
 
     public string Destination { get; } = destination;
 
-    public ISet<string>? Reads { get; } = reads;
+    public ISet<string>? Reads => Scope.Reads;
+
+    public BuildScope Scope { get; } = scope;
 
     /// <summary>Compiles the chain with the upstream's overrides and resolves each local target's endpoints.</summary>
     public UpstreamSnapshot? Upstream(UpstreamId id, Upstream? registration, JsonBlob config, string datacenter, string meshGatewayMode)
@@ -38,10 +40,21 @@ internal sealed class UpstreamContext(StoreState state, AgentIdentity self, stri
             OverrideConnectTimeout = TimeSpan.FromMilliseconds(Math.Max(0, JsonConfig.WholeNumber(config, "connect_timeout_ms"))),
             OverrideMeshGateway = meshGatewayMode,
         };
-        var chain = BuildCache.For(State).Chain(request);
+        var compiled = Scope.Cache.Chain(request);
+        var chain = compiled.Chain;
         if (chain is null)
         {
-            return null; // the entries do not form a valid chain; Consul's watch would report the error
+            // The entries do not form a valid chain (an old log or snapshot can hold such a graph; the FSM refuses new
+            // ones). Dropping the upstream would remove its listener from Envoy, so the last valid chain stays, with
+            // endpoints from the current state; the runtime logs why.
+            var last = Scope.Previous?.Upstreams.FirstOrDefault(upstream => upstream.Id == id)?.Chain;
+            Scope.ChainFailed(id, compiled.Error ?? "the chain does not compile", keptLast: last is not null);
+            if (last is null)
+            {
+                return null;
+            }
+
+            chain = last;
         }
 
         var endpoints = ImmutableSortedDictionary.CreateBuilder<string, ImmutableArray<UpstreamEndpoint>>(StringComparer.Ordinal);
@@ -50,7 +63,7 @@ internal sealed class UpstreamContext(StoreState state, AgentIdentity self, stri
             Reads?.Add(WatchKeys.Connect(target.Service));
             Reads?.Add(WatchKeys.Service(target.Service));
             endpoints[targetId] = target.Peer.Length == 0 && Self.IsLocalDatacenter(target.Datacenter)
-                ? BuildCache.For(State).Endpoints(target.Service, target.Subset.Filter ?? string.Empty)
+                ? Scope.Cache.Endpoints(target.Service, target.Subset.Filter ?? string.Empty)
                 : [];
         }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Mesh.Config.Filtering;
 using Mesh.Fsm.Model;
@@ -15,12 +14,9 @@ internal static class UpstreamEndpoints
 {
     public const string VirtualTaggedAddress = "virtual";
 
-    /// <summary>Parsed subset filters; null marks one that does not parse (it then matches nothing).</summary>
-    private static readonly ConcurrentDictionary<string, FilterExpression?> Filters = new(StringComparer.Ordinal);
-
-    public static ImmutableArray<UpstreamEndpoint> Resolve(StoreState state, string service, string filter)
+    public static ImmutableArray<UpstreamEndpoint> Resolve(StoreState state, string service, string filter, FilterCache filters)
     {
-        var expression = filter.Length == 0 ? null : Filters.GetOrAdd(filter, Parse);
+        var expression = filter.Length == 0 ? null : filters.Parse(filter);
         if (filter.Length > 0 && expression is null)
         {
             return [];
@@ -66,16 +62,4 @@ internal static class UpstreamEndpoints
 
     private static string? VirtualAddress(NodeService service)
         => service.TaggedAddresses.TryGetValue(VirtualTaggedAddress, out var address) && address.Address.Length > 0 ? address.Address : null;
-
-    private static FilterExpression? Parse(string filter)
-    {
-        try
-        {
-            return FilterExpression.Parse(filter);
-        }
-        catch (FilterSyntaxException)
-        {
-            return null;
-        }
-    }
 }

@@ -28,7 +28,8 @@ public static class ServerServiceCollectionExtensions
         services.AddSingleton(options.Identity);
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
 
-        services.AddSingleton<StateMachine>();
+        // Every server applies with the same rules, so a config-entry write refused on one is refused on all.
+        services.AddSingleton(_ => new StateMachine(new Mesh.Config.ConfigEntries.ConfigEntryValidator()));
         services.AddSingleton(sp => new FsmReplica(sp.GetRequiredService<StateMachine>()));
         services.AddSingleton(sp => new RaftServer(
             options.Raft,

@@ -198,7 +198,7 @@ internal sealed partial class DeltaAdsStream
         VersionedResourceSet resources;
         try
         {
-            resources = ResourceCache.For(snapshot, _snapshot, _session.Resources);
+            resources = _server.Resources.For(snapshot, _snapshot, _session.Resources);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {

@@ -21,15 +21,16 @@ public sealed class ResourceCacheTests
         await using var watch = mesh.Xds.Proxies.TryWatch(new ProxyId(XdsMesh.WebNode, XdsMesh.WebProxy))
                                 ?? throw new InvalidOperationException("web sidecar not registered");
         var first = await NextAsync(watch);
-        var firstResources = ResourceCache.For(first);
+        var cache = new ResourceCache(new SnapshotEquality());
+        var firstResources = cache.For(first);
 
         await mesh.RegisterDbAsync(7);
         var second = await NextAsync(watch);
-        var incremental = ResourceCache.For(second, first, firstResources);
+        var incremental = cache.For(second, first, firstResources);
         var full = VersionedResourceSet.From(Mesh.EnvoyResources.ResourceGenerator.Generate(second));
 
-        Assert.True(SnapshotEquality.SameExceptEndpoints(first, second));
-        Assert.False(SnapshotEquality.Same(first, second));
+        Assert.True(new SnapshotEquality().SameExceptEndpoints(first, second));
+        Assert.False(new SnapshotEquality().Same(first, second));
         foreach (var type in new[] { XdsTypeUrls.Cluster, XdsTypeUrls.Listener, XdsTypeUrls.RouteConfiguration })
         {
             Assert.Same(firstResources.Of(type), incremental.Of(type));

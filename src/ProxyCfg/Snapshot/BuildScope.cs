@@ -1,0 +1,24 @@
+namespace Mesh.ProxyCfg;
+
+/// <summary>
+/// What one build of a proxy's snapshot works with besides the state: the server's caches, the watch keys being
+/// recorded, the proxy's last published snapshot (whose chains stand in for chains that stopped compiling), and the
+/// upstreams whose chain did not compile, for the runtime to log.
+/// </summary>
+internal sealed class BuildScope(BuildCache cache, ISet<string>? reads, ConfigSnapshot? previous)
+{
+    private readonly List<ChainFailure> _chainFailures = [];
+
+    public BuildCache Cache { get; } = cache;
+
+    public ISet<string>? Reads { get; } = reads;
+
+    public ConfigSnapshot? Previous { get; } = previous;
+
+    public IReadOnlyList<ChainFailure> ChainFailures => _chainFailures;
+
+    public void ChainFailed(UpstreamId upstream, string reason, bool keptLast) => _chainFailures.Add(new ChainFailure(upstream, reason, keptLast));
+}
+
+/// <summary>An upstream whose chain did not compile: why, and whether the last valid chain was kept.</summary>
+internal sealed record ChainFailure(UpstreamId Upstream, string Reason, bool KeptLast);
