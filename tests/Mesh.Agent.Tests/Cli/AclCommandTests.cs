@@ -99,6 +99,11 @@ public sealed class AclCommandTests
         var link = Assert.Single(readToken.GetProperty("Policies").EnumerateArray());
         Assert.Equal("web-writer", link.GetProperty("Name").GetString());
 
+        var expanded = await Cli.RunAsync("acl", "token", "read", "-http-addr", addr, "-token", management, "-id", accessor, "-expanded", "-format=json");
+        Assert.True(expanded.ExitCode == 0, expanded.Error);
+        var expandedPolicy = Assert.Single(JsonDocument.Parse(expanded.Out).RootElement.GetProperty("ExpandedPolicies").EnumerateArray());
+        Assert.Contains("service \"web\"", expandedPolicy.GetProperty("Rules").GetString(), StringComparison.Ordinal);
+
         // A unique prefix of the accessor is enough, as in Consul; the text form lists the policy link.
         var byPrefix = await Cli.RunAsync("acl", "token", "read", "-http-addr", addr, "-token", management, "-id", accessor[..8]);
         Assert.True(byPrefix.ExitCode == 0, byPrefix.Error);
