@@ -156,6 +156,18 @@ public sealed class AclCommandTests
         Assert.Equal("web", token.GetProperty("ServiceIdentities")[0].GetProperty("ServiceName").GetString());
         Assert.Equal("dc1", token.GetProperty("NodeIdentities")[0].GetProperty("Datacenter").GetString());
 
+        var templated = await Cli.RunAsync(["acl", "token", "create", .. auth, "-templated-policy", "builtin/service", "-var", "name:api", "-expires-ttl", "1h", "-format=json"]);
+        Assert.True(templated.ExitCode == 0, templated.Error);
+        var templatedToken = JsonDocument.Parse(templated.Out).RootElement;
+        Assert.Equal("builtin/service", templatedToken.GetProperty("TemplatedPolicies")[0].GetProperty("TemplateName").GetString());
+        Assert.Equal("api", templatedToken.GetProperty("TemplatedPolicies")[0].GetProperty("TemplateVariables").GetProperty("Name").GetString());
+        var expiry = DateTimeOffset.Parse(templatedToken.GetProperty("ExpirationTime").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var createdAt = DateTimeOffset.Parse(templatedToken.GetProperty("CreateTime").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(TimeSpan.FromHours(1), expiry - createdAt);
+        var tooLong = await Cli.RunAsync(["acl", "token", "create", .. auth, "-expires-ttl", "48h"]);
+        Assert.Equal(1, tooLong.ExitCode);
+        Assert.Contains("Failed to create new token: Unexpected response code: 400", tooLong.Error, StringComparison.Ordinal);
+
         var updated = await Cli.RunAsync(["acl", "token", "update", .. auth, "-id", accessor, "-policy-id", readersId[..8], "-description", "now a reader"]);
         Assert.True(updated.ExitCode == 0, updated.Error);
         Assert.Equal("Token updated successfully.", Cli.Lines(updated.Out)[0]);
