@@ -26,18 +26,26 @@ public sealed class BlockingQuery
 
     public async Task RespondAsync<T>(HttpContext context, QueryOptions options, Func<StoreState, T> read, JsonTypeInfo<T> typeInfo)
     {
-        var (value, index) = await RunAsync(context, options, read).ConfigureAwait(false);
+        var (value, index) = await RunAsync(context, options, read, _server.Access.Enabled ? typeInfo : null).ConfigureAwait(false);
         WriteMeta(context, _server, options, index);
         await ApiResponse.WriteJsonAsync(context, value, typeInfo).ConfigureAwait(false);
     }
 
-    public async Task<(T Value, long Index)> RunAsync<T>(HttpContext context, QueryOptions options, Func<StoreState, T> read)
+    /// <summary>
+    /// Runs the read, parking while <c>?index</c> is current. With <paramref name="sameContent"/> (ACLs on: the read
+    /// is filtered by the token), a wake whose result encodes exactly as the parked one keeps waiting: a change to rows
+    /// the token cannot see never answers early. When the wait runs out the current index is answered, as Consul does
+    /// (answering the client's own index would make its next query return at once, in a loop).
+    /// </summary>
+    public async Task<(T Value, long Index)> RunAsync<T>(HttpContext context, QueryOptions options, Func<StoreState, T> read, JsonTypeInfo<T>? sameContent = null)
     {
         var cancellation = context.RequestAborted;
         var clock = _server.Clock;
         var wait = options.Wait + TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * options.Wait.TotalMilliseconds / 16);
         var deadline = clock.GetUtcNow() + wait;
         var generation = _server.Fsm.Watches.RestoreGeneration;
+        var minIndex = options.MinIndex;
+        byte[]? parked = null;
         while (true)
         {
             await ReadBarrierAsync(_server, options.Consistency, cancellation).ConfigureAwait(false);
@@ -48,10 +56,25 @@ public sealed class BlockingQuery
             var index = Math.Max(1, state.MaxIndex(_keys, _fallbackKeys));
             var value = read(state);
             var remaining = deadline - clock.GetUtcNow();
-            if (options.MinIndex == 0 || index > options.MinIndex || remaining <= TimeSpan.Zero
-                || generation != _server.Fsm.Watches.RestoreGeneration)
+            var restored = generation != _server.Fsm.Watches.RestoreGeneration;
+            if (parked is not null && sameContent is not null && index > minIndex && !restored
+                && Encode(value, sameContent).AsSpan().SequenceEqual(parked))
+            {
+                // Woken by a change this token cannot see: keep waiting from here.
+                minIndex = index;
+                if (remaining <= TimeSpan.Zero)
+                {
+                    return (value, index);
+                }
+            }
+            else if (minIndex == 0 || index > minIndex || remaining <= TimeSpan.Zero || restored)
             {
                 return (value, index);
+            }
+
+            if (parked is null && sameContent is not null)
+            {
+                parked = Encode(value, sameContent);
             }
 
             var fired = await watches.WaitAsync(remaining, cancellation).ConfigureAwait(false);
@@ -63,6 +86,8 @@ public sealed class BlockingQuery
             }
         }
     }
+
+    private static byte[] Encode<T>(T value, JsonTypeInfo<T> typeInfo) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
 
     /// <summary>Applies the consistency mode before a read (shared with non-blocking endpoints).</summary>
     public static async ValueTask ReadBarrierAsync(ServerRuntime server, ConsistencyMode mode, CancellationToken cancellationToken)
