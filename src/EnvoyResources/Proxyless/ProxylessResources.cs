@@ -20,17 +20,8 @@ public static class ProxylessResources
     /// <summary>The resources of one type for a subscription, sorted by name.</summary>
     public static IReadOnlyList<KeyValuePair<string, IMessage>> Resolve(ProxylessSnapshot snapshot, string typeUrl, ResourceSubscription subscription)
     {
-        var names = new SortedSet<string>(subscription.Names.Where(name => name != "*"), StringComparer.Ordinal);
-        if (subscription.Wildcard)
-        {
-            foreach (var service in snapshot.ServiceNames())
-            {
-                names.Add(typeUrl is XdsTypeUrls.Listener or XdsTypeUrls.RouteConfiguration ? service : ProxylessNames.ClusterOf(service));
-            }
-        }
-
-        var resources = new List<KeyValuePair<string, IMessage>>(names.Count);
-        foreach (var name in names)
+        var resources = new List<KeyValuePair<string, IMessage>>();
+        foreach (var name in Names(snapshot, typeUrl, subscription))
         {
             var resource = Build(snapshot, typeUrl, name);
             if (resource is not null)
@@ -42,7 +33,25 @@ public static class ProxylessResources
         return resources;
     }
 
-    private static IMessage? Build(ProxylessSnapshot snapshot, string typeUrl, string name)
+    /// <summary>The names a subscription asks for (wildcard: every visible service's), sorted; not all need exist.</summary>
+    public static IReadOnlyCollection<string> Names(ProxylessSnapshot snapshot, string typeUrl, ResourceSubscription subscription)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(subscription);
+        var names = new SortedSet<string>(subscription.Names.Where(name => name != "*"), StringComparer.Ordinal);
+        if (subscription.Wildcard)
+        {
+            foreach (var service in snapshot.ServiceNames())
+            {
+                names.Add(typeUrl is XdsTypeUrls.Listener or XdsTypeUrls.RouteConfiguration ? service : ProxylessNames.ClusterOf(service));
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>The resource of one type and name, or null when the snapshot has nothing of that name for this client.</summary>
+    public static IMessage? Build(ProxylessSnapshot snapshot, string typeUrl, string name)
     {
         switch (typeUrl)
         {

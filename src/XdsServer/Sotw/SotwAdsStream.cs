@@ -174,7 +174,7 @@ internal sealed class SotwAdsStream
 
     private async Task<bool> SendAsync(ProxylessSnapshot snapshot, string typeUrl, bool force)
     {
-        var resources = ProxylessResources.Resolve(snapshot, typeUrl, _session.StateOf(typeUrl)!.Subscription);
+        var resources = _server.ProxylessResources.Resolve(snapshot, typeUrl, _session.StateOf(typeUrl)!.Subscription);
         var response = _session.Respond(typeUrl, resources, force);
         if (response is null)
         {
