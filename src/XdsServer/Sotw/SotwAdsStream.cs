@@ -175,7 +175,7 @@ internal sealed class SotwAdsStream
     private async Task<bool> SendAsync(ProxylessSnapshot snapshot, string typeUrl, bool force)
     {
         var resources = _server.ProxylessResources.Resolve(snapshot, typeUrl, _session.StateOf(typeUrl)!.Subscription);
-        var response = _session.Respond(typeUrl, resources, force);
+        var response = _session.RespondPacked(typeUrl, resources, force);
         if (response is null)
         {
             return false;

@@ -85,10 +85,10 @@ internal sealed class SotwSession
     /// subscription), a set equal to the last one sent (accepted or rejected) is not sent again.
     /// </summary>
     public DiscoveryResponse? Respond(string typeUrl, IReadOnlyList<KeyValuePair<string, IMessage>> resources, bool force)
-        => Respond(typeUrl, [.. resources.Select(pair => PackedResource.Of(pair.Value))], force);
+        => RespondPacked(typeUrl, [.. resources.Select(pair => PackedResource.Of(pair.Value))], force);
 
     /// <summary>As above, for resources packed once and shared by the streams of one snapshot.</summary>
-    public DiscoveryResponse? Respond(string typeUrl, IReadOnlyList<PackedResource> resources, bool force)
+    public DiscoveryResponse? RespondPacked(string typeUrl, IReadOnlyList<PackedResource> resources, bool force)
     {
         var state = _types[typeUrl];
         var digest = Digest(resources);
