@@ -3,7 +3,7 @@ using Mesh.Acl.Authorization;
 namespace Mesh.Acl;
 
 /// <summary>
-/// The agent's <c>acl { ... }</c> block. Not yet enforced: the server wiring reads it in a later phase.
+/// The agent's <c>acl { ... }</c> block, plus the server-side token limits Consul keeps in its server config.
 /// <see cref="ToString"/> leaves the token secrets out so configuration dumps and logs cannot leak them.
 /// </summary>
 public sealed record AclConfig
@@ -18,6 +18,18 @@ public sealed record AclConfig
     public bool EnableTokenPersistence { get; init; }
 
     public AclAgentTokens Tokens { get; init; } = new();
+
+    /// <summary>Shortest <c>ExpirationTTL</c> a token may be created with (Consul's <c>ACLTokenMinExpirationTTL</c>, 1m).</summary>
+    public TimeSpan TokenMinExpirationTtl { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest <c>ExpirationTTL</c> a token may be created with (Consul's <c>ACLTokenMaxExpirationTTL</c>, 24h).</summary>
+    public TimeSpan TokenMaxExpirationTtl { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How often the leader looks for expired tokens to delete. An expired token stops resolving at its expiry on every
+    /// server regardless; the reaper only removes the row. Short in tests.
+    /// </summary>
+    public TimeSpan TokenReapInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     public static bool IsDownPolicy(string value) => value is "allow" or "deny" or "extend-cache" or "async-cache";
 

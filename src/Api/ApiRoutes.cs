@@ -44,6 +44,9 @@ public static class ApiRoutes
     private static readonly HashSet<string> TokenFreePaths = new(StringComparer.Ordinal)
     {
         "/v1/status/leader", "/v1/status/peers", "/v1/catalog/datacenters", "/v1/connect/ca/roots", "/v1/agent/connect/ca/roots",
+
+        // Bootstrap needs no token: whatever a client sends is ignored, as Consul ignores it.
+        "/v1/acl/bootstrap",
     };
 
     public static void Map(IEndpointRouteBuilder app, ServerRuntime server)
@@ -51,6 +54,7 @@ public static class ApiRoutes
         CatalogEndpoints.Map(app, server);
         HealthEndpoints.Map(app, server);
         AgentEndpoints.Map(app, server);
+        AgentTokenEndpoint.Map(app, server);
         StatusEndpoints.Map(app, server);
         OperatorEndpoints.Map(app, server);
         SnapshotEndpoints.Map(app, server);
@@ -61,6 +65,8 @@ public static class ApiRoutes
         AuthorizeEndpoint.Map(app, server);
         CaEndpoints.Map(app, server);
         LeafEndpoints.Map(app, server);
+        AclTokenEndpoints.Map(app, server);
+        AclPolicyEndpoints.Map(app, server);
         MapMethodNotAllowed(app);
     }
 

@@ -89,25 +89,30 @@ internal static class AclApply
             return Refuse(tx, "Delete operation not permitted on the builtin global-management policy", ApplyErrorKind.Invalid);
         }
 
+        if (command.PolicyId == AclBuiltins.ReadOnlyPolicyId)
+        {
+            return Refuse(tx, "Delete operation not permitted on the builtin global-read-only policy", ApplyErrorKind.Invalid);
+        }
+
         var policy = tx.State.FindAclPolicy(command.PolicyId);
         if (policy is null)
         {
             return Refuse(tx, $"policy {command.PolicyId} not found", ApplyErrorKind.NotFound);
         }
 
-        var token = tx.State.AclTokens.Values.FirstOrDefault(t => t.Policies.Any(l => l.Id == policy.Id));
-        if (token is not null)
-        {
-            return Refuse(tx, $"policy \"{policy.Name}\" is still used by token {token.AccessorId}; remove it from the token first", ApplyErrorKind.Conflict);
-        }
-
-        var role = tx.State.AclRoles.Values.FirstOrDefault(r => r.Policies.Any(l => l.Id == policy.Id));
-        if (role is not null)
-        {
-            return Refuse(tx, $"policy \"{policy.Name}\" is still used by role \"{role.Name}\"; remove it from the role first", ApplyErrorKind.Conflict);
-        }
-
+        // Consul deletes a policy that tokens or roles still link; the dangling links vanish from every read and
+        // grant nothing. Here the links are removed in the same apply, so the stored rows never dangle.
         tx.DeleteAclPolicy(policy.Id);
+        foreach (var role in tx.State.AclRoles.Values.Where(r => r.Policies.Any(l => l.Id == policy.Id)).ToList())
+        {
+            tx.UpsertAclRole(role with { Policies = [.. role.Policies.Where(l => l.Id != policy.Id)] });
+        }
+
+        foreach (var token in tx.State.AclTokens.Values.Where(t => t.Policies.Any(l => l.Id == policy.Id)).ToList())
+        {
+            tx.UpsertAclToken(token with { Policies = [.. token.Policies.Where(l => l.Id != policy.Id)] });
+        }
+
         return new ApplyResult(tx.Index);
     }
 
@@ -137,13 +142,13 @@ internal static class AclApply
             return Refuse(tx, $"role {command.RoleId} not found", ApplyErrorKind.NotFound);
         }
 
-        var token = tx.State.AclTokens.Values.FirstOrDefault(t => t.Roles.Any(l => l.Id == role.Id));
-        if (token is not null)
+        // As for policies: Consul deletes a linked role and its links stop counting; here they are removed at once.
+        tx.DeleteAclRole(role.Id);
+        foreach (var token in tx.State.AclTokens.Values.Where(t => t.Roles.Any(l => l.Id == role.Id)).ToList())
         {
-            return Refuse(tx, $"role \"{role.Name}\" is still used by token {token.AccessorId}; remove it from the token first", ApplyErrorKind.Conflict);
+            tx.UpsertAclToken(token with { Roles = [.. token.Roles.Where(l => l.Id != role.Id)] });
         }
 
-        tx.DeleteAclRole(role.Id);
         return new ApplyResult(tx.Index);
     }
 

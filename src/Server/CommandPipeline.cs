@@ -93,7 +93,8 @@ public sealed class CommandPipeline(RaftServer raft, TimeProvider clock, ILeader
     /// <summary>Appends a command on this server, which must be the leader (also the entry point for forwarded commands).</summary>
     public async ValueTask<ApplyResult> ProposeAsync(Command command, CancellationToken cancellationToken)
     {
-        var record = new LogRecord { Command = command, StampedUnixMilliseconds = clock.GetUtcNow().ToUnixTimeMilliseconds() };
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var record = new LogRecord { Command = AclLeaderStamps.Apply(command, now), StampedUnixMilliseconds = now };
         var result = await raft.ProposeAsync(LogCodec.Encode(record), cancellationToken).ConfigureAwait(false);
         return result as ApplyResult ?? throw new InvalidOperationException("The state machine returned no result for a command.");
     }

@@ -19,11 +19,17 @@ public sealed class ServerRuntime
 
     public IAccessPolicy Access { get; init; } = AllowAllPolicy.Instance;
 
+    /// <summary>The agent's <c>acl</c> block (token TTL limits for the ACL endpoints; ACLs are on when <c>Enabled</c>).</summary>
+    public Mesh.Acl.AclConfig Acl { get; init; } = new();
+
     /// <summary>
     /// The token for writes made on behalf of the agent (check results of agent-registered services): <c>acl.tokens.agent</c>,
     /// else <c>acl.tokens.default</c>, else anonymous; checked as any request. The server's own writes use <see cref="RequestToken.Server"/>.
     /// </summary>
-    public RequestToken AgentToken { get; init; } = RequestToken.Anonymous;
+    public RequestToken AgentToken => AgentTokens.AgentToken;
+
+    /// <summary>The agent's <c>acl.tokens</c>, changeable at run time (<c>PUT /v1/agent/token/:type</c>).</summary>
+    public AgentTokenStore AgentTokens { get; init; } = new();
 
     /// <summary>The server set, for operator endpoints (null where no cluster layer runs, as in unit tests).</summary>
     public IClusterView? Cluster { get; init; }

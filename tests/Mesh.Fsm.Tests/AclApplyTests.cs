@@ -218,23 +218,24 @@ public sealed class AclApplyTests
     }
 
     [Fact]
-    public void DeletePolicy_StillUsed_IsRefusedWithTheReason_ThenAllowedOnceUnlinked()
+    public void DeletePolicy_StillUsed_IsDeletedAsConsulDoes_AndTheLinksGoWithIt()
     {
         var policy = Policy("shared");
-        var token = NewToken(policy);
+        var kept = Policy("kept");
+        var token = NewToken(policy, kept);
         _driver.Ok(new AclTokenSetCommand { Token = token });
-
-        Refused(new AclPolicyDeleteCommand { PolicyId = policy.Id }, ApplyErrorKind.Conflict, $"still used by token {token.AccessorId}");
-
-        _driver.Ok(new AclTokenSetCommand { Token = token with { Policies = [] } });
         var role = new AclRole { Id = NewId(), Name = "r", Policies = [new AclLink { Id = policy.Id }] };
         _driver.Ok(new AclRoleSetCommand { Role = role });
-        Refused(new AclPolicyDeleteCommand { PolicyId = policy.Id }, ApplyErrorKind.Conflict, "still used by role \"r\"");
 
-        _driver.Ok(new AclRoleDeleteCommand { RoleId = role.Id });
         _driver.Ok(new AclPolicyDeleteCommand { PolicyId = policy.Id });
+
         Assert.Null(_driver.State.FindAclPolicy(policy.Id));
         Assert.Null(_driver.State.FindAclPolicyByName("shared"));
+        var stored = _driver.State.FindAclToken(token.AccessorId)!;
+        Assert.Equal("kept", Assert.Single(stored.Policies).Name);
+        Assert.Equal(AclHash.Of(stored), stored.Hash);
+        Assert.Empty(_driver.State.FindAclRole(role.Id)!.Policies);
+        Assert.Contains(WatchKeys.AclToken(token.AccessorId), _driver.LastTouched);
         Refused(new AclPolicyDeleteCommand { PolicyId = policy.Id }, ApplyErrorKind.NotFound, "not found");
     }
 
@@ -247,12 +248,13 @@ public sealed class AclApplyTests
         _driver.Ok(new AclPolicySetCommand { Policy = AclBuiltins.ManagementPolicy with { Name = "root" } });
         Refused(new AclPolicySetCommand { Policy = AclBuiltins.ManagementPolicy with { Rules = "acl = \"read\"" } }, ApplyErrorKind.Invalid, "not permitted");
         Refused(new AclPolicyDeleteCommand { PolicyId = AclBuiltins.ManagementPolicyId }, ApplyErrorKind.Invalid, "Delete operation not permitted on the builtin global-management policy");
+        Refused(new AclPolicyDeleteCommand { PolicyId = AclBuiltins.ReadOnlyPolicyId }, ApplyErrorKind.Invalid, "Delete operation not permitted on the builtin global-read-only policy");
         Assert.Equal("root", _driver.State.FindAclPolicy(AclBuiltins.ManagementPolicyId)!.Name);
         Assert.Equal(AclBuiltins.ReadOnlyPolicyName, _driver.State.FindAclPolicy(AclBuiltins.ReadOnlyPolicyId)!.Name);
     }
 
     [Fact]
-    public void Roles_NamesUnique_PoliciesMustExist_DeleteRefusedWhileUsed()
+    public void Roles_NamesUnique_PoliciesMustExist_DeleteWhileUsedUnlinksIt()
     {
         var policy = Policy("p");
         var role = new AclRole { Id = NewId(), Name = "ops", Policies = [new AclLink { Id = policy.Id }] };
@@ -266,7 +268,9 @@ public sealed class AclApplyTests
         var token = NewToken() with { Roles = [new AclLink { Id = role.Id }] };
         _driver.Ok(new AclTokenSetCommand { Token = token });
         Assert.Equal("ops", _driver.State.FindAclToken(token.AccessorId)!.Roles[0].Name);
-        Refused(new AclRoleDeleteCommand { RoleId = role.Id }, ApplyErrorKind.Conflict, "still used by token");
+        _driver.Ok(new AclRoleDeleteCommand { RoleId = role.Id });
+        Assert.Empty(_driver.State.FindAclToken(token.AccessorId)!.Roles);
+        Assert.Null(_driver.State.FindAclRoleByName("ops"));
     }
 
     [Fact]

@@ -14,5 +14,8 @@ public interface ICliCommand
 /// <summary>Where a command writes (swappable so tests can run commands in-process).</summary>
 public sealed record CliConsole(TextWriter Out, TextWriter Error)
 {
+    /// <summary>Standard input, for arguments given as <c>-</c> (<c>acl policy create -rules -</c>).</summary>
+    public TextReader In { get; init; } = Console.In;
+
     public static CliConsole Standard { get; } = new(Console.Out, Console.Error);
 }

@@ -54,7 +54,7 @@ public sealed class ConnectEnvoyCommand : ICliCommand
             ProxyId = proxy.Id,
             Cluster = proxy.Cluster,
             Datacenter = self.RootElement.GetProperty("Config").GetProperty("Datacenter").GetString() ?? "dc1",
-            Token = flags.GetString("token") ?? Environment.GetEnvironmentVariable("MESH_HTTP_TOKEN") ?? Environment.GetEnvironmentVariable("CONSUL_HTTP_TOKEN") ?? string.Empty,
+            Token = client.Token ?? string.Empty,
             GrpcHost = grpc.Host,
             GrpcPort = grpc.Port,
             GrpcTls = grpc.Tls,

@@ -38,7 +38,7 @@ public sealed class ConnectProxyCommand : ICliCommand
         ConnectApiOptions api;
         try
         {
-            api = ConnectApiOptions.FromEnvironment(flags.GetString("http-addr"), flags.GetString("token"));
+            api = ConnectApiOptions.FromEnvironment(flags.GetString("http-addr"), ClientToken.FromFlags(flags));
             var tls = ClientTlsSettings.FromFlags(flags);
             if (api.Address.Scheme == Uri.UriSchemeHttps)
             {

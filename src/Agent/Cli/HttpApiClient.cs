@@ -5,8 +5,8 @@ namespace Mesh.Agent.Cli;
 
 /// <summary>
 /// The CLI's HTTP client. The address comes from <c>-http-addr</c>, then <c>MESH_HTTP_ADDR</c>, then
-/// <c>CONSUL_HTTP_ADDR</c> (for drop-in use), then <c>http://127.0.0.1:8500</c>; the token likewise from <c>-token</c>,
-/// <c>MESH_HTTP_TOKEN</c>, <c>CONSUL_HTTP_TOKEN</c>; TLS settings from <see cref="ClientTlsSettings"/>.
+/// <c>CONSUL_HTTP_ADDR</c> (for drop-in use), then <c>http://127.0.0.1:8500</c>; the token from <see cref="ClientToken"/>
+/// (<c>-token</c>, <c>-token-file</c>, the environment); TLS settings from <see cref="ClientTlsSettings"/>.
 /// </summary>
 public sealed class HttpApiClient : IDisposable
 {
@@ -37,14 +37,17 @@ public sealed class HttpApiClient : IDisposable
         }
 
         _http = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(11) };
-        token = FirstNonEmpty(token, Environment.GetEnvironmentVariable("MESH_HTTP_TOKEN"), Environment.GetEnvironmentVariable("CONSUL_HTTP_TOKEN"));
-        if (token is not null)
+        Token = ClientToken.Resolve(token, tokenFile: null);
+        if (Token is not null)
         {
-            _http.DefaultRequestHeaders.Add("X-Consul-Token", token);
+            _http.DefaultRequestHeaders.Add("X-Consul-Token", Token);
         }
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The ACL token sent with every request, or null for none (<c>connect envoy</c> puts it in the bootstrap).</summary>
+    public string? Token { get; }
 
     /// <summary>The TLS settings this client was made with (<c>connect envoy</c> falls back to its CA for gRPC).</summary>
     public ClientTlsSettings Tls { get; }
@@ -52,12 +55,12 @@ public sealed class HttpApiClient : IDisposable
     public static void AddFlags(FlagSet flags)
     {
         flags.AddString("http-addr", null, "The address of the Mesh HTTP API, http:// or https:// (env MESH_HTTP_ADDR or CONSUL_HTTP_ADDR; default http://127.0.0.1:8500)")
-            .AddString("token", null, "ACL token for the request (env MESH_HTTP_TOKEN or CONSUL_HTTP_TOKEN)")
             .AddString("datacenter", null, "Datacenter to query (only the local one is served)");
+        ClientToken.AddFlags(flags);
         ClientTlsSettings.AddFlags(flags);
     }
 
-    public static HttpApiClient FromFlags(FlagSet flags) => new(flags.GetString("http-addr"), flags.GetString("token"), ClientTlsSettings.FromFlags(flags));
+    public static HttpApiClient FromFlags(FlagSet flags) => new(flags.GetString("http-addr"), ClientToken.FromFlags(flags), ClientTlsSettings.FromFlags(flags));
 
     /// <summary>
     /// The API address: <c>-http-addr</c>, <c>MESH_HTTP_ADDR</c>, <c>CONSUL_HTTP_ADDR</c>, then <c>127.0.0.1:8500</c>. An

@@ -115,6 +115,7 @@ public sealed partial class MeshServer : IAsyncDisposable
             Autopilot = config.Autopilot,
             CaConfig = Mesh.Ca.Config.CaConfigParser.ParseAgentConfig(config.ConnectCaProvider, config.ConnectCaConfig),
             Acl = config.Acl,
+            AclTokenPersistencePath = Path.Combine(dataDir, Mesh.Server.Access.AgentTokenStore.FileName),
         });
         services.AddMeshApi(new MeshApiOptions
         {

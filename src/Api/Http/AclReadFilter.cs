@@ -18,6 +18,7 @@ public sealed class AclReadFilter
     private readonly HttpContext _context;
     private readonly IAccessPolicy _access;
     private readonly RequestToken _token;
+    private IAccessDecisions? _decisions;
 
     private AclReadFilter(HttpContext context, IAccessPolicy access)
     {
@@ -53,7 +54,9 @@ public sealed class AclReadFilter
 
     private bool Keep(AclResource resource, string name)
     {
-        if (!_access.Enabled || _access.Check(_token, resource, name, AclAccess.Read) is null)
+        // The token is resolved once per request (a blocking query re-filters with the same decisions: a token
+        // revoked meanwhile is refused on the client's next request, as in Consul).
+        if (!_access.Enabled || (_decisions ??= _access.DecisionsFor(_token)).Allows(resource, name, AclAccess.Read))
         {
             return true;
         }

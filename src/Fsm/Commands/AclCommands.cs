@@ -46,7 +46,7 @@ public sealed record AclPolicySetCommand : Command
     public required AclPolicy Policy { get; init; }
 }
 
-/// <summary>Deletes a policy by ID; refused for global-management and while a token or role links to it.</summary>
+/// <summary>Deletes a policy by ID (refused for the built-ins); links to it from tokens and roles are removed, as Consul drops them.</summary>
 [MessagePackObject]
 public sealed record AclPolicyDeleteCommand : Command
 {
@@ -62,7 +62,7 @@ public sealed record AclRoleSetCommand : Command
     public required AclRole Role { get; init; }
 }
 
-/// <summary>Deletes a role by ID; refused while a token links to it.</summary>
+/// <summary>Deletes a role by ID; links to it from tokens are removed.</summary>
 [MessagePackObject]
 public sealed record AclRoleDeleteCommand : Command
 {

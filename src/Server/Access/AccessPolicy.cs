@@ -24,6 +24,32 @@ public interface IAccessPolicy
     /// follower forwarded with its request's token (<c>ApplyRequest.Token</c>). Null when allowed, else the refusal.
     /// </summary>
     string? CheckForwarded(RequestToken token, Command command) => null;
+
+    /// <summary>
+    /// The token's decisions resolved once, for a request that checks many rows (filtered lists): each answer is a
+    /// bool with no refusal text built, so filtering a long list costs one rule lookup per row.
+    /// </summary>
+    IAccessDecisions DecisionsFor(RequestToken token) => new CheckedDecisions(this, token);
+}
+
+/// <summary>Yes/no answers for one request's token.</summary>
+public interface IAccessDecisions
+{
+    bool Allows(AclResource resource, string name, AclAccess access);
+}
+
+/// <summary>Answers through <see cref="IAccessPolicy.Check"/> (policies without a faster path).</summary>
+internal sealed class CheckedDecisions(IAccessPolicy policy, RequestToken token) : IAccessDecisions
+{
+    public bool Allows(AclResource resource, string name, AclAccess access) => policy.Check(token, resource, name, access) is null;
+}
+
+/// <summary>Every answer is yes (ACLs disabled, or the server's own requests).</summary>
+public sealed class AllowAllDecisions : IAccessDecisions
+{
+    public static AllowAllDecisions Instance { get; } = new();
+
+    public bool Allows(AclResource resource, string name, AclAccess access) => true;
 }
 
 /// <summary>ACLs disabled: everything is allowed.</summary>
@@ -32,4 +58,6 @@ public sealed class AllowAllPolicy : IAccessPolicy
     public static AllowAllPolicy Instance { get; } = new();
 
     public string? Check(RequestToken token, AclResource resource, string name, AclAccess access) => null;
+
+    public IAccessDecisions DecisionsFor(RequestToken token) => AllowAllDecisions.Instance;
 }

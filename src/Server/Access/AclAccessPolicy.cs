@@ -17,14 +17,15 @@ public sealed class AclAccessPolicy : IAccessPolicy
 {
     private readonly StateMachine _fsm;
     private readonly AuthorizerCache _cache;
-    private readonly string? _defaultToken;
+    private readonly AgentTokenStore _tokens;
 
-    public AclAccessPolicy(StateMachine fsm, AclConfig config, string datacenter, TimeProvider? clock = null)
+    /// <param name="tokens">The agent's tokens (<c>acl.tokens.default</c> may change at run time); null reads them from <paramref name="config"/>.</param>
+    public AclAccessPolicy(StateMachine fsm, AclConfig config, string datacenter, TimeProvider? clock = null, AgentTokenStore? tokens = null)
     {
         ArgumentNullException.ThrowIfNull(fsm);
         ArgumentNullException.ThrowIfNull(config);
         _fsm = fsm;
-        _defaultToken = string.IsNullOrEmpty(config.Tokens.Default) ? null : config.Tokens.Default;
+        _tokens = tokens ?? new AgentTokenStore(config.Tokens, persistencePath: null);
         _cache = new AuthorizerCache(new AclResolverOptions { DefaultPolicy = config.DefaultPolicy, Datacenter = datacenter }, clock);
     }
 
@@ -36,13 +37,24 @@ public sealed class AclAccessPolicy : IAccessPolicy
     public TokenResolution Resolve(StoreState state, RequestToken token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return _cache.Resolve(state, token.IsAnonymous ? _defaultToken : token.SecretId);
+        return _cache.Resolve(state, token.IsAnonymous ? _tokens.Default : token.SecretId);
     }
 
     public string? Authenticate(RequestToken token) => token.IsServer || Resolve(token).Found ? null : PermissionDeniedMessage.AclNotFound;
 
     public string? Check(RequestToken token, AclResource resource, string name, AclAccess access)
         => token.IsServer ? null : Resolve(token).Authorizer is { } authorizer ? Decide(authorizer, resource, name, access) : PermissionDeniedMessage.AclNotFound;
+
+    public IAccessDecisions DecisionsFor(RequestToken token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.IsServer)
+        {
+            return AllowAllDecisions.Instance;
+        }
+
+        return Resolve(token).Authorizer is { } authorizer ? new AuthorizerDecisions(authorizer) : DenyAllDecisions.Instance;
+    }
 
     public string? CheckForwarded(RequestToken token, Command command)
     {
@@ -72,18 +84,53 @@ public sealed class AclAccessPolicy : IAccessPolicy
     public static string? Decide(Authorizer authorizer, AclResource resource, string name, AclAccess access)
     {
         ArgumentNullException.ThrowIfNull(authorizer);
+        return Allowed(authorizer, resource, name, access) ? null : authorizer.DeniedMessage(PermissionOf(resource, name, access));
+    }
+
+    /// <summary>The authorizer's answer alone (no refusal text is built: filtering a list denies many rows).</summary>
+    public static bool Allowed(Authorizer authorizer, AclResource resource, string name, AclAccess access)
+    {
+        ArgumentNullException.ThrowIfNull(authorizer);
         var write = access == AclAccess.Write;
-        var (allowed, permission) = resource switch
+        return resource switch
         {
-            AclResource.Service => write ? (authorizer.ServiceWrite(name), Permission.ServiceWrite(name)) : (authorizer.ServiceRead(name), Permission.ServiceRead(name)),
-            AclResource.Node => write ? (authorizer.NodeWrite(name), Permission.NodeWrite(name)) : (authorizer.NodeRead(name), Permission.NodeRead(name)),
-            AclResource.Agent => write ? (authorizer.AgentWrite(name), Permission.AgentWrite(name)) : (authorizer.AgentRead(name), Permission.AgentRead(name)),
-            AclResource.Intention => write ? (authorizer.IntentionWrite(name), Permission.IntentionWrite(name)) : (authorizer.IntentionRead(name), Permission.IntentionRead(name)),
-            AclResource.Operator => write ? (authorizer.OperatorWrite(), Permission.OperatorWrite) : (authorizer.OperatorRead(), Permission.OperatorRead),
-            AclResource.Mesh => write ? (authorizer.MeshWrite(), Permission.MeshWrite) : (authorizer.MeshRead(), Permission.MeshRead),
-            AclResource.Acl => write ? (authorizer.AclWrite(), Permission.AclWrite) : (authorizer.AclRead(), Permission.AclRead),
-            _ => (false, Permission.OperatorWrite),
+            AclResource.Service => write ? authorizer.ServiceWrite(name) : authorizer.ServiceRead(name),
+            AclResource.Node => write ? authorizer.NodeWrite(name) : authorizer.NodeRead(name),
+            AclResource.Agent => write ? authorizer.AgentWrite(name) : authorizer.AgentRead(name),
+            AclResource.Intention => write ? authorizer.IntentionWrite(name) : authorizer.IntentionRead(name),
+            AclResource.Operator => write ? authorizer.OperatorWrite() : authorizer.OperatorRead(),
+            AclResource.Mesh => write ? authorizer.MeshWrite() : authorizer.MeshRead(),
+            AclResource.Acl => write ? authorizer.AclWrite() : authorizer.AclRead(),
+            _ => false,
         };
-        return allowed ? null : authorizer.DeniedMessage(permission);
+    }
+
+    private static Permission PermissionOf(AclResource resource, string name, AclAccess access)
+    {
+        var write = access == AclAccess.Write;
+        return resource switch
+        {
+            AclResource.Service => write ? Permission.ServiceWrite(name) : Permission.ServiceRead(name),
+            AclResource.Node => write ? Permission.NodeWrite(name) : Permission.NodeRead(name),
+            AclResource.Agent => write ? Permission.AgentWrite(name) : Permission.AgentRead(name),
+            AclResource.Intention => write ? Permission.IntentionWrite(name) : Permission.IntentionRead(name),
+            AclResource.Operator => write ? Permission.OperatorWrite : Permission.OperatorRead,
+            AclResource.Mesh => write ? Permission.MeshWrite : Permission.MeshRead,
+            AclResource.Acl => write ? Permission.AclWrite : Permission.AclRead,
+            _ => Permission.OperatorWrite,
+        };
+    }
+
+    private sealed class AuthorizerDecisions(Authorizer authorizer) : IAccessDecisions
+    {
+        public bool Allows(AclResource resource, string name, AclAccess access) => Allowed(authorizer, resource, name, access);
+    }
+
+    /// <summary>An unknown or expired token: nothing is readable.</summary>
+    private sealed class DenyAllDecisions : IAccessDecisions
+    {
+        public static DenyAllDecisions Instance { get; } = new();
+
+        public bool Allows(AclResource resource, string name, AclAccess access) => false;
     }
 }

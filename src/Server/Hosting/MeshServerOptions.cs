@@ -24,5 +24,8 @@ public sealed record MeshServerOptions
     /// <summary>The agent's <c>acl</c> block; ACLs are enforced when <c>Enabled</c>.</summary>
     public Mesh.Acl.AclConfig Acl { get; init; } = new();
 
+    /// <summary>Where <c>PUT /v1/agent/token</c> persists tokens when <c>acl.enable_token_persistence</c> is on (the data directory's <c>acl-tokens.json</c>).</summary>
+    public string? AclTokenPersistencePath { get; init; }
+
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -16,7 +16,7 @@ public static class ServerServiceCollectionExtensions
     /// <summary>
     /// Registers the store, Raft, the write pipeline, cluster RPC, TTL expiry, the Connect CA and metrics, and the
     /// background loops as hosted services in start order: Raft, cluster join, server monitor, TTL expiry,
-    /// self-registration, CA leader. Edges (HTTP, xDS) register after this, so they start after the join and stop
+    /// self-registration, CA leader, ACL leader (with ACLs on). Edges (HTTP, xDS) register after this, so they start after the join and stop
     /// first. Cycles (Raft -> RPC dispatcher, runtime -> server monitor) are broken by interfaces resolved on first use.
     /// One provider per server: several servers run in one process without sharing anything.
     /// </summary>
@@ -53,6 +53,7 @@ public static class ServerServiceCollectionExtensions
             options.Clock,
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new CaRuntime(sp.GetRequiredService<ICaHost>()));
+        services.AddSingleton(_ => new AgentTokenStore(options.Acl.Tokens, options.Acl.EnableTokenPersistence ? options.AclTokenPersistencePath : null));
         services.AddSingleton(sp => new ServerRuntime
         {
             Fsm = sp.GetRequiredService<StateMachine>(),
@@ -64,9 +65,10 @@ public static class ServerServiceCollectionExtensions
             Ca = sp.GetRequiredService<CaRuntime>(),
             Cluster = new DeferredClusterView(sp),
             Access = options.Acl.Enabled
-                ? new AclAccessPolicy(sp.GetRequiredService<StateMachine>(), options.Acl, options.Identity.Datacenter, options.Clock)
+                ? new AclAccessPolicy(sp.GetRequiredService<StateMachine>(), options.Acl, options.Identity.Datacenter, options.Clock, sp.GetRequiredService<AgentTokenStore>())
                 : AllowAllPolicy.Instance,
-            AgentToken = RequestToken.FromSecret(options.Acl.Tokens.Agent is { Length: > 0 } agent ? agent : options.Acl.Tokens.Default),
+            Acl = options.Acl,
+            AgentTokens = sp.GetRequiredService<AgentTokenStore>(),
         });
         services.AddSingleton(sp => new RpcDispatcher(sp.GetRequiredService<ServerRuntime>(), options.Cluster.BootstrapExpect));
         services.AddSingleton(sp => new ServerMonitor(
@@ -81,6 +83,13 @@ public static class ServerServiceCollectionExtensions
             sp.GetRequiredService<RpcDispatcher>(),
             options.Cluster,
             sp.GetRequiredService<ILogger<ClusterJoiner>>()));
+        services.AddSingleton(sp => new AclLeaderDuties(
+            sp.GetRequiredService<RaftServer>(),
+            sp.GetRequiredService<StateMachine>(),
+            sp.GetRequiredService<CommandPipeline>(),
+            options.Acl,
+            options.Clock,
+            sp.GetRequiredService<ILogger<AclLeaderDuties>>()));
         services.AddSingleton(sp => new ServerMetrics(sp.GetRequiredService<ServerRuntime>()));
 
         services.AddHostedService<RaftStartService>();
@@ -89,6 +98,11 @@ public static class ServerServiceCollectionExtensions
         services.AddHostedService<TtlExpiryService>();
         services.AddHostedService<SelfRegistrationService>();
         services.AddHostedService<CaLeaderService>();
+        if (options.Acl.Enabled)
+        {
+            services.AddHostedService<AclLeaderService>();
+        }
+
         return services;
     }
 }

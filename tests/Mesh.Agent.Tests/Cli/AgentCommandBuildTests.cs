@@ -157,4 +157,20 @@ public sealed class AgentCommandBuildTests
         File.WriteAllText(path, json);
         return path;
     }
+
+    [Fact]
+    public void Build_DevWithAConfigFile_TurnsAclsOn()
+    {
+        using var directory = new TempDirectory();
+        var file = System.IO.Path.Combine(directory.Path, "acl.json");
+        var secret = Guid.NewGuid().ToString();
+        File.WriteAllText(file, """{"acl":{"enabled":true,"default_policy":"deny","tokens":{"initial_management":""" + "\"" + secret + "\"}}}");
+
+        var config = Build("-dev", "-config-file", file);
+
+        Assert.True(config.Dev);
+        Assert.True(config.Acl.Enabled);
+        Assert.Equal(Mesh.Acl.Authorization.AclDefaultPolicy.Deny, config.Acl.DefaultPolicy);
+        Assert.Equal(secret, config.Acl.Tokens.InitialManagement);
+    }
 }

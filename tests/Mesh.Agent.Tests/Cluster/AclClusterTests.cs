@@ -152,4 +152,92 @@ public sealed class AclClusterTests
             Assert.Contains("\"web\"", await back.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task AclApiWritesThroughAFollowerWorkOnEveryServer_AndASnapshotRestoreBringsThemBack()
+    {
+        var initial = Guid.NewGuid().ToString();
+        await using var cluster = await TestCluster.StartAsync(3, config => config with
+        {
+            Acl = new AclConfig { Enabled = true, DefaultPolicy = AclDefaultPolicy.Deny, Tokens = new AclAgentTokens { InitialManagement = initial } },
+        });
+        var follower = cluster.Followers.First();
+
+        // Every server is configured with the initial management token; the leader creates it once, with the built-ins.
+        await TestCluster.WaitUntilAsync(
+            () => cluster.Running.All(s => s.Server.Fsm.Current.FindAclTokenBySecret(initial) is not null
+                                            && s.Server.Fsm.Current.FindAclToken(AclBuiltins.AnonymousTokenAccessorId) is not null
+                                            && s.Server.Fsm.Current.FindAclPolicy(AclBuiltins.ReadOnlyPolicyId) is not null),
+            TimeSpan.FromSeconds(20), "the leader's ACL set-up on every server");
+        Assert.Single(follower.Server.Fsm.Current.AclTokens.Values, t => t.Description == AclBuiltins.InitialManagementTokenDescription);
+        Assert.NotNull(follower.Server.Fsm.Current.AclBootstrap);
+
+        // Policy and token created through the follower's HTTP API (forwarded to the leader with the caller's token).
+        using (var policy = await SendAsync(follower, HttpMethod.Put, "/v1/acl/policy", initial, Json("""{"Name":"web-writer","Rules":"service \"web\" { policy = \"write\" }\nnode \"n1\" { policy = \"write\" }"}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, policy.StatusCode);
+        }
+
+        string accessor;
+        string secret;
+        using (var created = await SendAsync(follower, HttpMethod.Put, "/v1/acl/token", initial, Json("""{"Description":"web","Policies":[{"Name":"web-writer"}]}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+            using var body = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+            accessor = body.RootElement.GetProperty("AccessorID").GetString()!;
+            secret = body.RootElement.GetProperty("SecretID").GetString()!;
+            Assert.Equal("web-writer", body.RootElement.GetProperty("Policies")[0].GetProperty("Name").GetString());
+        }
+
+        // The follower's own token without acl:write cannot write ACLs, through any server.
+        using (var refused = await SendAsync(follower, HttpMethod.Put, "/v1/acl/policy", secret, Json("""{"Name":"x"}""")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        await cluster.SettledDigestsAsync(TimeSpan.FromSeconds(15));
+        foreach (var server in cluster.Running)
+        {
+            using var register = await SendAsync(server, HttpMethod.Put, "/v1/catalog/register", secret, Json(WebRegistration));
+            Assert.Equal(HttpStatusCode.OK, register.StatusCode);
+            using var read = await SendAsync(server, HttpMethod.Get, $"/v1/acl/token/{accessor}", initial);
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            using var self = await SendAsync(server, HttpMethod.Get, "/v1/acl/token/self", secret);
+            Assert.Equal(HttpStatusCode.OK, self.StatusCode);
+        }
+
+        using var saved = await SendAsync(follower, HttpMethod.Get, "/v1/snapshot", initial);
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var archive = await saved.Content.ReadAsByteArrayAsync();
+
+        using (var deleted = await SendAsync(follower, HttpMethod.Delete, $"/v1/acl/token/{accessor}", initial))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        await cluster.SettledDigestsAsync(TimeSpan.FromSeconds(15));
+        foreach (var server in cluster.Running)
+        {
+            using var gone = await SendAsync(server, HttpMethod.Get, "/v1/acl/token/self", secret);
+            Assert.Equal(HttpStatusCode.Forbidden, gone.StatusCode);
+        }
+
+        using var content = new ByteArrayContent(archive);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-gzip");
+        using (var restored = await SendAsync(follower, HttpMethod.Put, "/v1/snapshot", initial, content))
+        {
+            Assert.Equal(HttpStatusCode.OK, restored.StatusCode);
+        }
+
+        await cluster.SettledDigestsAsync(TimeSpan.FromSeconds(15));
+        foreach (var server in cluster.Running)
+        {
+            using var back = await SendAsync(server, HttpMethod.Get, "/v1/acl/token/self", secret);
+            Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+            using var policyBack = await SendAsync(server, HttpMethod.Get, "/v1/acl/policy/name/web-writer", initial);
+            Assert.Equal(HttpStatusCode.OK, policyBack.StatusCode);
+        }
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 }

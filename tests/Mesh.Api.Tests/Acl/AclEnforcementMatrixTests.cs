@@ -69,6 +69,16 @@ public sealed class AclEnforcementMatrixTests
                 """operator = "read" """, ["ok", "ok", "ok", "ok", "ok"]),
             new("ca roots (no token resolved)", HttpMethod.Get, "/v1/connect/ca/roots", null,
                 """operator = "read" """, ["ok", "ok", "ok", "ok", "ok"]),
+            new("acl policy list", HttpMethod.Get, "/v1/acl/policies", null,
+                """acl = "read" """, ["denied", "notfound", "denied", "denied", "ok"]),
+            new("acl token list", HttpMethod.Get, "/v1/acl/tokens", null,
+                """acl = "read" """, ["denied", "notfound", "denied", "denied", "ok"]),
+            new("acl policy create", HttpMethod.Put, "/v1/acl/policy", """{"Name":"matrix","Rules":"node_prefix \"\" { policy = \"read\" }"}""",
+                """acl = "write" """, ["denied", "notfound", "denied", "denied", "ok"]),
+            new("acl role create", HttpMethod.Put, "/v1/acl/role", """{"Name":"matrix"}""",
+                """acl = "write" """, ["denied", "notfound", "denied", "denied", "ok"]),
+            new("acl token self (only a valid token)", HttpMethod.Get, "/v1/acl/token/self", null,
+                """service "x" { policy = "read" }""", ["ok", "notfound", "ok", "ok", "ok"]),
         ];
 
         var failures = await AclMatrix.RunAsync(server, cases);
@@ -114,6 +124,10 @@ public sealed class AclEnforcementMatrixTests
                 """operator = "read" """, ["ok", "notfound", "ok", "ok", "ok"]),
             new("health service", HttpMethod.Get, "/v1/health/service/db", null,
                 """service "db" { policy = "read" }""", ["items:1", "notfound", "items:1", "items:1", "items:1"]),
+            new("acl policy list", HttpMethod.Get, "/v1/acl/policies", null,
+                """acl = "read" """, ["ok", "notfound", "ok", "ok", "ok"]),
+            new("acl policy list with acl denied", HttpMethod.Get, "/v1/acl/policies", null,
+                """acl = "deny" """, ["ok", "notfound", "ok", "ok", "denied"]),
         ];
 
         var failures = await AclMatrix.RunAsync(server, cases);

@@ -34,6 +34,8 @@ internal static class AclMatrix
     /// </summary>
     public static async Task SeedAsync(TestServer server)
     {
+        // Requests without a token stand for the anonymous token, which the leader creates just after it is elected.
+        await AclApiServer.WaitForLeaderDutiesAsync(server);
         foreach (var name in new[] { "web", "db" })
         {
             await AclTestTokens.ProposeAsync(server, new RegisterCommand

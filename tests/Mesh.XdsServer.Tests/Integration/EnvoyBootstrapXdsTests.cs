@@ -1,6 +1,10 @@
 using Envoy.Config.Bootstrap.V3;
 using Envoy.Service.Discovery.V3;
+using Grpc.Core;
+using Mesh.Acl;
+using Mesh.Acl.Authorization;
 using Mesh.Agent.Cli;
+using Mesh.Testing;
 using Mesh.Xds;
 using Mesh.XdsServer.Tests.Support;
 
@@ -37,5 +41,68 @@ public sealed class EnvoyBootstrapXdsTests
         Assert.Equal(XdsTypeUrls.Cluster, clusters.TypeUrl);
         Assert.Contains("local_app", clusters.Resources.Select(r => r.Name));
         Assert.Contains(clusters.Resources, r => r.Name.StartsWith("db.default.dc1.internal.", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// ACLs on (default deny): <c>mesh connect envoy -bootstrap -token</c> writes the token into the ADS stream's
+    /// initial metadata, and a stream opened with exactly that metadata is served; the same bootstrap made with a
+    /// token lacking service:write on web, or an unknown token, is refused.
+    /// </summary>
+    [Fact]
+    public async Task Bootstrap_TokenInAdsMetadata_IsWhatAuthorizesTheStream_OnADefaultDenyServer()
+    {
+        await using var mesh = await XdsMesh.StartAsync(config => config with { Acl = new AclConfig { Enabled = true, DefaultPolicy = AclDefaultPolicy.Deny } });
+        var management = await AclTestTokens.ManagementAsync(mesh.Server);
+        mesh.Server.Http.DefaultRequestHeaders.Add("X-Consul-Token", management);
+        await mesh.RegisterDbAsync(1);
+        using (var register = await mesh.Server.PutJsonAsync("/v1/agent/service/register",
+            """{"Name":"web","Port":8080,"Connect":{"SidecarService":{"Proxy":{"Upstreams":[{"DestinationName":"db","LocalBindPort":9191}]}}}}"""))
+        {
+            Assert.True(register.IsSuccessStatusCode, await register.Content.ReadAsStringAsync());
+        }
+
+        // What `connect envoy` itself reads (agent self, the agent's services) and, for one, what the proxy needs.
+        const string cliReads = """agent_prefix "" { policy = "read" } service_prefix "" { policy = "read" } """;
+        var webWrite = await AclTestTokens.CreateAsync(mesh.Server, cliReads + """service "web" { policy = "write" }""");
+        var dbWrite = await AclTestTokens.CreateAsync(mesh.Server, cliReads + """service "db" { policy = "write" }""");
+
+        async Task<(Bootstrap Bootstrap, string Token)> BootstrapAsync(string token)
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var code = await CommandLine.RunAsync(
+                ["connect", "envoy", "-bootstrap", "-sidecar-for", "web", "-http-addr", mesh.Server.Http.BaseAddress!.ToString(), "-token", token],
+                new CliConsole(output, error), CancellationToken.None);
+            Assert.True(code == 0, error.ToString());
+            var bootstrap = EnvoyJson.Parse<Bootstrap>(output.ToString());
+            var metadata = Assert.Single(bootstrap.DynamicResources.AdsConfig.GrpcServices).InitialMetadata;
+            return (bootstrap, Assert.Single(metadata, m => m.Key == "x-consul-token").Value);
+        }
+
+        var (good, goodToken) = await BootstrapAsync(webWrite);
+        Assert.Equal(webWrite, goodToken);
+        await using (var envoy = DeltaAdsClient.Open(mesh.GrpcPort, good.Node.Id, token: goodToken))
+        {
+            await envoy.SendAsync(new DeltaDiscoveryRequest { TypeUrl = XdsTypeUrls.Cluster, Node = good.Node });
+            var clusters = await envoy.ReceiveAsync();
+            Assert.Equal(XdsTypeUrls.Cluster, clusters.TypeUrl);
+            Assert.Contains("local_app", clusters.Resources.Select(r => r.Name));
+        }
+
+        var (other, otherToken) = await BootstrapAsync(dbWrite);
+        Assert.Equal(dbWrite, otherToken);
+        await using (var envoy = DeltaAdsClient.Open(mesh.GrpcPort, other.Node.Id, token: otherToken))
+        {
+            await envoy.SendAsync(new DeltaDiscoveryRequest { TypeUrl = XdsTypeUrls.Cluster, Node = other.Node });
+            var refused = await envoy.ExpectErrorAsync();
+            Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+            Assert.Contains("lacks permission 'service:write' on \"web\"", refused.Status.Detail, StringComparison.Ordinal);
+        }
+
+        await using (var envoy = DeltaAdsClient.Open(mesh.GrpcPort, good.Node.Id, token: Guid.NewGuid().ToString()))
+        {
+            await envoy.SendAsync(new DeltaDiscoveryRequest { TypeUrl = XdsTypeUrls.Cluster, Node = good.Node });
+            Assert.Equal(StatusCode.Unauthenticated, (await envoy.ExpectErrorAsync()).StatusCode);
+        }
     }
 }
