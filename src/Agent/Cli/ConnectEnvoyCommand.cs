@@ -36,7 +36,7 @@ public sealed class ConnectEnvoyCommand : ICliCommand
         }
 
         using var client = HttpApiClient.FromFlags(flags);
-        using var self = JsonDocument.Parse(await client.GetAsync("/v1/agent/self", cancellationToken).ConfigureAwait(false));
+        using var self = await ReadSelfAsync(client, console, cancellationToken).ConfigureAwait(false);
         var proxy = sidecarFor.Length > 0
             ? await FindSidecarAsync(client, sidecarFor, cancellationToken).ConfigureAwait(false)
             : await ReadServiceAsync(client, proxyId, cancellationToken).ConfigureAwait(false);
@@ -53,7 +53,7 @@ public sealed class ConnectEnvoyCommand : ICliCommand
         {
             ProxyId = proxy.Id,
             Cluster = proxy.Cluster,
-            Datacenter = self.RootElement.GetProperty("Config").GetProperty("Datacenter").GetString() ?? "dc1",
+            Datacenter = proxy.Datacenter ?? DatacenterOf(self.RootElement) ?? "dc1",
             Token = client.Token ?? string.Empty,
             GrpcHost = grpc.Host,
             GrpcPort = grpc.Port,
@@ -73,7 +73,30 @@ public sealed class ConnectEnvoyCommand : ICliCommand
         return await RunEnvoyAsync(json, console, cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed record ProxyService(string Id, string Cluster);
+    private sealed record ProxyService(string Id, string Cluster, string? Datacenter);
+
+    /// <summary>
+    /// The agent's self description (gRPC ports, datacenter). As Consul's command does, a token without
+    /// <c>agent:read</c> (a sidecar's service token) is not an error: the defaults are used and a warning is printed.
+    /// </summary>
+    private static async Task<JsonDocument> ReadSelfAsync(HttpApiClient client, CliConsole console, CancellationToken cancellationToken)
+    {
+        using var response = await client.SendUncheckedAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/agent/self"), cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.Forbidden && body.StartsWith("Permission denied", StringComparison.Ordinal))
+        {
+            await console.Error.WriteLineAsync("Warning: the token lacks agent:read, so the agent's gRPC ports are unknown; using the defaults (give -grpc-addr to choose)").ConfigureAwait(false);
+            return JsonDocument.Parse("{}");
+        }
+
+        return response.IsSuccessStatusCode
+            ? JsonDocument.Parse(body)
+            : throw new CliException($"Unexpected response code: {(int)response.StatusCode} ({body.Trim()})");
+    }
+
+    private static string? DatacenterOf(JsonElement self)
+        => self.TryGetProperty("Config", out var config) && config.ValueKind == JsonValueKind.Object
+            && config.TryGetProperty("Datacenter", out var dc) && dc.ValueKind == JsonValueKind.String ? dc.GetString() : null;
 
     private static async Task<ProxyService> ReadServiceAsync(HttpApiClient client, string id, CancellationToken cancellationToken)
     {
@@ -101,7 +124,8 @@ public sealed class ConnectEnvoyCommand : ICliCommand
     {
         var id = service.GetProperty("ID").GetString()!;
         var destination = service.GetProperty("Proxy").GetProperty("DestinationServiceName").GetString();
-        return new ProxyService(id, string.IsNullOrEmpty(destination) ? service.GetProperty("Service").GetString()! : destination);
+        var datacenter = service.TryGetProperty("Datacenter", out var dc) && dc.ValueKind == JsonValueKind.String && dc.GetString() is { Length: > 0 } name ? name : null;
+        return new ProxyService(id, string.IsNullOrEmpty(destination) ? service.GetProperty("Service").GetString()! : destination, datacenter);
     }
 
     private sealed record XdsAddress(string Host, int Port, bool Tls);

@@ -99,21 +99,26 @@ public sealed class HttpApiClient : IDisposable
         return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Sends without turning an error status into a <see cref="CliException"/> (the caller decides).</summary>
+    public async Task<HttpResponseMessage> SendUncheckedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
+        ArgumentNullException.ThrowIfNull(request);
         try
         {
             using (request)
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (HttpRequestException error)
         {
             throw new CliException($"Error connecting to Mesh at {BaseAddress}: {Describe(error)}");
         }
+    }
 
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await SendUncheckedAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             var message = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);

@@ -89,6 +89,26 @@ public sealed class EnvoyBootstrapXdsTests
             Assert.Contains("local_app", clusters.Resources.Select(r => r.Name));
         }
 
+        // A sidecar's usual token (what a service identity for web grants) has no agent:read: as with Consul's
+        // command, the bootstrap is still made (the agent's gRPC port then comes from -grpc-addr), with a warning.
+        var identity = await AclTestTokens.CreateAsync(mesh.Server,
+            """service "web" { policy = "write" } service "web-sidecar-proxy" { policy = "write" } service_prefix "" { policy = "read" } node_prefix "" { policy = "read" }""");
+        using (var output = new StringWriter())
+        using (var error = new StringWriter())
+        {
+            var code = await CommandLine.RunAsync(
+                ["connect", "envoy", "-bootstrap", "-sidecar-for", "web", "-http-addr", mesh.Server.Http.BaseAddress!.ToString(),
+                 "-grpc-addr", $"http://127.0.0.1:{mesh.GrpcPort}", "-token", identity],
+                new CliConsole(output, error), CancellationToken.None);
+            Assert.True(code == 0, error.ToString());
+            Assert.Contains("lacks agent:read", error.ToString(), StringComparison.Ordinal);
+            var bootstrap = EnvoyJson.Parse<Bootstrap>(output.ToString());
+            Assert.Equal("dc1", bootstrap.StatsConfig.StatsTags.Single(t => t.TagName == "consul.source.datacenter").FixedValue);
+            await using var envoy = DeltaAdsClient.Open(mesh.GrpcPort, bootstrap.Node.Id, token: identity);
+            await envoy.SendAsync(new DeltaDiscoveryRequest { TypeUrl = XdsTypeUrls.Cluster, Node = bootstrap.Node });
+            Assert.Contains("local_app", (await envoy.ReceiveAsync()).Resources.Select(r => r.Name));
+        }
+
         var (other, otherToken) = await BootstrapAsync(dbWrite);
         Assert.Equal(dbWrite, otherToken);
         await using (var envoy = DeltaAdsClient.Open(mesh.GrpcPort, other.Node.Id, token: otherToken))
