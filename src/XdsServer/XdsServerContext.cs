@@ -30,5 +30,10 @@ public sealed class XdsServerContext
     /// <summary>This server's generated resources per snapshot (shared by the streams of one proxy, never across servers).</summary>
     internal ResourceCache Resources => LazyInitializer.EnsureInitialized(ref _resources, () => new ResourceCache(Proxies.Equality));
 
+    /// <summary>This server's packed proxyless resources per snapshot (shared by the SotW streams of one client key).</summary>
+    internal ProxylessResourceCache ProxylessResources => LazyInitializer.EnsureInitialized(ref _proxylessResources, () => new ProxylessResourceCache());
+
     private ResourceCache? _resources;
+
+    private ProxylessResourceCache? _proxylessResources;
 }

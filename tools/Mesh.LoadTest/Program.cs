@@ -28,6 +28,9 @@ const string Usage = """
       xds        N delta ADS streams (each a distinct web sidecar with upstream db) against one mesh server process:
                  time until every stream has the EDS update of a new db instance, then sustained pushes/s
                  --streams 1000,5000 --duration 30 --change-ms 250 --streams-per-connection 100 --coalesce-ms 200
+      xds-sotw   the same with N state-of-the-world streams of proxyless gRPC clients dialing xds:///db (LDS, RDS,
+                 CDS, EDS of db's plain instances); same options, plus
+                 --keys shared           shared: every client declares service web; distinct: one node ID each
 
       tls-handshake  TLS cost on the HTTP API of one mesh server: GET /v1/status/leader over plain HTTP and HTTPS with a
                  new connection per request (full handshake) and on kept-alive HTTPS connections, without and with
@@ -63,6 +66,7 @@ try
         "cluster" => await ClusterCommand.RunAsync(options, stop.Token),
         "snapshot" => await SnapshotCommand.RunAsync(options, stop.Token),
         "proxycfg-fanout" => await Mesh.LoadTest.Xds.ProxyCfgFanoutCommand.RunAsync(options, stop.Token),
+        "xds-sotw" => await Mesh.LoadTest.Xds.XdsCommand.RunAsync(options, stop.Token, sotw: true),
         "xds" => await Mesh.LoadTest.Xds.XdsCommand.RunAsync(options, stop.Token),
         "tls-handshake" => await Mesh.LoadTest.Tls.TlsHandshakeCommand.RunAsync(options, stop.Token),
         _ => throw new ArgumentException($"unknown command \"{args[0]}\""),

@@ -1,4 +1,6 @@
 using Envoy.Config.Core.V3;
+using Mesh.ProxyCfg;
+using Mesh.Server.Access;
 
 namespace Mesh.EnvoyResources.Proxyless;
 
@@ -23,4 +25,7 @@ public sealed record ProxylessClient(string NodeId, string? DeclaredService)
 
         return new ProxylessClient(node.Id, declared);
     }
+
+    /// <summary>The proxycfg key of this client's snapshots when it streams with <paramref name="token"/>.</summary>
+    public ProxylessKey KeyFor(RequestToken token) => ProxylessKey.Of(NodeId, DeclaredService, token);
 }

@@ -6,6 +6,7 @@ using Envoy.Config.Route.V3;
 using Envoy.Extensions.Filters.Http.Router.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Google.Protobuf.WellKnownTypes;
+using Mesh.ProxyCfg;
 
 namespace Mesh.EnvoyResources.Proxyless;
 
@@ -99,7 +100,8 @@ public static class ProxylessResourceFactory
                 {
                     Address = new Address { SocketAddress = new SocketAddress { Address = endpoint.Address, PortValue = (uint)endpoint.Port } },
                 },
-                HealthStatus = endpoint.Status,
+                // Proxycfg keeps only passing and warning instances; both are HEALTHY, as Consul's EDS says.
+                HealthStatus = HealthStatus.Healthy,
                 LoadBalancingWeight = (uint)Math.Max(1, endpoint.Weight),
             });
         }
@@ -108,6 +110,3 @@ public static class ProxylessResourceFactory
         return assignment;
     }
 }
-
-/// <summary>One instance a proxyless client may dial: an IP address, a port, its Envoy health and its weight.</summary>
-public sealed record ProxylessEndpoint(string Address, int Port, HealthStatus Status, int Weight);

@@ -1,13 +1,14 @@
 using Google.Protobuf;
+using Mesh.ProxyCfg;
 using Mesh.Xds;
 
 namespace Mesh.EnvoyResources.Proxyless;
 
 /// <summary>
-/// The resources a proxyless client gets for a subscription, built from the catalog: a listener and a route
-/// configuration for every listener name whose service has a typical instance, a cluster and a load assignment for
-/// every such service the client may dial (intentions). Names that match nothing are simply absent: in SotW the
-/// client's does-not-exist timer handles them.
+/// The resources a proxyless client gets for a subscription, built from its key's <see cref="ProxylessSnapshot"/>
+/// (never from the store): a listener and a route configuration for every listener name whose service the snapshot
+/// holds, a cluster and a load assignment for every such service the client may dial (intentions). Names that match
+/// nothing are simply absent: in SotW the client's does-not-exist timer handles them.
 /// </summary>
 public static class ProxylessResources
 {
@@ -17,21 +18,12 @@ public static class ProxylessResources
     };
 
     /// <summary>The resources of one type for a subscription, sorted by name.</summary>
-    public static IReadOnlyList<KeyValuePair<string, IMessage>> Resolve(ProxylessCatalog catalog, string typeUrl, ResourceSubscription subscription)
+    public static IReadOnlyList<KeyValuePair<string, IMessage>> Resolve(ProxylessSnapshot snapshot, string typeUrl, ResourceSubscription subscription)
     {
-        var names = new SortedSet<string>(subscription.Names.Where(name => name != "*"), StringComparer.Ordinal);
-        if (subscription.Wildcard)
+        var resources = new List<KeyValuePair<string, IMessage>>();
+        foreach (var name in Names(snapshot, typeUrl, subscription))
         {
-            foreach (var service in catalog.ServiceNames())
-            {
-                names.Add(typeUrl is XdsTypeUrls.Listener or XdsTypeUrls.RouteConfiguration ? service : ProxylessNames.ClusterOf(service));
-            }
-        }
-
-        var resources = new List<KeyValuePair<string, IMessage>>(names.Count);
-        foreach (var name in names)
-        {
-            var resource = Build(catalog, typeUrl, name);
+            var resource = Build(snapshot, typeUrl, name);
             if (resource is not null)
             {
                 resources.Add(new KeyValuePair<string, IMessage>(name, resource));
@@ -41,14 +33,32 @@ public static class ProxylessResources
         return resources;
     }
 
-    private static IMessage? Build(ProxylessCatalog catalog, string typeUrl, string name)
+    /// <summary>The names a subscription asks for (wildcard: every visible service's), sorted; not all need exist.</summary>
+    public static IReadOnlyCollection<string> Names(ProxylessSnapshot snapshot, string typeUrl, ResourceSubscription subscription)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(subscription);
+        var names = new SortedSet<string>(subscription.Names.Where(name => name != "*"), StringComparer.Ordinal);
+        if (subscription.Wildcard)
+        {
+            foreach (var service in snapshot.ServiceNames())
+            {
+                names.Add(typeUrl is XdsTypeUrls.Listener or XdsTypeUrls.RouteConfiguration ? service : ProxylessNames.ClusterOf(service));
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>The resource of one type and name, or null when the snapshot has nothing of that name for this client.</summary>
+    public static IMessage? Build(ProxylessSnapshot snapshot, string typeUrl, string name)
     {
         switch (typeUrl)
         {
             case XdsTypeUrls.Listener or XdsTypeUrls.RouteConfiguration:
             {
                 var service = ProxylessNames.ServiceOf(name);
-                if (service is null || !catalog.HasService(service))
+                if (service is null || snapshot.Find(service) is null)
                 {
                     return null;
                 }
@@ -60,15 +70,15 @@ public static class ProxylessResources
 
             case XdsTypeUrls.Cluster or XdsTypeUrls.ClusterLoadAssignment:
             {
-                var service = ProxylessNames.ServiceOfCluster(name);
-                if (service is null || !catalog.HasService(service) || !catalog.MayDial(service))
+                var service = ProxylessNames.ServiceOfCluster(name) is { } named ? snapshot.Find(named) : null;
+                if (service is null || !service.MayDial)
                 {
                     return null;
                 }
 
                 return typeUrl == XdsTypeUrls.Cluster
                     ? ProxylessResourceFactory.ClusterFor(name)
-                    : ProxylessResourceFactory.LoadAssignmentFor(name, catalog.Self.Datacenter, catalog.Endpoints(service));
+                    : ProxylessResourceFactory.LoadAssignmentFor(name, snapshot.Datacenter, service.Endpoints);
             }
 
             default:

@@ -31,4 +31,16 @@ internal static partial class ProxyCfgLog
 
     [LoggerMessage(EventId = 6008, Level = LogLevel.Warning, Message = "proxycfg: the discovery chain of upstream {Upstream} of {ProxyId} does not compile ({Reason}) and it has no earlier valid chain; the upstream is left out")]
     public static partial void ChainMissing(ILogger logger, UpstreamId upstream, ProxyId proxyId, string reason);
+
+    [LoggerMessage(EventId = 6009, Level = LogLevel.Debug, Message = "proxycfg: watching proxyless clients of {Key}")]
+    public static partial void ProxylessWatched(ILogger logger, ProxylessKey key);
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Debug, Message = "proxycfg: stopped watching proxyless clients of {Key}")]
+    public static partial void ProxylessReleased(ILogger logger, ProxylessKey key);
+
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Debug, Message = "proxycfg: published proxyless snapshot for {Key} at store index {Index}")]
+    public static partial void ProxylessPublished(ILogger logger, ProxylessKey key, long index);
+
+    [LoggerMessage(EventId = 6012, Level = LogLevel.Warning, Message = "proxycfg: building the proxyless snapshot of {Key} failed")]
+    public static partial void ProxylessBuildFailed(ILogger logger, ProxylessKey key, Exception error);
 }

@@ -1,29 +1,33 @@
 using Mesh.Ca.Leaves;
 using Mesh.Fsm;
 using Mesh.Server;
+using Mesh.Server.Access;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.ProxyCfg;
 
 /// <summary>
-/// The server's proxycfg: keeps one state per watched proxy, built from this server's own store (followers serve from
-/// local state, as Consul 1.14+ does) and shares store watches between proxies.
+/// The server's proxycfg: keeps one state per watched proxy and one per proxyless client key, built from this server's
+/// own store (followers serve from local state, as Consul 1.14+ does), and shares store watches between them.
 /// </summary>
 public sealed class ProxyConfigSource : IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<ProxyId, ProxyState> _states = [];
+    private readonly Dictionary<ProxylessKey, ProxylessState> _proxyless = [];
     private long _builds;
     private long _publishes;
     private bool _disposed;
 
-    public ProxyConfigSource(StateMachine fsm, LeafCertCache leaves, AgentIdentity self, ProxyCfgOptions options, ILoggerFactory loggerFactory)
+    public ProxyConfigSource(StateMachine fsm, LeafCertCache leaves, AgentIdentity self, ProxyCfgOptions options, ILoggerFactory loggerFactory,
+        IAccessPolicy? access = null)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         Fsm = fsm ?? throw new ArgumentNullException(nameof(fsm));
         Leaves = leaves ?? throw new ArgumentNullException(nameof(leaves));
         Self = self ?? throw new ArgumentNullException(nameof(self));
         Options = options ?? throw new ArgumentNullException(nameof(options));
+        Access = access ?? AllowAllPolicy.Instance;
         Logger = loggerFactory.CreateLogger<ProxyConfigSource>();
         Registry = new StoreWatchRegistry(fsm);
         UpdateLimit = new UpdateRateLimit(options.UpdateMaxPerSecond);
@@ -47,7 +51,22 @@ public sealed class ProxyConfigSource : IAsyncDisposable
         }
     }
 
+    /// <summary>Proxyless client keys currently watched (metric).</summary>
+    public int WatchedProxyless
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _proxyless.Count;
+            }
+        }
+    }
+
     internal StateMachine Fsm { get; }
+
+    /// <summary>The server's ACL policy: proxyless snapshots hold only the services their key's token may read.</summary>
+    internal IAccessPolicy Access { get; }
 
     internal LeafCertCache Leaves { get; }
 
@@ -100,9 +119,46 @@ public sealed class ProxyConfigSource : IAsyncDisposable
         return watch;
     }
 
+    /// <summary>
+    /// A watch of a proxyless client key's snapshots, sharing the key's state with every other stream of it. With ACLs
+    /// off the token is dropped from the key, so every client of one node (or declared service) shares.
+    /// </summary>
+    public ProxylessWatch WatchProxyless(ProxylessKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!Access.Enabled)
+        {
+            key = key.WithoutToken();
+        }
+
+        ProxylessState? started = null;
+        ProxylessWatch watch;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_proxyless.TryGetValue(key, out var state))
+            {
+                state = started = new ProxylessState(this, key);
+                _proxyless[key] = state;
+            }
+
+            state.RefCount++;
+            watch = new ProxylessWatch(this, state);
+        }
+
+        if (started is not null)
+        {
+            ProxyCfgLog.ProxylessWatched(Logger, key);
+            started.Start();
+        }
+
+        return watch;
+    }
+
     public async ValueTask DisposeAsync()
     {
         List<ProxyState> states;
+        List<ProxylessState> proxyless;
         lock (_lock)
         {
             if (_disposed)
@@ -113,10 +169,18 @@ public sealed class ProxyConfigSource : IAsyncDisposable
             _disposed = true;
             states = [.. _states.Values];
             _states.Clear();
+            proxyless = [.. _proxyless.Values];
+            _proxyless.Clear();
         }
 
         Registry.Dispose();
         foreach (var state in states)
+        {
+            Registry.Remove(state);
+            await state.DisposeAsync();
+        }
+
+        foreach (var state in proxyless)
         {
             Registry.Remove(state);
             await state.DisposeAsync();
@@ -149,6 +213,26 @@ public sealed class ProxyConfigSource : IAsyncDisposable
         ProxyCfgLog.ProxyReleased(Logger, state.Id);
     }
 
+    internal async ValueTask ReleaseAsync(ProxylessState state)
+    {
+        lock (_lock)
+        {
+            if (--state.RefCount > 0)
+            {
+                return;
+            }
+
+            if (_proxyless.TryGetValue(state.Key, out var current) && ReferenceEquals(current, state))
+            {
+                _proxyless.Remove(state.Key);
+            }
+        }
+
+        Registry.Remove(state);
+        await state.DisposeAsync();
+        ProxyCfgLog.ProxylessReleased(Logger, state.Key);
+    }
+
     /// <summary>Called from the state's own build loop when the proxy left the catalog: forget it without awaiting the loop.</summary>
     internal void OnRemoved(ProxyState state)
     {
@@ -170,6 +254,15 @@ public sealed class ProxyConfigSource : IAsyncDisposable
         lock (_lock)
         {
             return _states.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>The state of a watched proxyless key (tests and diagnostics).</summary>
+    internal ProxylessState? Find(ProxylessKey key)
+    {
+        lock (_lock)
+        {
+            return _proxyless.GetValueOrDefault(Access.Enabled ? key : key.WithoutToken());
         }
     }
 }

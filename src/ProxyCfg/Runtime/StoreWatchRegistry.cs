@@ -15,8 +15,8 @@ internal sealed class StoreWatchRegistry : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, HashSet<ProxyState>> _byKey = new(StringComparer.Ordinal);
-    private readonly Dictionary<ProxyState, HashSet<string>> _keysOf = [];
+    private readonly Dictionary<string, HashSet<IStoreWatcher>> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<IStoreWatcher, HashSet<string>> _keysOf = [];
 
     public StoreWatchRegistry(StateMachine fsm)
     {
@@ -45,7 +45,7 @@ internal sealed class StoreWatchRegistry : IDisposable
     }
 
     /// <summary>Replaces the keys <paramref name="subscriber"/> is interested in.</summary>
-    public void Update(ProxyState subscriber, IReadOnlySet<string> keys)
+    public void Update(IStoreWatcher subscriber, IReadOnlySet<string> keys)
     {
         lock (_lock)
         {
@@ -77,7 +77,7 @@ internal sealed class StoreWatchRegistry : IDisposable
         }
     }
 
-    public void Remove(ProxyState subscriber)
+    public void Remove(IStoreWatcher subscriber)
     {
         lock (_lock)
         {
@@ -125,7 +125,7 @@ internal sealed class StoreWatchRegistry : IDisposable
         }
     }
 
-    private void Unsubscribe(ProxyState subscriber, string key)
+    private void Unsubscribe(IStoreWatcher subscriber, string key)
     {
         if (_byKey.TryGetValue(key, out var subscribers) && subscribers.Remove(subscriber) && subscribers.Count == 0)
         {
@@ -136,7 +136,7 @@ internal sealed class StoreWatchRegistry : IDisposable
     /// <summary>Only looks up and flags subscribers; their own loops do the work.</summary>
     private void OnChanged(ChangeBatch batch)
     {
-        List<ProxyState> hit = [];
+        List<IStoreWatcher> hit = [];
         lock (_lock)
         {
             if (batch.Restored)
@@ -145,7 +145,7 @@ internal sealed class StoreWatchRegistry : IDisposable
             }
             else
             {
-                var seen = new HashSet<ProxyState>();
+                var seen = new HashSet<IStoreWatcher>();
                 foreach (var key in batch.Keys)
                 {
                     if (_byKey.TryGetValue(key, out var subscribers))

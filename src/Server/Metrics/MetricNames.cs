@@ -32,6 +32,7 @@ public static class MetricNames
     public const string ProxyCfgBuilds = "consul.proxycfg.builds";
     public const string ProxyCfgPublishes = "consul.proxycfg.publishes";
     public const string ProxyCfgWatchedProxies = "consul.proxycfg.watched_proxies";
+    public const string ProxyCfgWatchedProxyless = "consul.proxycfg.watched_proxyless";
 
     /// <summary>Instruments of other meters whose name maps to a Consul metric of the same meaning.</summary>
     private static readonly Dictionary<string, string> Renamed = new(StringComparer.Ordinal)

@@ -117,6 +117,7 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
         metrics.ObserveCounter(MetricNames.ProxyCfgBuilds, () => proxies.Builds, "Proxy config snapshots built");
         metrics.ObserveCounter(MetricNames.ProxyCfgPublishes, () => proxies.Publishes, "Proxy config snapshots published to watchers");
         metrics.ObserveGauge(MetricNames.ProxyCfgWatchedProxies, () => proxies.WatchedProxies, "Proxies with a config watch on this server");
+        metrics.ObserveGauge(MetricNames.ProxyCfgWatchedProxyless, () => proxies.WatchedProxyless, "Proxyless client keys (node or declared service, token) with a snapshot watch on this server");
     }
 
     private static partial class Log

@@ -23,7 +23,8 @@ public static class XdsServiceCollectionExtensions
             sp.GetRequiredService<CaRuntime>().Leaves,
             sp.GetRequiredService<AgentIdentity>(),
             new ProxyCfgOptions { CoalesceDelay = options.CoalesceDelay, UpdateMaxPerSecond = options.UpdateMaxPerSecond },
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<ServerRuntime>().Access));
         services.AddSingleton(_ => new XdsStreams(new XdsServerOptions { MaxStreams = options.MaxStreams }));
         services.AddSingleton(sp => new XdsServerContext
         {

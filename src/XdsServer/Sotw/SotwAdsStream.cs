@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Envoy.Service.Discovery.V3;
 using Grpc.Core;
-using Mesh.Config.Access;
 using Mesh.EnvoyResources.Proxyless;
+using Mesh.ProxyCfg;
 using Mesh.Server.Access;
 using Mesh.XdsServer.Sotw;
 using Mesh.XdsServer.Streams;
@@ -11,11 +11,12 @@ using Microsoft.Extensions.Logging;
 namespace Mesh.XdsServer;
 
 /// <summary>
-/// One state-of-the-world ADS stream from a proxyless gRPC client (gRFC A27). Proxyless clients are not catalog
-/// proxies: their listeners, routes, clusters and endpoints are derived from the catalog and intentions directly
-/// (<see cref="ProxylessResources"/>), filtered by the stream token's service:read. One loop owns the stream: it
-/// answers requests and, when the store changes something the client subscribed to, pushes a new version of just the
-/// types whose content changed. The store only sets a flag for it, so a slow client never holds up the store.
+/// One state-of-the-world ADS stream from a proxyless gRPC client (gRFC A27). The stream's first request names the
+/// client (its node and declared service); with the stream's token that is its proxycfg key, and the stream watches the
+/// key's <see cref="ProxylessSnapshot"/>s as a delta stream watches its proxy's. One loop owns the stream: it answers
+/// requests from the latest snapshot and, when a new snapshot arrives, pushes a new version of just the subscribed
+/// types whose content changed (<see cref="SotwSession"/>). Snapshots are latest-wins, so a slow client never holds up
+/// proxycfg or the store.
 /// </summary>
 internal sealed class SotwAdsStream
 {
@@ -24,15 +25,18 @@ internal sealed class SotwAdsStream
     private readonly IServerStreamWriter<DiscoveryResponse> _responses;
     private readonly ILogger _logger;
     private readonly SotwSession _session;
-    private readonly SotwWakeup _wakeup;
     private readonly RequestToken _token;
 
-    private SotwAdsStream(XdsServerContext server, IServerStreamWriter<DiscoveryResponse> responses, ServerCallContext context, SotwWakeup wakeup)
+    /// <summary>Types a request asked to be answered before the first snapshot arrived.</summary>
+    private readonly HashSet<string> _unanswered = new(StringComparer.Ordinal);
+
+    private ProxylessSnapshot? _snapshot;
+
+    private SotwAdsStream(XdsServerContext server, IServerStreamWriter<DiscoveryResponse> responses, ServerCallContext context)
     {
         _server = server;
         _context = context;
         _responses = responses;
-        _wakeup = wakeup;
         _logger = server.LoggerFactory.CreateLogger<SotwAdsStream>();
         _session = new SotwSession(server.Options.MaxSubscriptionsPerType);
         _token = XdsAuthorization.TokenOf(context);
@@ -47,8 +51,7 @@ internal sealed class SotwAdsStream
         ServerCallContext context)
     {
         using var lease = server.Streams.Admit();
-        using var wakeup = new SotwWakeup(server.Fsm);
-        var stream = new SotwAdsStream(server, responses, context, wakeup);
+        var stream = new SotwAdsStream(server, responses, context);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, server.Streams.Draining);
         try
         {
@@ -56,7 +59,7 @@ internal sealed class SotwAdsStream
         }
         catch (Exception error) when (IsEnding(error) && server.Streams.IsDraining)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, "this server is shutting down; reconnect to another server"));
+            throw ShuttingDown();
         }
         catch (Exception error) when (IsEnding(error) && context.CancellationToken.IsCancellationRequested)
         {
@@ -71,43 +74,58 @@ internal sealed class SotwAdsStream
 
     private static bool IsEnding(Exception error) => error is OperationCanceledException or IOException;
 
+    private static RpcException ShuttingDown()
+        => new(new Status(StatusCode.Unavailable, "this server is shutting down; reconnect to another server"));
+
     private async Task ServeAsync(IAsyncStreamReader<DiscoveryRequest> requests, CancellationTokenSource stop)
     {
         var cancellationToken = stop.Token;
-        var nextRequest = requests.MoveNext(cancellationToken);
-        var nextChange = _wakeup.WaitAsync(cancellationToken);
-        try
+        if (!await requests.MoveNext(cancellationToken).ConfigureAwait(false))
         {
-            while (true)
-            {
-                var ready = await Task.WhenAny(nextRequest, nextChange).ConfigureAwait(false);
-                if (ready == nextRequest)
-                {
-                    if (!await nextRequest.ConfigureAwait(false))
-                    {
-                        return; // the client closed its side
-                    }
+            return; // closed before saying anything
+        }
 
-                    await OnRequestAsync(requests.Current).ConfigureAwait(false);
-                    nextRequest = requests.MoveNext(cancellationToken);
-                }
-                else
+        // The first request is checked (node, type) before the client's key is watched.
+        await OnRequestAsync(requests.Current).ConfigureAwait(false);
+        var watch = _server.Proxies.WatchProxyless(_session.Client!.KeyFor(_token));
+        await using (watch.ConfigureAwait(false))
+        {
+            var nextRequest = requests.MoveNext(cancellationToken);
+            var nextSnapshot = watch.NextAsync(cancellationToken).AsTask();
+            try
+            {
+                while (true)
                 {
-                    await nextChange.ConfigureAwait(false);
-                    var woken = Stopwatch.GetTimestamp();
-                    nextChange = _wakeup.WaitAsync(cancellationToken);
-                    if (await PushChangesAsync().ConfigureAwait(false))
+                    var ready = await Task.WhenAny(nextRequest, nextSnapshot).ConfigureAwait(false);
+                    if (ready == nextRequest)
                     {
-                        _server.Streams.Metrics.PushLatency.Record(Stopwatch.GetElapsedTime(woken));
+                        if (!await nextRequest.ConfigureAwait(false))
+                        {
+                            return; // the client closed its side
+                        }
+
+                        await OnRequestAsync(requests.Current).ConfigureAwait(false);
+                        nextRequest = requests.MoveNext(cancellationToken);
+                    }
+                    else
+                    {
+                        var snapshot = await nextSnapshot.ConfigureAwait(false) ?? throw ShuttingDown();
+                        var received = Stopwatch.GetTimestamp();
+                        _snapshot = snapshot;
+                        nextSnapshot = watch.NextAsync(cancellationToken).AsTask();
+                        if (await PushAsync(snapshot).ConfigureAwait(false))
+                        {
+                            _server.Streams.Metrics.PushLatency.Record(Stopwatch.GetElapsedTime(received));
+                        }
                     }
                 }
             }
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            Observe(nextRequest);
-            Observe(nextChange);
+            finally
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                Observe(nextRequest);
+                Observe(nextSnapshot);
+            }
         }
     }
 
@@ -132,38 +150,32 @@ internal sealed class SotwAdsStream
             return;
         }
 
-        // Interests first, then the state: a change published in between still wakes the stream.
-        _wakeup.Track(_session);
-        await SendAsync(Catalog(), outcome.TypeUrl, force: true).ConfigureAwait(false);
-    }
-
-    /// <summary>Sends a new version of every subscribed type whose resources changed; true if anything was sent.</summary>
-    private async Task<bool> PushChangesAsync()
-    {
-        if (_session.Client is null)
+        if (_snapshot is null)
         {
-            return false;
+            // Answered with the first snapshot: an answer without it would tell the client its resources do not exist.
+            _unanswered.Add(outcome.TypeUrl);
+            return;
         }
 
-        var catalog = Catalog();
+        await SendAsync(_snapshot, outcome.TypeUrl, force: true).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a new version of every subscribed type whose resources changed (and any unanswered one); true if anything was sent.</summary>
+    private async Task<bool> PushAsync(ProxylessSnapshot snapshot)
+    {
         var sent = false;
         foreach (var state in _session.Types.ToList())
         {
-            sent |= await SendAsync(catalog, state.TypeUrl, force: false).ConfigureAwait(false);
+            sent |= await SendAsync(snapshot, state.TypeUrl, force: _unanswered.Remove(state.TypeUrl)).ConfigureAwait(false);
         }
 
         return sent;
     }
 
-    private ProxylessCatalog Catalog()
-        => new(_server.Fsm.Current, _server.Self, _session.Client!, MayRead);
-
-    private bool MayRead(string service) => _server.Access.Check(_token, AclResource.Service, service, AclAccess.Read) is null;
-
-    private async Task<bool> SendAsync(ProxylessCatalog catalog, string typeUrl, bool force)
+    private async Task<bool> SendAsync(ProxylessSnapshot snapshot, string typeUrl, bool force)
     {
-        var resources = ProxylessResources.Resolve(catalog, typeUrl, _session.StateOf(typeUrl)!.Subscription);
-        var response = _session.Respond(typeUrl, resources, force);
+        var resources = _server.ProxylessResources.Resolve(snapshot, typeUrl, _session.StateOf(typeUrl)!.Subscription);
+        var response = _session.RespondPacked(typeUrl, resources, force);
         if (response is null)
         {
             return false;

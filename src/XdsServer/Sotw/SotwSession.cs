@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Mesh.EnvoyResources.Proxyless;
 using Mesh.Xds;
+using Mesh.XdsServer.Resources;
 
 namespace Mesh.XdsServer.Sotw;
 
@@ -84,10 +85,13 @@ internal sealed class SotwSession
     /// subscription), a set equal to the last one sent (accepted or rejected) is not sent again.
     /// </summary>
     public DiscoveryResponse? Respond(string typeUrl, IReadOnlyList<KeyValuePair<string, IMessage>> resources, bool force)
+        => RespondPacked(typeUrl, [.. resources.Select(pair => PackedResource.Of(pair.Value))], force);
+
+    /// <summary>As above, for resources packed once and shared by the streams of one snapshot.</summary>
+    public DiscoveryResponse? RespondPacked(string typeUrl, IReadOnlyList<PackedResource> resources, bool force)
     {
         var state = _types[typeUrl];
-        var packed = resources.Select(pair => Google.Protobuf.WellKnownTypes.Any.Pack(pair.Value)).ToList();
-        var digest = Digest(packed);
+        var digest = Digest(resources);
         if (!force && state.SentDigest is not null && digest.AsSpan().SequenceEqual(state.SentDigest))
         {
             return null;
@@ -102,7 +106,7 @@ internal sealed class SotwSession
             VersionInfo = state.SentVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Nonce = state.SentNonce,
         };
-        response.Resources.AddRange(packed);
+        response.Resources.AddRange(resources.Select(resource => resource.Packed));
         return response;
     }
 
@@ -143,13 +147,13 @@ internal sealed class SotwSession
         return new ResourceSubscription(explicitWildcard || legacyWildcard, names);
     }
 
-    private static byte[] Digest(List<Google.Protobuf.WellKnownTypes.Any> packed)
+    private static byte[] Digest(IReadOnlyList<PackedResource> resources)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> length = stackalloc byte[4];
-        foreach (var any in packed)
+        foreach (var resource in resources)
         {
-            var bytes = any.ToByteArray();
+            var bytes = resource.Encoded;
             System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
             hash.AppendData(length);
             hash.AppendData(bytes);

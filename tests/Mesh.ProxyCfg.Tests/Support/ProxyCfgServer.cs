@@ -16,11 +16,13 @@ internal sealed class ProxyCfgServer : IAsyncDisposable
 
     public ProxyConfigSource Source { get; }
 
-    public static async Task<ProxyCfgServer> StartAsync(TimeSpan? coalesceDelay = null, double updateMaxPerSecond = 0)
+    public static async Task<ProxyCfgServer> StartAsync(
+        TimeSpan? coalesceDelay = null, double updateMaxPerSecond = 0, Func<Mesh.Agent.Hosting.AgentConfig, Mesh.Agent.Hosting.AgentConfig>? configure = null)
     {
-        var server = await TestServer.StartAsync();
+        var server = await TestServer.StartAsync(configure);
         var options = new ProxyCfgOptions { CoalesceDelay = coalesceDelay ?? TimeSpan.FromMilliseconds(50), UpdateMaxPerSecond = updateMaxPerSecond };
-        var source = new ProxyConfigSource(server.Server.Fsm, server.Server.Runtime.Ca!.Leaves, server.Server.Runtime.Self, options, NullLoggerFactory.Instance);
+        var source = new ProxyConfigSource(server.Server.Fsm, server.Server.Runtime.Ca!.Leaves, server.Server.Runtime.Self, options, NullLoggerFactory.Instance,
+            server.Server.Runtime.Access);
         return new ProxyCfgServer(server, source);
     }
 

@@ -17,11 +17,12 @@ internal sealed class AdsTestStream : IAsyncDisposable
     private readonly Channel<DiscoveryResponse> _responses = Channel.CreateUnbounded<DiscoveryResponse>();
     private readonly Task _reader;
 
-    private AdsTestStream(GrpcChannel channel, Node node)
+    private AdsTestStream(GrpcChannel channel, Node node, string? token)
     {
         _channel = channel;
         Node = node;
-        _call = new Envoy.Service.Discovery.V3.AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(channel).StreamAggregatedResources();
+        var headers = token is null ? null : new Grpc.Core.Metadata { { "x-consul-token", token } };
+        _call = new Envoy.Service.Discovery.V3.AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(channel).StreamAggregatedResources(headers);
         _reader = Task.Run(ReadAsync);
     }
 
@@ -30,7 +31,7 @@ internal sealed class AdsTestStream : IAsyncDisposable
     /// <summary>How the stream ended, once it has (null while it is open).</summary>
     public RpcException? Failure { get; private set; }
 
-    public static AdsTestStream Open(int grpcPort, string nodeId, string? service = null)
+    public static AdsTestStream Open(int grpcPort, string nodeId, string? service = null, string? token = null)
     {
         var node = new Node { Id = nodeId, UserAgentName = "mesh-sotw-test" };
         if (service is not null)
@@ -39,7 +40,7 @@ internal sealed class AdsTestStream : IAsyncDisposable
             node.Metadata.Fields["service"] = Google.Protobuf.WellKnownTypes.Value.ForString(service);
         }
 
-        return new AdsTestStream(GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}"), node);
+        return new AdsTestStream(GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}"), node, token);
     }
 
     public Task SendAsync(DiscoveryRequest request) => _call.RequestStream.WriteAsync(request);

@@ -4,11 +4,16 @@ using Envoy.Config.Endpoint.V3;
 using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using Mesh.Acl;
+using Mesh.Acl.Authorization;
 using Mesh.EnvoyResources.Proxyless;
 using Mesh.Fsm;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
+using Mesh.Fsm.Model.Acl;
+using Mesh.ProxyCfg;
 using Mesh.Server;
+using Mesh.Server.Access;
 using Mesh.Xds;
 using FsmHealth = Mesh.Fsm.Model.HealthStatus;
 
@@ -120,8 +125,8 @@ public class ProxylessResourcesTests
         Register("n1", "127.0.0.1", "api-1", "api", 81);
         Register("n1", "127.0.0.1", "web-proxy", "web-sidecar-proxy", 21000, kind: ServiceKind.ConnectProxy);
 
-        var catalog = new ProxylessCatalog(_fsm.Current, Self, new ProxylessClient("c", null));
-        var resources = ProxylessResources.Resolve(catalog, XdsTypeUrls.Cluster, new ResourceSubscription(true, new HashSet<string>()));
+        var snapshot = Snapshot(Self, new ProxylessClient("c", null));
+        var resources = ProxylessResources.Resolve(snapshot, XdsTypeUrls.Cluster, new ResourceSubscription(true, new HashSet<string>()));
 
         Assert.Equal(["api", "web"], resources.Select(r => r.Key));
     }
@@ -140,9 +145,9 @@ public class ProxylessResourcesTests
     {
         Register("n1", "127.0.0.1", "web-1", "web", 80);
 
-        Assert.Equal("web", new ProxylessCatalog(_fsm.Current, Self, new ProxylessClient("web", null)).SourceService);
-        Assert.Null(new ProxylessCatalog(_fsm.Current, Self, new ProxylessClient("laptop", null)).SourceService);
-        Assert.Equal("api", new ProxylessCatalog(_fsm.Current, Self, new ProxylessClient("web", "api")).SourceService);
+        Assert.Equal("web", Snapshot(Self, new ProxylessClient("web", null)).SourceService);
+        Assert.Null(Snapshot(Self, new ProxylessClient("laptop", null)).SourceService);
+        Assert.Equal("api", Snapshot(Self, new ProxylessClient("web", "api")).SourceService);
     }
 
     [Fact]
@@ -151,8 +156,8 @@ public class ProxylessResourcesTests
         Register("n1", "127.0.0.1", "greeter-1", "greeter", 50051);
         var deny = Self with { DefaultIntentionPolicy = "deny" };
 
-        var named = new ProxylessCatalog(_fsm.Current, deny, new ProxylessClient("c", "web"));
-        var anonymous = new ProxylessCatalog(_fsm.Current, deny, new ProxylessClient("c", null));
+        var named = Snapshot(deny, new ProxylessClient("c", "web"));
+        var anonymous = Snapshot(deny, new ProxylessClient("c", null));
         var names = new ResourceSubscription(false, new HashSet<string> { "greeter" });
 
         Assert.Empty(ProxylessResources.Resolve(named, XdsTypeUrls.Cluster, names));
@@ -166,7 +171,9 @@ public class ProxylessResourcesTests
     {
         Register("n1", "127.0.0.1", "greeter-1", "greeter", 50051);
         Register("n1", "127.0.0.1", "web-1", "web", 80);
-        var catalog = new ProxylessCatalog(_fsm.Current, Self, new ProxylessClient("c", null), service => service != "greeter");
+        var token = AllowReadOf("web");
+        var access = new AclAccessPolicy(_fsm, new AclConfig { Enabled = true, DefaultPolicy = AclDefaultPolicy.Deny }, "dc1");
+        var catalog = ProxylessSnapshotBuilder.Build(_fsm.Current, new ProxylessClient("c", null).KeyFor(token), Self, access);
         var named = new ResourceSubscription(false, new HashSet<string> { "greeter", "web" });
 
         foreach (var type in ProxylessResources.SupportedTypes)
@@ -192,8 +199,31 @@ public class ProxylessResourcesTests
 
     private IReadOnlyList<KeyValuePair<string, Google.Protobuf.IMessage>> Resolve(string typeUrl, params string[] names)
     {
-        var catalog = new ProxylessCatalog(_fsm.Current, Self, new ProxylessClient("client", null));
-        return ProxylessResources.Resolve(catalog, typeUrl, new ResourceSubscription(false, new HashSet<string>(names)));
+        var snapshot = Snapshot(Self, new ProxylessClient("client", null));
+        return ProxylessResources.Resolve(snapshot, typeUrl, new ResourceSubscription(false, new HashSet<string>(names)));
+    }
+
+    /// <summary>The client's proxycfg snapshot of the current store, as the SotW stream receives it.</summary>
+    private ProxylessSnapshot Snapshot(AgentIdentity self, ProxylessClient client)
+        => ProxylessSnapshotBuilder.Build(_fsm.Current, client.KeyFor(RequestToken.Anonymous), self, AllowAllPolicy.Instance);
+
+    /// <summary>A token whose policy reads only <paramref name="service"/>.</summary>
+    private RequestToken AllowReadOf(string service)
+    {
+        var policyId = Guid.NewGuid().ToString();
+        Apply(new AclPolicySetCommand { Policy = new AclPolicy { Id = policyId, Name = "read-" + service, Rules = $$"""service "{{service}}" { policy = "read" }""" } });
+        var secret = Guid.NewGuid().ToString();
+        Apply(new AclTokenSetCommand
+        {
+            Token = new AclToken { AccessorId = Guid.NewGuid().ToString(), SecretId = secret, Policies = [new AclLink { Id = policyId }] },
+        });
+        return new RequestToken(secret);
+    }
+
+    private void Apply(Command command)
+    {
+        var result = _fsm.Apply(++_index, new LogRecord { Command = command });
+        Assert.True(result.Succeeded, result.Error);
     }
 
     private void Register(

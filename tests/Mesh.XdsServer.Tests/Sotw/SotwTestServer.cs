@@ -18,12 +18,12 @@ internal sealed class SotwTestServer : IAsyncDisposable
 
     public Uri HttpAddress => Server.Server.HttpAddress;
 
-    public static async Task<SotwTestServer> StartAsync()
+    public static async Task<SotwTestServer> StartAsync(Func<Mesh.Agent.Hosting.AgentConfig, Mesh.Agent.Hosting.AgentConfig>? configure = null)
     {
-        return new SotwTestServer(await TestServer.StartAsync());
+        return new SotwTestServer(await TestServer.StartAsync(configure));
     }
 
-    public AdsTestStream Open(string nodeId, string? service = null) => AdsTestStream.Open(GrpcPort, nodeId, service);
+    public AdsTestStream Open(string nodeId, string? service = null, string? token = null) => AdsTestStream.Open(GrpcPort, nodeId, service, token);
 
     public Task RegisterAsync(string id, string service, int port, string node = "apps", string address = "127.0.0.1", string? status = null)
     {

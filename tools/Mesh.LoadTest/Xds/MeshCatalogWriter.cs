@@ -49,9 +49,12 @@ public sealed class MeshCatalogWriter(HttpClient http)
             """, cancellationToken);
     }
 
-    /// <summary>The db application instance alone: not a connect endpoint yet.</summary>
-    public Task RegisterDbServiceAsync(int instance, CancellationToken cancellationToken)
-        => PutAsync($$$"""{"Node":"{{{DbNode(instance)}}}","Address":"{{{DbAddress(instance)}}}","Service":{"ID":"db","Service":"db","Port":5432}}""", cancellationToken);
+    /// <summary>
+    /// The db application instance alone: not a connect endpoint yet, but an endpoint of db for proxyless clients.
+    /// <paramref name="port"/> lets a later write change that endpoint.
+    /// </summary>
+    public Task RegisterDbServiceAsync(int instance, CancellationToken cancellationToken, int port = 5432)
+        => PutAsync($$$"""{"Node":"{{{DbNode(instance)}}}","Address":"{{{DbAddress(instance)}}}","Service":{"ID":"db","Service":"db","Port":{{{port}}}}}""", cancellationToken);
 
     /// <summary>
     /// db's sidecar on the instance's node with a passing check: this is the write that adds an endpoint to every

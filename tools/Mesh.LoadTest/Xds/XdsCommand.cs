@@ -11,21 +11,31 @@ namespace Mesh.LoadTest.Xds;
 /// registered and N delta ADS streams opened over shared HTTP/2 connections, each ACKing everything. Then one new db
 /// instance is registered and the time until every stream has its EDS update is measured; then db's endpoint changes
 /// every <c>--change-ms</c> for <c>--duration</c> seconds and the EDS pushes the streams receive are counted.
+/// <c>xds-sotw</c> does the same with N state-of-the-world streams of proxyless gRPC clients dialing <c>xds:///db</c>
+/// (the endpoints are db's plain instances): <c>--keys shared</c> makes every client declare service <c>web</c> (one
+/// proxycfg snapshot for all), <c>--keys distinct</c> gives each its own node ID and no service (one snapshot each).
 /// </summary>
 public static class XdsCommand
 {
     private static readonly TimeSpan PhaseTimeout = TimeSpan.FromMinutes(3);
 
-    public static async Task<int> RunAsync(ToolOptions options, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ToolOptions options, CancellationToken cancellationToken, bool sotw = false)
     {
-        options.RejectUnknown("streams", "duration", "change-ms", "streams-per-connection", "coalesce-ms", "mesh-bin", "concurrency");
+        options.RejectUnknown("streams", "duration", "change-ms", "streams-per-connection", "coalesce-ms", "mesh-bin", "concurrency", "keys");
         var settings = new Settings(
             options.Text("mesh-bin", TargetLauncher.DefaultMeshBinary()),
             TimeSpan.FromMilliseconds(options.Number("coalesce-ms", 200)),
             options.Seconds("duration", 30),
             TimeSpan.FromMilliseconds(options.Number("change-ms", 250)),
             options.Number("streams-per-connection", 100),
-            options.Number("concurrency", 32));
+            options.Number("concurrency", 32),
+            sotw ? options.Text("keys", "shared") : null);
+        if (settings.Keys is not (null or "shared" or "distinct"))
+        {
+            await Console.Error.WriteLineAsync("--keys must be shared or distinct").ConfigureAwait(false);
+            return 2;
+        }
+
         var results = new List<XdsRunResult>();
         foreach (var streams in options.Numbers("streams", "1000,5000"))
         {
@@ -38,12 +48,14 @@ public static class XdsCommand
         return results.All(r => r.Failed == 0 && r.Ready == r.Streams && r.Updated == r.Streams && r.Converged == r.Streams) ? 0 : 1;
     }
 
-    private sealed record Settings(string MeshBinary, TimeSpan Coalesce, TimeSpan Duration, TimeSpan ChangeInterval, int StreamsPerConnection, int Concurrency);
+    /// <param name="Keys">Null for delta streams of sidecars; for SotW streams, shared or distinct client keys.</param>
+    private sealed record Settings(string MeshBinary, TimeSpan Coalesce, TimeSpan Duration, TimeSpan ChangeInterval, int StreamsPerConnection, int Concurrency, string? Keys);
 
     private static async Task<XdsRunResult> RunOnceAsync(int streams, Settings settings, CancellationToken cancellationToken)
     {
         var loadBefore = LoadAverage.Read();
-        await Log($"{streams:N0} streams: load {loadBefore}").ConfigureAwait(false);
+        var sotw = settings.Keys is not null;
+        await Log($"{streams:N0} {(sotw ? $"SotW ({settings.Keys} keys)" : "delta")} streams: load {loadBefore}").ConfigureAwait(false);
         await using var mesh = await XdsMeshProcess.StartAsync(settings.MeshBinary, settings.Coalesce, Math.Max(10_000, streams + 100), cancellationToken).ConfigureAwait(false);
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = settings.Concurrency }) { BaseAddress = mesh.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
         var writer = new MeshCatalogWriter(http);
@@ -51,10 +63,15 @@ public static class XdsCommand
 
         var started = Stopwatch.GetTimestamp();
         await writer.RegisterDbInstanceAsync(1, cancellationToken).ConfigureAwait(false);
-        await writer.RegisterDbServiceAsync(2, cancellationToken).ConfigureAwait(false);
-        await writer.RegisterWebSidecarsAsync(streams, settings.Concurrency, cancellationToken).ConfigureAwait(false);
+        if (!sotw)
+        {
+            // Proxyless clients are not in the catalog; for them db instance 2 itself is the update.
+            await writer.RegisterDbServiceAsync(2, cancellationToken).ConfigureAwait(false);
+            await writer.RegisterWebSidecarsAsync(streams, settings.Concurrency, cancellationToken).ConfigureAwait(false);
+        }
+
         var registerSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        await Log($"  registered {streams:N0} sidecars in {registerSeconds:N1} s").ConfigureAwait(false);
+        await Log($"  registered {(sotw ? 0 : streams):N0} sidecars in {registerSeconds:N1} s").ConfigureAwait(false);
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
         var residentBefore = probe.ResidentBytes();
 
@@ -65,7 +82,9 @@ public static class XdsCommand
         var cpu = probe.CpuTime();
         var opened = Stopwatch.GetTimestamp();
         var running = Enumerable.Range(0, streams)
-            .Select(i => XdsStreamClient.RunAsync(channels[i / settings.StreamsPerConnection], i, MeshCatalogWriter.WebSidecarId(i), MeshCatalogWriter.WebNode(i), tracker, stop.Token))
+            .Select(i => sotw
+                ? SotwStreamClient.RunAsync(channels[i / settings.StreamsPerConnection], i, $"client-{i}", settings.Keys == "shared" ? "web" : null, tracker, stop.Token)
+                : XdsStreamClient.RunAsync(channels[i / settings.StreamsPerConnection], i, MeshCatalogWriter.WebSidecarId(i), MeshCatalogWriter.WebNode(i), tracker, stop.Token))
             .ToList();
         try
         {
@@ -80,7 +99,7 @@ public static class XdsCommand
             var update = tracker.Expect((endpoints, _) => endpoints >= 2, Stopwatch.GetTimestamp());
             cpu = probe.CpuTime();
             var sent = Stopwatch.GetTimestamp();
-            await writer.RegisterDbSidecarAsync(2, 21000, cancellationToken).ConfigureAwait(false);
+            await ChangeDbEndpointAsync(writer, sotw, 21000, cancellationToken).ConfigureAwait(false);
             var ack = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
             await WaitAsync(update, tracker, "the new db instance", cancellationToken).ConfigureAwait(false);
             var updateCpu = (probe.CpuTime() - cpu).TotalSeconds;
@@ -98,7 +117,7 @@ public static class XdsCommand
             while (Stopwatch.GetElapsedTime(window) < settings.Duration)
             {
                 var next = lastChange = Stopwatch.GetTimestamp();
-                await writer.RegisterDbSidecarAsync(2, ++port, cancellationToken).ConfigureAwait(false);
+                await ChangeDbEndpointAsync(writer, sotw, ++port, cancellationToken).ConfigureAwait(false);
                 changes++;
                 var wait = settings.ChangeInterval - Stopwatch.GetElapsedTime(next);
                 if (wait > TimeSpan.Zero)
@@ -156,6 +175,10 @@ public static class XdsCommand
             }
         }
     }
+
+    /// <summary>db instance 2's endpoint as the streams see it: its sidecar for Envoy, the instance itself for proxyless clients.</summary>
+    private static Task ChangeDbEndpointAsync(MeshCatalogWriter writer, bool sotw, int port, CancellationToken cancellationToken)
+        => sotw ? writer.RegisterDbServiceAsync(2, cancellationToken, port) : writer.RegisterDbSidecarAsync(2, port, cancellationToken);
 
     /// <summary>Waits for every stream to reach <paramref name="target"/>, bounded; on timeout the run goes on with what arrived.</summary>
     private static async Task WaitAsync(ArrivalTarget target, XdsStreamTracker tracker, string what, CancellationToken cancellationToken)
