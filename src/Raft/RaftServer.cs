@@ -25,6 +25,8 @@ public sealed partial class RaftServer : IAsyncDisposable
     private RaftCluster? _cluster;
     private ServerPortListener? _listener;
     private RaftConnectionFactory? _connections;
+    private CancellationTokenSource? _guardStop;
+    private Task? _guardLoop;
     private bool _fresh;
     private long _leaderChangedAtTicks = Environment.TickCount64;
     private long _leaderContactTicks = Environment.TickCount64;
@@ -163,6 +165,11 @@ public sealed partial class RaftServer : IAsyncDisposable
         _cluster = new RaftCluster(configuration) { AuditTrail = Wal };
         _cluster.LeaderChanged += OnLeaderChanged;
         await _cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (AbandonedInstallGuard.TryCreate(_logger) is { } guard)
+        {
+            _guardStop = new CancellationTokenSource();
+            _guardLoop = GuardInstallsAsync(guard, _guardStop.Token);
+        }
         if (coldStart)
         {
             Log.Bootstrapped(_logger, _options.EndPoint);
@@ -329,6 +336,29 @@ public sealed partial class RaftServer : IAsyncDisposable
         }
     }
 
+    /// <summary>On the leader, once a second: see <see cref="AbandonedInstallGuard"/>.</summary>
+    private async Task GuardInstallsAsync(AbandonedInstallGuard guard, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(AbandonedInstallGuard.Period);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (_cluster is { } cluster && IsLeader && _machine is { } machine)
+                {
+                    guard.Check(cluster.Members, ((ISnapshotManager)machine).Snapshot?.Index ?? 0);
+                }
+                else
+                {
+                    guard.Reset();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     private void OnLeaderChanged(RaftCluster<RaftClusterMember> cluster, RaftClusterMember? leader)
     {
         Interlocked.Exchange(ref _leaderChangedAtTicks, Environment.TickCount64);
@@ -339,6 +369,14 @@ public sealed partial class RaftServer : IAsyncDisposable
     [SuppressMessage("Design", "CA1031", Justification = "Shutdown must continue past a failing component.")]
     public async ValueTask DisposeAsync()
     {
+        if (_guardStop is not null)
+        {
+            await _guardStop.CancelAsync().ConfigureAwait(false);
+            await (_guardLoop ?? Task.CompletedTask).ConfigureAwait(false);
+            _guardStop.Dispose();
+            _guardStop = null;
+        }
+
         if (_cluster is not null)
         {
             _cluster.LeaderChanged -= OnLeaderChanged;

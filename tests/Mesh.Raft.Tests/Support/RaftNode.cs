@@ -21,9 +21,9 @@ public sealed class RaftNode : IAsyncDisposable
 
     public RecordingStateMachine Machine { get; private set; } = new();
 
-    public RaftServer CreateServer(bool bootstrap, int snapshotThreshold = 16384)
+    public RaftServer CreateServer(bool bootstrap, int snapshotThreshold = 16384, TimeSpan restoreDelay = default)
     {
-        Machine = new RecordingStateMachine();
+        Machine = new RecordingStateMachine { RestoreDelay = restoreDelay };
         Server = new RaftServer(
             new RaftServerOptions
             {
@@ -37,9 +37,9 @@ public sealed class RaftNode : IAsyncDisposable
     }
 
     /// <summary>Starts a server on the folder and, when <paramref name="bootstrap"/> is set, waits until it leads.</summary>
-    public async Task<RaftServer> StartAsync(bool bootstrap = true, int snapshotThreshold = 16384)
+    public async Task<RaftServer> StartAsync(bool bootstrap = true, int snapshotThreshold = 16384, TimeSpan restoreDelay = default)
     {
-        var server = CreateServer(bootstrap, snapshotThreshold);
+        var server = CreateServer(bootstrap, snapshotThreshold, restoreDelay);
         using var cancellation = new CancellationTokenSource(Timeout);
         await server.StartAsync(cancellation.Token);
         if (bootstrap)

@@ -108,8 +108,19 @@ public sealed class RecordingStateMachine : IReplicatedStateMachine
         }
     }
 
+    /// <summary>
+    /// How long each restore takes (a large state on a loaded machine): longer than Raft's request timeout, the leader
+    /// gives up on an install that the follower still completes.
+    /// </summary>
+    public TimeSpan RestoreDelay { get; init; }
+
     public void RestoreSnapshot(ReadOnlyMemory<byte> snapshot)
     {
+        if (RestoreDelay > TimeSpan.Zero)
+        {
+            Thread.Sleep(RestoreDelay);
+        }
+
         var span = snapshot.Span;
         var index = BinaryPrimitives.ReadInt64LittleEndian(span);
         var count = BinaryPrimitives.ReadInt32LittleEndian(span[8..]);

@@ -22,6 +22,7 @@ internal sealed class DeltaAdsClient : IAsyncDisposable
     private readonly AsyncDuplexStreamingCall<DeltaDiscoveryRequest, DeltaDiscoveryResponse> _call;
     private readonly Channel<DeltaDiscoveryResponse> _responses = Channel.CreateUnbounded<DeltaDiscoveryResponse>();
     private readonly Task _pump;
+    private readonly bool _ownsChannel;
     private bool _identified;
 
     private DeltaAdsClient(int grpcPort, string proxyId, string? nodeName, string? token)
@@ -29,9 +30,10 @@ internal sealed class DeltaAdsClient : IAsyncDisposable
     {
     }
 
-    private DeltaAdsClient(GrpcChannel channel, string proxyId, string? nodeName, string? token)
+    private DeltaAdsClient(GrpcChannel channel, string proxyId, string? nodeName, string? token, bool ownsChannel = true)
     {
         _channel = channel;
+        _ownsChannel = ownsChannel;
         var client = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(_channel);
         var headers = new Metadata();
         if (token is not null)
@@ -54,6 +56,10 @@ internal sealed class DeltaAdsClient : IAsyncDisposable
 
     public static DeltaAdsClient Open(int grpcPort, string proxyId, string? nodeName = null, string? token = null)
         => new(grpcPort, proxyId, nodeName, token);
+
+    /// <summary>A stream on a channel the caller owns (and disposes), to put several streams on one connection.</summary>
+    public static DeltaAdsClient OpenOn(GrpcChannel channel, string proxyId, string? nodeName = null)
+        => new(channel, proxyId, nodeName, token: null, ownsChannel: false);
 
     /// <summary>Over TLS, as Envoy with Consul's bootstrap: the server is verified against the CA, no client certificate.</summary>
     public static DeltaAdsClient OpenTls(int grpcTlsPort, string caFile, string proxyId, string? nodeName = null)
@@ -272,7 +278,10 @@ internal sealed class DeltaAdsClient : IAsyncDisposable
         {
         }
 
-        _channel.Dispose();
+        if (_ownsChannel)
+        {
+            _channel.Dispose();
+        }
     }
 
     private static DeltaDiscoveryRequest WithInitial(DeltaDiscoveryRequest request, string typeUrl, Dictionary<string, Dictionary<string, string>>? initial)
@@ -285,8 +294,14 @@ internal sealed class DeltaAdsClient : IAsyncDisposable
         return request;
     }
 
+    private readonly Dictionary<string, int> _lastSizes = [];
+
+    /// <summary>Encoded size of the last response of <paramref name="typeUrl"/> received (0 if none).</summary>
+    public int LastSize(string typeUrl) => _lastSizes.GetValueOrDefault(typeUrl);
+
     private void Apply(DeltaDiscoveryResponse response)
     {
+        _lastSizes[response.TypeUrl] = response.CalculateSize();
         if (!Held.TryGetValue(response.TypeUrl, out var held))
         {
             Held[response.TypeUrl] = held = new Dictionary<string, string>(StringComparer.Ordinal);
