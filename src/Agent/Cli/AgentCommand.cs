@@ -267,19 +267,12 @@ public sealed class AgentCommand : ICliCommand
         _ => null,
     };
 
-    /// <summary>
-    /// DotNext's Raft logs its state transitions and snapshot installs at Information (what an operator needs to see
-    /// why a server does not rejoin, as Consul logs Raft's transitions at info) but warns about every unreachable peer
-    /// on every heartbeat, so at warn only its errors are kept.
-    /// </summary>
-    public static LogLevel DotNextLevel(LogLevel minimum) => minimum <= LogLevel.Information ? minimum : LogLevel.Error;
-
     public static ILoggerFactory CreateLoggerFactory(string level)
     {
         var minimum = LevelOf(level) ?? LogLevel.Information;
         return LoggerFactory.Create(builder => builder
             .SetMinimumLevel(minimum)
-            .AddFilter("DotNext", DotNextLevel(minimum))
+            .AddFilter("DotNext", minimum <= LogLevel.Debug ? minimum : LogLevel.Error)
             .AddFilter("Microsoft", LogLevel.Warning)
             .AddSimpleConsole(options =>
             {

@@ -40,7 +40,7 @@ public sealed class FaultCluster : IAsyncDisposable
                 "agent", "-server", $"-node=s{i}", $"-data-dir={dataDir}", $"-bootstrap-expect={Int(size)}",
                 $"-bind={network.BindAddress(i)}", $"-client={network.BindAddress(i)}",
                 $"-server-port={Int(network.ServerPort(i))}", $"-http-port={Int(network.HttpPort(i))}", $"-grpc-port={Int(network.GrpcPort(i))}",
-                "-log-level=info", $"-raft-snapshot-threshold={Int(snapshotThreshold)}", $"-config-file={configFile}",
+                "-log-level=warn", $"-raft-snapshot-threshold={Int(snapshotThreshold)}", $"-config-file={configFile}",
             ];
             args.AddRange(joins);
             servers.Add(new ServerProcess(i, $"s{i}", network.Launcher(i, meshDll), args,
