@@ -300,12 +300,13 @@ public sealed partial class RaftServer : IAsyncDisposable
         }
         catch (DotNextNotLeader error)
         {
-            throw new NoLeaderException("Leadership was lost before the write was committed", error);
+            // Usually thrown after the append, while waiting for the commit: the next leader may still commit it.
+            throw new NoLeaderException("Leadership was lost before the write was committed; it may or may not be applied", error) { MayHaveApplied = true };
         }
 
         if (!completion.Task.IsCompleted)
         {
-            throw new NoLeaderException("Leadership changed before the write was applied");
+            throw new NoLeaderException("Leadership changed before the write was applied; it may or may not be applied") { MayHaveApplied = true };
         }
 
         return await completion.Task.ConfigureAwait(false);

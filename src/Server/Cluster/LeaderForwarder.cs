@@ -30,13 +30,18 @@ public sealed class LeaderForwarder(LeaderRpc leaderRpc) : ILeaderForwarder
         catch (LeaderCallException call) when (call.InnerException is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
         {
             // Sent but unanswered: the write may or may not commit, so it is not retried here.
-            throw new NoLeaderException($"The leader at {call.Target} stopped answering: {call.InnerException.Message}; the write may or may not have been applied", call);
+            throw new NoLeaderException($"The leader at {call.Target} stopped answering: {call.InnerException.Message}; the write may or may not have been applied", call) { MayHaveApplied = true };
         }
         catch (LeaderCallException call) when (call.InnerException is not null)
         {
             // Anything else (an undecodable answer) is not a leadership problem: surface it as it was.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(call.InnerException);
             throw;
+        }
+
+        if (response is { OutcomeUnknown: true })
+        {
+            throw new NoLeaderException($"The leader lost leadership before the write was committed: {response.Error}") { MayHaveApplied = true };
         }
 
         return response is null

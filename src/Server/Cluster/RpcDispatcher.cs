@@ -106,6 +106,12 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
             var result = await runtime.Commands.ProposeAsync(apply.Command, cancellationToken).ConfigureAwait(false);
             return new ApplyResponse { Index = result.Index, Error = result.Error, ErrorKind = result.ErrorKind };
         }
+        catch (NoLeaderException error) when (error.MayHaveApplied)
+        {
+            // Following a hint here would send the command to the next leader, which may also commit this append:
+            // applied twice, an older value could overwrite a newer one (the fault harness saw that as stale reads).
+            return new ApplyResponse { OutcomeUnknown = true, Error = error.Message };
+        }
         catch (Exception error) when (error is NotLeaderException or NoLeaderException)
         {
             return new ApplyResponse { NotLeader = true, LeaderHint = LeaderHint() };

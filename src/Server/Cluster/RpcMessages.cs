@@ -115,6 +115,13 @@ public sealed record ApplyResponse : RpcResponse, ILeaderAnswer
 
     [Key(4)]
     public string LeaderHint { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The leader appended the command but lost leadership before it was committed: it may still be applied by the
+    /// next leader, so the caller must not send it again (it answers "unknown outcome").
+    /// </summary>
+    [Key(5)]
+    public bool OutcomeUnknown { get; init; }
 }
 
 /// <summary>A TTL check heard from on a follower: the leader, which decides expiry, resets its deadline.</summary>

@@ -158,7 +158,8 @@ public static class FaultRun
             var linearizability = LinearizabilityChecker.Check(workload.History);
             foreach (var violation in linearizability.Where(r => !r.Linearizable))
             {
-                Log($"NOT linearizable: key {violation.Key}: {violation.Explanation}");
+                Log($"NOT linearizable: key {violation.Key}: {violation.Explanation}; its history (times from its first call):{Environment.NewLine}"
+                    + HistoryText.Render(workload.History.Where(o => o.Key == violation.Key)));
             }
 
             return new FaultRunResult(options.Seed, network.Name, clock.Elapsed, tallies, new SortedDictionary<string, int>(observations, StringComparer.Ordinal),
