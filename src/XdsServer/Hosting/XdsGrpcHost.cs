@@ -39,11 +39,13 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
 
     /// <summary>
     /// Kestrel returns connection-level credit only as handlers read, so streams whose handlers are blocked (their
-    /// client never reads responses, so the handler waits to write) would hold the whole connection window (128 KiB
-    /// by default) and starve a well-behaved stream on the same connection. A connection window as large as every
-    /// stream's window together means stalled streams can only ever use up their own windows.
+    /// client never reads responses, so the handler waits to write) hold their unread request bytes against the
+    /// connection window, and would starve a well-behaved stream on the same connection (its ACKs could not be sent).
+    /// Kestrel also returns credit in batches of half the window, so up to half of it can be read yet not returned.
+    /// Twice every stream's window together leaves room for both: stalled streams can only use up their own windows
+    /// (<c>SharedConnectionTests</c> hung now and then with once, not twice, the streams' windows).
     /// </summary>
-    public const int ConnectionWindowBytes = MaxStreamsPerConnection * StreamWindowBytes;
+    public const int ConnectionWindowBytes = 2 * MaxStreamsPerConnection * StreamWindowBytes;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

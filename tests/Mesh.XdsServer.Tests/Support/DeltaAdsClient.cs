@@ -81,9 +81,15 @@ internal sealed class DeltaAdsClient : IAsyncDisposable
             _identified = true;
         }
 
+        // Bounded, so a request that cannot be sent (no flow-control credit) fails the test instead of hanging it.
+        using var timeout = new CancellationTokenSource(DefaultTimeout);
         try
         {
-            await _call.RequestStream.WriteAsync(request);
+            await _call.RequestStream.WriteAsync(request, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"a request of {ProxyId} could not be sent within {DefaultTimeout}");
         }
         catch (Exception error) when (error is RpcException or InvalidOperationException)
         {
