@@ -36,6 +36,9 @@ public sealed class ServerRuntime
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>The barrier before consistent reads (ReadIndex through the leader on a follower); null in unit tests.</summary>
+    public Cluster.ConsistentReadBarrier? Reads { get; init; }
+
     /// <summary>The Connect CA (roots, configuration, leaf certificates); null only where no CA runs (unit tests).</summary>
     public Mesh.Ca.CaRuntime? Ca { get; init; }
 

@@ -96,11 +96,17 @@ public sealed class BlockingQuery
         switch (mode)
         {
             case ConsistencyMode.Consistent:
-                await raft.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-                break;
             case ConsistencyMode.Default when !raft.IsLeader:
-                // The leader serves default reads; a follower first catches up to the leader's commit index.
-                await raft.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+                // The leader serves default reads; a follower first catches up to the leader's read index.
+                if (server.Reads is { } reads)
+                {
+                    await reads.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await raft.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 break;
             case ConsistencyMode.Stale when server.Fsm.Current.AppliedIndex == 0 && raft.Leader is null:
                 throw new Mesh.Raft.NoLeaderException("No cluster leader, and this server has no state to serve a stale read from");

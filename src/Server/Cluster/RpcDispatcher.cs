@@ -24,6 +24,7 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
                 TtlHeartbeatRequest heartbeat => Heartbeat(heartbeat),
                 RemovePeerRequest remove => await RemovePeerAsync(remove, cancellationToken).ConfigureAwait(false),
                 SignLeafRequest sign => await LeafSigningForwarder.AnswerAsync(runtime, sign, cancellationToken).ConfigureAwait(false),
+                ReadIndexRequest => await ConsistentReadBarrier.AnswerAsync(runtime, cancellationToken).ConfigureAwait(false),
                 _ => new AckResponse { Error = $"unknown RPC {request.GetType().Name}" },
             };
         }

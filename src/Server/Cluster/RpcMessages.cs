@@ -10,6 +10,7 @@ namespace Mesh.Server.Cluster;
 [Union(4, typeof(TtlHeartbeatRequest))]
 [Union(5, typeof(RemovePeerRequest))]
 [Union(6, typeof(SignLeafRequest))]
+[Union(7, typeof(ReadIndexRequest))]
 public abstract record RpcRequest;
 
 /// <summary>Server-to-server RPC responses.</summary>
@@ -17,6 +18,7 @@ public abstract record RpcRequest;
 [Union(2, typeof(AckResponse))]
 [Union(3, typeof(ApplyResponse))]
 [Union(4, typeof(SignLeafResponse))]
+[Union(5, typeof(ReadIndexResponse))]
 public abstract record RpcResponse;
 
 /// <summary>Who are you and what do you know (discovery for bootstrap-expect, health pings, leader lookup).</summary>
@@ -202,5 +204,32 @@ public sealed record SignLeafResponse : RpcResponse, ILeaderAnswer
     public bool NotLeader { get; init; }
 
     [Key(10)]
+    public string LeaderHint { get; init; } = string.Empty;
+}
+
+/// <summary>
+/// A follower's consistent read asks the leader for a read index (Raft's ReadIndex): the leader confirms its
+/// leadership with a majority, commits and applies everything in its log, and answers its applied index.
+/// </summary>
+[MessagePackObject]
+public sealed record ReadIndexRequest : RpcRequest
+{
+    [Key(0)]
+    public bool Unused { get; init; }
+}
+
+[MessagePackObject]
+public sealed record ReadIndexResponse : RpcResponse, ILeaderAnswer
+{
+    [Key(0)]
+    public long Index { get; init; }
+
+    [Key(1)]
+    public string? Error { get; init; }
+
+    [Key(2)]
+    public bool NotLeader { get; init; }
+
+    [Key(3)]
     public string LeaderHint { get; init; } = string.Empty;
 }

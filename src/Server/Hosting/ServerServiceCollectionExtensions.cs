@@ -64,6 +64,7 @@ public static class ServerServiceCollectionExtensions
             Clock = options.Clock,
             Ca = sp.GetRequiredService<CaRuntime>(),
             Cluster = new DeferredClusterView(sp),
+            Reads = new ConsistentReadBarrier(sp.GetRequiredService<RaftServer>(), sp.GetRequiredService<StateMachine>(), sp.GetRequiredService<LeaderRpc>()),
             Access = options.Acl.Enabled
                 ? new AclAccessPolicy(sp.GetRequiredService<StateMachine>(), options.Acl, options.Identity.Datacenter, options.Clock, sp.GetRequiredService<AgentTokenStore>())
                 : AllowAllPolicy.Instance,
