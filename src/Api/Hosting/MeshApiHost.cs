@@ -31,6 +31,7 @@ public sealed class MeshApiHost(ServerRuntime runtime, ServerMetrics metrics, IL
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton<Mesh.Api.Http.FilteredIndexCache>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -33,17 +33,21 @@ public sealed class BlockingQuery
 
     /// <summary>
     /// Runs the read, parking while <c>?index</c> is current. With <paramref name="sameContent"/> (ACLs on: the read
-    /// is filtered by the token), a wake whose result encodes exactly as the parked one keeps waiting: a change to rows
-    /// the token cannot see never answers early. When the wait runs out the current index is answered, as Consul does
-    /// (answering the client's own index would make its next query return at once, in a loop).
+    /// is filtered by the token) changes the token cannot see are not revealed: a wake whose filtered result encodes
+    /// exactly as before keeps waiting, and the index answered is the one at which this token first got this exact
+    /// answer (<see cref="FilteredIndexCache"/>), so it moves only when what the token sees changes. A query whose
+    /// <c>?index</c> is that index parks even though the store moved past it.
     /// </summary>
     public async Task<(T Value, long Index)> RunAsync<T>(HttpContext context, QueryOptions options, Func<StoreState, T> read, JsonTypeInfo<T>? sameContent = null)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var cancellation = context.RequestAborted;
         var clock = _server.Clock;
         var wait = options.Wait + TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * options.Wait.TotalMilliseconds / 16);
         var deadline = clock.GetUtcNow() + wait;
         var generation = _server.Fsm.Watches.RestoreGeneration;
+        var filtered = sameContent is null ? null : context.RequestServices?.GetService(typeof(FilteredIndexCache)) as FilteredIndexCache;
+        var cacheKey = filtered is null ? string.Empty : FilteredIndexCache.KeyOf(context);
         var minIndex = options.MinIndex;
         byte[]? parked = null;
         while (true)
@@ -57,24 +61,32 @@ public sealed class BlockingQuery
             var value = read(state);
             var remaining = deadline - clock.GetUtcNow();
             var restored = generation != _server.Fsm.Watches.RestoreGeneration;
-            if (parked is not null && sameContent is not null && index > minIndex && !restored
-                && Encode(value, sameContent).AsSpan().SequenceEqual(parked))
+            if (sameContent is null)
             {
-                // Woken by a change this token cannot see: keep waiting from here.
-                minIndex = index;
-                if (remaining <= TimeSpan.Zero)
+                if (minIndex == 0 || index > minIndex || remaining <= TimeSpan.Zero || restored)
                 {
                     return (value, index);
                 }
             }
-            else if (minIndex == 0 || index > minIndex || remaining <= TimeSpan.Zero || restored)
+            else
             {
-                return (value, index);
-            }
+                var encoded = Encode(value, sameContent);
+                var unchanged = parked is not null
+                    ? encoded.AsSpan().SequenceEqual(parked)
+                    : minIndex > 0 && filtered?.IndexOf(cacheKey, encoded) == minIndex;
+                if (minIndex == 0 || restored || (!unchanged && index > minIndex))
+                {
+                    return (value, filtered?.Stamp(cacheKey, encoded, index) ?? index);
+                }
 
-            if (parked is null && sameContent is not null)
-            {
-                parked = Encode(value, sameContent);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    return (value, filtered?.Stamp(cacheKey, encoded, index) ?? index);
+                }
+
+                // Nothing this token can see changed since its index: wait from here.
+                parked ??= encoded;
+                minIndex = Math.Max(minIndex, index);
             }
 
             var fired = await watches.WaitAsync(remaining, cancellation).ConfigureAwait(false);
@@ -82,7 +94,9 @@ public sealed class BlockingQuery
             {
                 // Timed out: answer with the current result, which is not an error.
                 state = _server.Fsm.Current;
-                return (read(state), Math.Max(1, state.MaxIndex(_keys, _fallbackKeys)));
+                value = read(state);
+                index = Math.Max(1, state.MaxIndex(_keys, _fallbackKeys));
+                return sameContent is null || filtered is null ? (value, index) : (value, filtered.Stamp(cacheKey, Encode(value, sameContent), index));
             }
         }
     }

@@ -6,8 +6,8 @@ using Mesh.Testing;
 namespace Mesh.Api.Tests.Acl;
 
 /// <summary>
-/// A blocking query filtered by the token must not reveal changes the token cannot see by answering early; a change it
-/// can see answers at once.
+/// A blocking query filtered by the token must not reveal changes the token cannot see, by answering early or by a
+/// moved X-Consul-Index; a change it can see answers at once.
 /// </summary>
 public sealed class AclBlockingQueryTests
 {
@@ -35,15 +35,28 @@ public sealed class AclBlockingQueryTests
         Assert.DoesNotContain("db", changed, StringComparison.Ordinal);
         Assert.True(changedIndex > index, $"index {changedIndex} after {index}");
 
-        // Only invisible changes until the wait runs out: the same content, with the current index (as Consul), so
-        // the client's next query parks again instead of answering at once.
+        // Only invisible changes until the wait runs out: the same content with the same index (the one at which the
+        // token first saw it), although the store moved on...
         var timedOut = GetAsync(server, webReader, $"/v1/catalog/services?index={changedIndex}&wait=1s");
         await Task.Delay(200);
         await RegisterAsync(server, management, "db", "db2");
         var (unchanged, unchangedIndex) = await timedOut;
         Assert.Equal(changed, unchanged);
-        Assert.True(unchangedIndex > changedIndex, $"index {unchangedIndex} after {changedIndex}");
-        Assert.NotNull(server.Server.Fsm.Current.FindService(server.NodeName, "db2"));
+        Assert.Equal(changedIndex, unchangedIndex);
+        Assert.True(server.Server.Fsm.Current.AppliedIndex > changedIndex);
+
+        // ...and a query with that index parks again instead of answering at once, until a visible change.
+        var again = GetAsync(server, webReader, $"/v1/catalog/services?index={unchangedIndex}&wait=30s");
+        await Task.Delay(700);
+        Assert.False(again.IsCompleted, "a query at the token's own index answered although nothing it can see changed");
+        await RegisterAsync(server, management, "web", "web3", """["v3"]""");
+        var (visible, visibleIndex) = await again.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Contains("v3", visible, StringComparison.Ordinal);
+        Assert.True(visibleIndex > unchangedIndex, $"index {visibleIndex} after {unchangedIndex}");
+
+        // A token that sees everything (management) follows the store's changes as before.
+        var (all, _) = await GetAsync(server, management, "/v1/catalog/services");
+        Assert.Contains("\"db\"", all, StringComparison.Ordinal);
     }
 
     private static async Task RegisterAsync(TestServer server, string token, string name, string id, string tags = "[]")
