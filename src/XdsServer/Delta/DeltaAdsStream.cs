@@ -52,7 +52,7 @@ internal sealed partial class DeltaAdsStream
         IServerStreamWriter<DeltaDiscoveryResponse> responses,
         ServerCallContext context)
     {
-        using var lease = server.Streams.Admit();
+        server.Streams.AdmitUntilResponseCompleted(context);
         await new DeltaAdsStream(server, requests, responses, context).RunAsync().ConfigureAwait(false);
     }
 

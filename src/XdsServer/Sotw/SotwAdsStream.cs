@@ -50,7 +50,7 @@ internal sealed class SotwAdsStream
         IServerStreamWriter<DiscoveryResponse> responses,
         ServerCallContext context)
     {
-        using var lease = server.Streams.Admit();
+        server.Streams.AdmitUntilResponseCompleted(context);
         var stream = new SotwAdsStream(server, responses, context);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, server.Streams.Draining);
         try

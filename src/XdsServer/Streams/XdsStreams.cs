@@ -30,6 +30,25 @@ public sealed class XdsStreams : IDisposable
 
     public long Open => Interlocked.Read(ref _open);
 
+    /// <summary>
+    /// Admits a gRPC call whose lease is released once its response (trailers included) has been sent, not when the
+    /// handler returns: the drain waits on the lease, and stopping Kestrel while a status is still being written
+    /// closed the connection under it, so the proxy saw INTERNAL instead of UNAVAILABLE.
+    /// </summary>
+    public void AdmitUntilResponseCompleted(ServerCallContext context)
+    {
+        var lease = Admit();
+        try
+        {
+            context.GetHttpContext().Response.RegisterForDispose(lease);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Admits a stream or throws RESOURCE_EXHAUSTED (over the cap) / UNAVAILABLE (draining). Dispose the lease when the stream ends.</summary>
     public Lease Admit()
     {

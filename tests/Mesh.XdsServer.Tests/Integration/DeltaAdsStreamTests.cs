@@ -140,7 +140,7 @@ public sealed class DeltaAdsStreamTests
         var stopping = mesh.DisposeAsync().AsTask();
 
         var error = await envoy.ExpectErrorAsync();
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.True(error.StatusCode == StatusCode.Unavailable, $"expected Unavailable, got {error.StatusCode}: {error.Status.Detail} {error.Status.DebugException}");
         await stopping;
     }
 
