@@ -18,6 +18,7 @@ public sealed class RemovedServerReturns : Fault
         var leader = await context.LeaderAsync(cancellationToken).ConfigureAwait(false);
         var follower = context.FollowerOf(leader);
         await follower.KillAsync().ConfigureAwait(false);
+        var lastAttempt = "no leader among the other servers";
         var removed = await FaultCluster.WaitUntilAsync(async () =>
         {
             try
@@ -28,18 +29,27 @@ public sealed class RemovedServerReturns : Fault
                     return false;
                 }
 
+                // An earlier DELETE whose answer was lost (client timeout under load) may have removed it already; a
+                // second DELETE then fails because the address is no longer a peer, so look before asking again.
+                if (await cluster.PeerCountAsync(current, cancellationToken).ConfigureAwait(false) == cluster.Servers.Count - 1)
+                {
+                    return true;
+                }
+
                 using var response = await current.Http.DeleteAsync($"/v1/operator/raft/peer?address={follower.ServerAddress}", cancellationToken).ConfigureAwait(false);
+                lastAttempt = $"DELETE on {current.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}";
                 return response.IsSuccessStatusCode && await cluster.PeerCountAsync(current, cancellationToken).ConfigureAwait(false) == cluster.Servers.Count - 1;
             }
             catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
             {
+                lastAttempt = $"{error.GetType().Name}: {error.Message}";
                 return false;
             }
         }, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         if (!removed)
         {
             follower.Start();
-            return $"could not remove {follower.Name} from the configuration";
+            return $"could not remove {follower.Name} from the configuration within 30 s (last attempt: {lastAttempt.Trim()})";
         }
 
         await Task.Delay(context.Between(0.5, 2), cancellationToken).ConfigureAwait(false);
