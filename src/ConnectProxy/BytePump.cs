@@ -32,6 +32,9 @@ internal static class BytePump
 {
     private const int BufferSize = 64 * 1024;
 
+    /// <summary>The largest plaintext of one TLS record.</summary>
+    private const int MaxRecordPayload = 16 * 1024;
+
     /// <summary>One side of the copy: the stream and, when it is TLS over one, the transport that gathers its records.</summary>
     public readonly record struct End(Stream Stream, GatheringSocketStream? Transport = null);
 
@@ -39,8 +42,8 @@ internal static class BytePump
     {
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var activity = new Activity();
-        var forward = CopyAsync(accepted.Stream, dialed, inbound, activity, abort);
-        var backward = CopyAsync(dialed.Stream, accepted, outbound, activity, abort);
+        var forward = CopyAsync(accepted, dialed, inbound, activity, abort);
+        var backward = CopyAsync(dialed, accepted, outbound, activity, abort);
         var idle = false;
         var both = Task.WhenAll(forward, backward);
         var check = TimeSpan.FromMilliseconds(Math.Clamp(idleTimeout.TotalMilliseconds / 4, 10, 5000));
@@ -64,7 +67,7 @@ internal static class BytePump
         return new PumpResult(idle ? PumpEnd.Idle : forwardClean && backwardClean ? PumpEnd.Closed : PumpEnd.Aborted, inboundBytes, outboundBytes);
     }
 
-    private static async Task<(bool Clean, long Bytes)> CopyAsync(Stream source, End destination, ProxyMetrics.ByteCounter counter, Activity activity, CancellationTokenSource abort)
+    private static async Task<(bool Clean, long Bytes)> CopyAsync(End source, End destination, ProxyMetrics.ByteCounter counter, Activity activity, CancellationTokenSource abort)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         long total = 0;
@@ -72,11 +75,24 @@ internal static class BytePump
         {
             while (true)
             {
-                var read = await source.ReadAsync(buffer, abort.Token).ConfigureAwait(false);
+                var read = await source.Stream.ReadAsync(buffer, abort.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     await HalfCloseAsync(destination.Stream).ConfigureAwait(false);
                     return (true, total);
+                }
+
+                // More TLS records already received: decrypt them into the same buffer and pass them on in one write
+                // (one send) instead of one per record. Stops as soon as nothing more has arrived, so nothing waits.
+                while (source.Transport is { BufferedCount: > 0 } && buffer.Length - read >= MaxRecordPayload)
+                {
+                    var more = await source.Stream.ReadAsync(buffer.AsMemory(read), abort.Token).ConfigureAwait(false);
+                    if (more == 0)
+                    {
+                        break;
+                    }
+
+                    read += more;
                 }
 
                 if (destination.Transport is { } transport)

@@ -39,6 +39,9 @@ internal sealed class GatheringSocketStream : Stream
 
     public Socket Socket => _socket;
 
+    /// <summary>Bytes received and not yet read (already here: the next read of them does not wait for the network).</summary>
+    public int BufferedCount => _readEnd - _readStart;
+
     public override bool CanRead => true;
 
     public override bool CanWrite => true;

@@ -46,17 +46,20 @@ var results = new List<string[]>();
 foreach (var path in paths)
 {
     await Measure.WarmUpAsync(path, warmup);
+    IEnumerable<int> processes = [Environment.ProcessId, .. path.Name.StartsWith("mesh", StringComparison.Ordinal) ? topology.ProxyProcessIds : path.Name.StartsWith("socat", StringComparison.Ordinal) ? topology.SocatProcessIds : []];
+    var cpuBefore = CpuClock.Of(processes);
     var single = await Measure.ThroughputAsync(path, mb, 1);
+    var cpuPerMiB = (CpuClock.Of(processes) - cpuBefore).TotalMilliseconds / mb;
     var multi = await Measure.ThroughputAsync(path, mb, parallel);
     var rate = await Measure.ConnectionRateAsync(path, TimeSpan.FromSeconds(seconds), parallel);
     var (p50, p99) = await Measure.LatencyAsync(path, pings);
-    results.Add([path.Name, F(single), F(multi), F(rate), F(p50), F(p99)]);
+    results.Add([path.Name, F(single), F(multi), cpuPerMiB.ToString("0.00", CultureInfo.InvariantCulture), F(rate), F(p50), F(p99)]);
     Console.WriteLine($"# {path.Name}: done (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
 }
 
 Console.WriteLine();
-Console.WriteLine($"| path | MB/s, 1 conn | MB/s, {parallel} conns | new conns/s ({parallel} loops) | RTT p50 µs | RTT p99 µs |");
-Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+Console.WriteLine($"| path | MB/s, 1 conn | MB/s, {parallel} conns | CPU ms per MiB, 1 conn | new conns/s ({parallel} loops) | RTT p50 µs | RTT p99 µs |");
+Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var row in results)
 {
     Console.WriteLine($"| {string.Join(" | ", row)} |");

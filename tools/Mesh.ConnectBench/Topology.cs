@@ -48,6 +48,11 @@ internal sealed class Topology : IAsyncDisposable
         return topology;
     }
 
+    /// <summary>The process ids on a path besides this one: the server and both proxies, or socat.</summary>
+    public IReadOnlyList<int> ProxyProcessIds => _processes.Where(p => !p.StartInfo.FileName.Equals("socat", StringComparison.Ordinal)).Select(p => p.Id).ToList();
+
+    public IReadOnlyList<int> SocatProcessIds => _processes.Where(p => p.StartInfo.FileName.Equals("socat", StringComparison.Ordinal)).Select(p => p.Id).ToList();
+
     private void Start(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = false };
