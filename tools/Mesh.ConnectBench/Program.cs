@@ -8,13 +8,14 @@ using Mesh.ConnectBench;
 // direct loopback TCP, a socat relay, and two `mesh connect proxy` hops (web's upstream listener -> mTLS -> db's
 // public listener), plus a ceiling row: one TLS link with SslStream at both ends and no proxy. Usage:
 // dotnet run -c Release --project tools/Mesh.ConnectBench -- [--mb 256] [--seconds 10] [--pings 5000] [--parallel 4]
-// [--warmup-mb 32] [--only <part of a row name>] [--mesh <another build's mesh.dll, e.g. a baseline>]
+// [--warmup-mb 32] [--settle-seconds 60] [--only <part of a row name>] [--mesh <another build's mesh.dll, e.g. a baseline>]
 var mb = Arg("--mb", 256);
 var seconds = Arg("--seconds", 10);
 var pings = Arg("--pings", 5000);
 var parallel = Arg("--parallel", 4);
 
 var warmup = Arg("--warmup-mb", 32);
+var settle = Arg("--settle-seconds", 60);
 var only = Text("--only");
 var meshDll = Text("--mesh");
 
@@ -46,7 +47,14 @@ var results = new List<string[]>();
 foreach (var path in paths)
 {
     await Measure.WarmUpAsync(path, warmup);
-    IEnumerable<int> processes = [Environment.ProcessId, .. path.Name.StartsWith("mesh", StringComparison.Ordinal) ? topology.ProxyProcessIds : path.Name.StartsWith("socat", StringComparison.Ordinal) ? topology.SocatProcessIds : []];
+    IReadOnlyList<int> others = path.Name.StartsWith("mesh", StringComparison.Ordinal) ? topology.ProxyProcessIds : path.Name.StartsWith("socat", StringComparison.Ordinal) ? topology.SocatProcessIds : [];
+    IEnumerable<int> processes = [Environment.ProcessId, .. others];
+    if (others.Count > 0)
+    {
+        var waited = await CpuClock.SettleAsync(others, TimeSpan.FromSeconds(settle));
+        Console.WriteLine($"# {path.Name}: its processes settled (background JIT done) after {waited.TotalSeconds:0} s");
+    }
+
     var cpuBefore = CpuClock.Of(processes);
     var single = await Measure.ThroughputAsync(path, mb, 1);
     var cpuPerMiB = (CpuClock.Of(processes) - cpuBefore).TotalMilliseconds / mb;
