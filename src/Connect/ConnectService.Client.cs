@@ -46,13 +46,22 @@ public sealed partial class ConnectService
     }
 
     /// <summary>Dials one known endpoint (a static resolver) with a TCP connect timeout.</summary>
-    public async ValueTask<ConnectPeer> DialAsync(ConnectEndpoint endpoint, IList<SslApplicationProtocol>? applicationProtocols, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    public ValueTask<ConnectPeer> DialAsync(ConnectEndpoint endpoint, IList<SslApplicationProtocol>? applicationProtocols, TimeSpan connectTimeout, CancellationToken cancellationToken)
+        => DialAsync(endpoint, applicationProtocols, connectTimeout, static socket => new NetworkStream(socket, ownsSocket: true), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="DialAsync(ConnectEndpoint, IList{SslApplicationProtocol}?, TimeSpan, CancellationToken)"/>, with
+    /// TLS running over the stream <paramref name="transport"/> makes of the connected socket (it must own the socket),
+    /// e.g. a proxy's stream that reads ahead and gathers records into fewer sends.
+    /// </summary>
+    public async ValueTask<ConnectPeer> DialAsync(ConnectEndpoint endpoint, IList<SslApplicationProtocol>? applicationProtocols, TimeSpan connectTimeout, Func<Socket, Stream> transport, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(transport);
         var notes = new HandshakeNotes();
         var options = BuildClientOptions(endpoint.ExpectedId, applicationProtocols, notes);
         var socket = await ConnectTcpAsync(endpoint.Host, endpoint.Port, connectTimeout, cancellationToken).ConfigureAwait(false);
-        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        var ssl = new SslStream(transport(socket), leaveInnerStreamOpen: false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Options.HandshakeTimeout);
         try

@@ -17,8 +17,14 @@ internal enum PumpEnd
     Aborted,
 }
 
+/// <summary>What a two-way copy did: how it ended and the bytes copied each way.</summary>
+internal readonly record struct PumpResult(PumpEnd End, long Inbound, long Outbound);
+
 /// <summary>
-/// Copies bytes both ways between two streams with pooled buffers. End of stream on one side is passed on as a
+/// Copies bytes both ways between two streams with pooled buffers (one per direction, 64 KiB, rented for the
+/// connection's life; no allocation per read). When the destination is TLS over a <see cref="GatheringSocketStream"/>,
+/// the records of one write (up to 4 of 16 KiB for a full buffer) leave in one send. Nothing waits to fill a buffer:
+/// each read is written at once, so a small ping stays one small record and is not delayed. End of stream on one side is passed on as a
 /// half-close (TCP FIN, or TLS close_notify) of the other, and the copy the other way continues until it ends too, as
 /// a TCP proxy must for request/response protocols that shut down writing first. An error either way aborts both.
 /// </summary>
@@ -26,7 +32,13 @@ internal static class BytePump
 {
     private const int BufferSize = 64 * 1024;
 
-    public static async Task<PumpEnd> RunAsync(Stream accepted, Stream dialed, Action<long> inbound, Action<long> outbound, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    /// <summary>The largest plaintext of one TLS record.</summary>
+    private const int MaxRecordPayload = 16 * 1024;
+
+    /// <summary>One side of the copy: the stream and, when it is TLS over one, the transport that gathers its records.</summary>
+    public readonly record struct End(Stream Stream, GatheringSocketStream? Transport = null);
+
+    public static async Task<PumpResult> RunAsync(End accepted, End dialed, ProxyMetrics.ByteCounter inbound, ProxyMetrics.ByteCounter outbound, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var activity = new Activity();
@@ -50,26 +62,52 @@ internal static class BytePump
             }
         }
 
-        var clean = await forward.ConfigureAwait(false) & await backward.ConfigureAwait(false);
-        return idle ? PumpEnd.Idle : clean ? PumpEnd.Closed : PumpEnd.Aborted;
+        var (forwardClean, inboundBytes) = await forward.ConfigureAwait(false);
+        var (backwardClean, outboundBytes) = await backward.ConfigureAwait(false);
+        return new PumpResult(idle ? PumpEnd.Idle : forwardClean && backwardClean ? PumpEnd.Closed : PumpEnd.Aborted, inboundBytes, outboundBytes);
     }
 
-    private static async Task<bool> CopyAsync(Stream source, Stream destination, Action<long> count, Activity activity, CancellationTokenSource abort)
+    private static async Task<(bool Clean, long Bytes)> CopyAsync(End source, End destination, ProxyMetrics.ByteCounter counter, Activity activity, CancellationTokenSource abort)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        long total = 0;
         try
         {
             while (true)
             {
-                var read = await source.ReadAsync(buffer, abort.Token).ConfigureAwait(false);
+                var read = await source.Stream.ReadAsync(buffer, abort.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    await HalfCloseAsync(destination).ConfigureAwait(false);
-                    return true;
+                    await HalfCloseAsync(destination.Stream).ConfigureAwait(false);
+                    return (true, total);
                 }
 
-                await destination.WriteAsync(buffer.AsMemory(0, read), abort.Token).ConfigureAwait(false);
-                count(read);
+                // More TLS records already received: decrypt them into the same buffer and pass them on in one write
+                // (one send) instead of one per record. Stops as soon as nothing more has arrived, so nothing waits.
+                while (source.Transport is { BufferedCount: > 0 } && buffer.Length - read >= MaxRecordPayload)
+                {
+                    var more = await source.Stream.ReadAsync(buffer.AsMemory(read), abort.Token).ConfigureAwait(false);
+                    if (more == 0)
+                    {
+                        break;
+                    }
+
+                    read += more;
+                }
+
+                if (destination.Transport is { } transport)
+                {
+                    transport.BeginGather();
+                    await destination.Stream.WriteAsync(buffer.AsMemory(0, read), abort.Token).ConfigureAwait(false);
+                    await transport.EndGatherAsync(abort.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    await destination.Stream.WriteAsync(buffer.AsMemory(0, read), abort.Token).ConfigureAwait(false);
+                }
+
+                total += read;
+                counter.Add(read);
                 Volatile.Write(ref activity.Last, Environment.TickCount64);
             }
         }
@@ -77,7 +115,7 @@ internal static class BytePump
         {
             // One direction failed: the connection is broken, stop the other direction too.
             await abort.CancelAsync().ConfigureAwait(false);
-            return false;
+            return (false, total);
         }
         finally
         {

@@ -234,9 +234,10 @@ public sealed class ConnectProxyRunner : IAsyncDisposable
         }
 
         ConnectPeer peer;
+        var transport = new GatheringSocketStream(socket, ownsSocket: false);
         try
         {
-            peer = await service.AcceptAsync(new NetworkStream(socket, ownsSocket: false), [], settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+            peer = await service.AcceptAsync(transport, [], settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (ConnectException error)
         {
@@ -259,7 +260,7 @@ public sealed class ConnectProxyRunner : IAsyncDisposable
             }
 
             await using var localStream = new NetworkStream(local, ownsSocket: true);
-            await PumpAsync(PublicName, remote, peer.Stream, localStream, config.IdleTimeout, cancellationToken).ConfigureAwait(false);
+            await PumpAsync(PublicName, remote, new BytePump.End(peer.Stream, transport), new BytePump.End(localStream), config.IdleTimeout, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -318,6 +319,7 @@ public sealed class ConnectProxyRunner : IAsyncDisposable
         }
 
         ConnectPeer peer;
+        GatheringSocketStream? transport = null;
         try
         {
             using var resolveTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -337,7 +339,7 @@ public sealed class ConnectProxyRunner : IAsyncDisposable
                 throw new ConnectException(ConnectFailure.NoHealthyInstances, $"no answer about healthy instances of \"{upstream.DestinationName}\" within {upstream.ConnectTimeout.TotalMilliseconds:0} ms");
             }
 
-            peer = await service.DialAsync(endpoint, [], upstream.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            peer = await service.DialAsync(endpoint, [], upstream.ConnectTimeout, connected => transport = new GatheringSocketStream(connected, ownsSocket: true), cancellationToken).ConfigureAwait(false);
         }
         catch (ConnectException error)
         {
@@ -348,18 +350,14 @@ public sealed class ConnectProxyRunner : IAsyncDisposable
         await using (peer.Stream.ConfigureAwait(false))
         {
             await using var localStream = new NetworkStream(socket, ownsSocket: false);
-            await PumpAsync(upstream.ListenerName, remote, localStream, peer.Stream, config.IdleTimeout, cancellationToken).ConfigureAwait(false);
+            await PumpAsync(upstream.ListenerName, remote, new BytePump.End(localStream), new BytePump.End(peer.Stream, transport), config.IdleTimeout, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task PumpAsync(string listener, string remote, Stream accepted, Stream dialed, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    private async Task PumpAsync(string listener, string remote, BytePump.End accepted, BytePump.End dialed, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
-        long totalIn = 0, totalOut = 0;
-        var end = await BytePump.RunAsync(
-            accepted, dialed,
-            n => { totalIn += n; Metrics.Bytes(listener, "in", n); },
-            n => { totalOut += n; Metrics.Bytes(listener, "out", n); },
-            idleTimeout, cancellationToken).ConfigureAwait(false);
+        var (end, totalIn, totalOut) = await BytePump.RunAsync(
+            accepted, dialed, Metrics.BytesCounter(listener, "in"), Metrics.BytesCounter(listener, "out"), idleTimeout, cancellationToken).ConfigureAwait(false);
         if (end == PumpEnd.Idle)
         {
             Metrics.Refused(listener, "idle_timeout");

@@ -18,10 +18,11 @@ internal sealed class Topology : IAsyncDisposable
 
     public int? SocatPort { get; private set; }
 
-    public static async Task<Topology> StartAsync(int backendPort)
+    /// <summary>Starts the processes; <paramref name="meshDll"/> names another build of mesh.dll (a baseline) to run.</summary>
+    public static async Task<Topology> StartAsync(int backendPort, string? meshDll = null)
     {
         var topology = new Topology();
-        var mesh = typeof(CommandLine).Assembly.Location;
+        var mesh = meshDll ?? typeof(CommandLine).Assembly.Location;
         var http = FreePort();
         var dbPort = FreePort();
         topology.Start("dotnet", mesh, "agent", "-dev", $"-http-port={http}", $"-grpc-port={FreePort()}", $"-server-port={FreePort()}", "-log-level=warn");
@@ -46,6 +47,11 @@ internal sealed class Topology : IAsyncDisposable
 
         return topology;
     }
+
+    /// <summary>The process ids on a path besides this one: the server and both proxies, or socat.</summary>
+    public IReadOnlyList<int> ProxyProcessIds => _processes.Where(p => !p.StartInfo.FileName.Equals("socat", StringComparison.Ordinal)).Select(p => p.Id).ToList();
+
+    public IReadOnlyList<int> SocatProcessIds => _processes.Where(p => p.StartInfo.FileName.Equals("socat", StringComparison.Ordinal)).Select(p => p.Id).ToList();
 
     private void Start(string file, params string[] arguments)
     {
