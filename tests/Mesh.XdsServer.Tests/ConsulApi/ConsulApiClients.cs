@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Mesh.XdsServer.ConsulApi.Acl;
 using Mesh.XdsServer.ConsulApi.ConnectCa;

@@ -4,6 +4,8 @@ using Mesh.XdsServer.ConsulApi.Acl;
 using Mesh.XdsServer.ConsulApi.Dataplane;
 using Mesh.XdsServer.Tests.Support;
 
+#pragma warning disable CS0612 // service_id and service: deprecated in the contract, still what dataplanes send and read
+
 namespace Mesh.XdsServer.Tests.ConsulApi;
 
 /// <summary>DataplaneService and ACLService on a real server's gRPC ports (plaintext and TLS), through clients generated from Mesh's protos.</summary>
@@ -16,11 +18,11 @@ public sealed class DataplaneServiceTests : IDisposable
     {
         var mesh = await XdsMesh.StartAsync(configure);
         await mesh.WriteConfigAsync("""{"Kind":"proxy-defaults","Name":"global","Config":{"local_connect_timeout_ms":2500,"protocol":"http"}}""");
-        await mesh.RegisterAsync($$$"""
-            {"Node":"node-web","ID":"{{{NodeId}}}","Address":"127.0.0.10","Service":{"Kind":"connect-proxy","ID":"web-sidecar-proxy","Service":"web-sidecar-proxy","Port":21000,
+        await mesh.RegisterAsync("""
+            {"Node":"node-web","ID":"NODE-ID","Address":"127.0.0.10","Service":{"Kind":"connect-proxy","ID":"web-sidecar-proxy","Service":"web-sidecar-proxy","Port":21000,
              "Proxy":{"DestinationServiceName":"web","DestinationServiceID":"web","LocalServicePort":8080,
                       "Config":{"envoy_stats_flush_interval":"5s","protocol":"tcp","nested":{"list":[1,"two",true]}}}}}
-            """);
+            """.Replace("NODE-ID", NodeId, StringComparison.Ordinal));
         await mesh.RegisterAsync("""{"Node":"node-web","ID":"8c2bd7e4-5a0f-4f6e-9d1a-2b3c4d5e6f70","Address":"127.0.0.10","Service":{"ID":"web","Service":"web","Port":8080}}""");
         return mesh;
     }
@@ -49,9 +51,7 @@ public sealed class DataplaneServiceTests : IDisposable
         // As current dataplanes ask: both service_id and proxy_id, by node name.
         var byName = await clients.Dataplane.GetEnvoyBootstrapParamsAsync(
             new GetEnvoyBootstrapParamsRequest { NodeName = "node-web", ProxyId = "web-sidecar-proxy", ServiceId = "web-sidecar-proxy" }, ConsulApiClients.Bounded());
-#pragma warning disable CS0612 // the deprecated field old dataplanes read
         Assert.Equal("web", byName.Service);
-#pragma warning restore CS0612
         Assert.Equal("web", byName.Identity);
         Assert.Equal("node-web", byName.NodeName);
         Assert.Equal("dc1", byName.Datacenter);
