@@ -26,7 +26,8 @@ public sealed class ConnectCaGrpcService(PublicServicesContext services) : Conne
     {
         var runtime = services.Runtime;
         PublicCallAccess.Authenticate(runtime.Access, context);
-        var cancellationToken = context.CancellationToken;
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, services.Stopping);
+        var cancellationToken = call.Token;
         var sent = -1L;
         try
         {
@@ -52,6 +53,11 @@ public sealed class ConnectCaGrpcService(PublicServicesContext services) : Conne
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+
+        if (services.Stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the server is shutting down"));
         }
     }
 

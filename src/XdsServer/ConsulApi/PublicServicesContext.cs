@@ -11,4 +11,7 @@ public sealed class PublicServicesContext
     public required ServerSetFeed Servers { get; init; }
 
     public required ILoggerFactory LoggerFactory { get; init; }
+
+    /// <summary>Cancelled when the gRPC host stops: open watches end with UNAVAILABLE so clients move to another server.</summary>
+    public CancellationToken Stopping { get; init; }
 }

@@ -15,7 +15,8 @@ public sealed class ServerDiscoveryGrpcService(PublicServicesContext services) :
     {
         var access = services.Runtime.Access;
         PublicCallAccess.Authenticate(access, context);
-        var cancellationToken = context.CancellationToken;
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, services.Stopping);
+        var cancellationToken = call.Token;
         var sets = services.Servers.Watch(cancellationToken);
         try
         {
@@ -33,6 +34,11 @@ public sealed class ServerDiscoveryGrpcService(PublicServicesContext services) :
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+
+        if (services.Stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the server is shutting down"));
         }
     }
 }

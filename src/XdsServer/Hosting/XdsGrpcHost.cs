@@ -18,11 +18,12 @@ namespace Mesh.XdsServer.Hosting;
 /// for no client certificate unless <c>tls.grpc.verify_incoming</c> says so, because Envoy bootstraps carry none.
 /// Stopping drains streams with UNAVAILABLE so proxies reconnect to another server.
 /// </summary>
-public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions options, ServerMetrics metrics, PublicServicesContext publicServices) : IHostedService, IAsyncDisposable
+public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions options, ServerMetrics metrics, PublicServicesContext publicServices, XdsHostLifetime lifetime) : IHostedService, IAsyncDisposable
 {
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _stopping = lifetime.Stopping;
     private WebApplication? _web;
     private Task _serverSetFeed = Task.CompletedTask;
+    private int _disposed;
 
     public XdsServerContext Context => context;
 
@@ -120,9 +121,14 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes this once as itself and once as the hosted service.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _serverSetFeed.ConfigureAwait(false);
-        _stopping.Dispose();
         if (_web is { } web)
         {
             _web = null;

@@ -42,7 +42,9 @@ public static class XdsServiceCollectionExtensions
             Runtime = sp.GetRequiredService<ServerRuntime>(),
             Servers = sp.GetRequiredService<ServerSetFeed>(),
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
+            Stopping = sp.GetRequiredService<XdsHostLifetime>().Stopping.Token,
         });
+        services.AddSingleton<XdsHostLifetime>();
         services.AddSingleton<XdsGrpcHost>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<XdsGrpcHost>());
         return services;
