@@ -11,7 +11,8 @@ using Mesh.XdsServer.Tests.Support;
 namespace Mesh.XdsServer.Tests.ConsulApi;
 
 /// <summary>
-/// ACLs (default deny) on Consul's public gRPC services: bootstrap params need service:read on the proxy's service,
+/// ACLs (default deny) on Consul's public gRPC services: bootstrap params need service:read on the proxy's own
+/// service name (Consul's <c>ServiceReadAllowed(svc.Service)</c>: web-sidecar-proxy, which a "web" service identity grants),
 /// Sign needs service:write on the CSR's service, the watches and the features need a token that resolves.
 /// </summary>
 public sealed class ConsulApiAclTests
@@ -32,7 +33,7 @@ public sealed class ConsulApiAclTests
     public async Task BootstrapParams_NeedServiceReadOnTheProxiedService()
     {
         await using var mesh = await StartAsync();
-        var webRead = await AclTestTokens.CreateAsync(mesh.Server, """service "web" { policy = "read" }""");
+        var webRead = await AclTestTokens.CreateAsync(mesh.Server, """service "web-sidecar-proxy" { policy = "read" }""");
         var dbWrite = await AclTestTokens.CreateAsync(mesh.Server, """service "db" { policy = "write" }""");
 
         using var anonymous = new ConsulApiClients(mesh.GrpcPort);
@@ -42,7 +43,7 @@ public sealed class ConsulApiAclTests
 
         var none = await Assert.ThrowsAsync<RpcException>(async () => await anonymous.Dataplane.GetEnvoyBootstrapParamsAsync(WebBootstrap(), ConsulApiClients.Bounded()));
         Assert.Equal(StatusCode.PermissionDenied, none.StatusCode);
-        Assert.Contains("service:read", none.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("lacks permission 'service:read' on \"web-sidecar-proxy\"", none.Status.Detail, StringComparison.Ordinal);
         var wrong = await Assert.ThrowsAsync<RpcException>(async () => await other.Dataplane.GetEnvoyBootstrapParamsAsync(WebBootstrap(), ConsulApiClients.Bounded()));
         Assert.Equal(StatusCode.PermissionDenied, wrong.StatusCode);
         var notFound = await Assert.ThrowsAsync<RpcException>(async () => await unknown.Dataplane.GetEnvoyBootstrapParamsAsync(WebBootstrap(), ConsulApiClients.Bounded()));
