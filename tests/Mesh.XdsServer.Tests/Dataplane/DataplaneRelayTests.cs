@@ -82,6 +82,11 @@ public sealed class DataplaneRelayTests
         await XdsMesh.RegisterDbAsync(leader, 1);
         await XdsMesh.RegisterWebSidecarAsync(leader);
 
+        // The dataplane reads the bootstrap parameters from the follower it dials: it must have applied the registration.
+        await TestCluster.WaitUntilAsync(
+            () => cluster.Running.All(s => s.Server.Fsm.Current.FindService(XdsMesh.WebNode, XdsMesh.WebProxy) is not null),
+            TimeSpan.FromSeconds(60), "every server to apply the sidecar's registration");
+
         // The dataplane tries the servers in the order given: a follower first, so it relays to that one.
         var first = cluster.Followers.First();
         var ordered = cluster.Running.OrderBy(s => s == first ? 0 : 1).Select(s => $"127.0.0.1:{s.Server.Config.GrpcPort}");
