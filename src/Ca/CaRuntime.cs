@@ -11,7 +11,8 @@ public sealed class CaRuntime : IDisposable
     {
         Host = host;
         Signer = new LeafSigner(host);
-        Leaves = new LeafCertCache(host, new LeafSigningRoute(host, Signer));
+        SigningRoute = new LeafSigningRoute(host, Signer);
+        Leaves = new LeafCertCache(host, SigningRoute);
         Configuration = new CaConfigurationUpdater(host);
         Leader = new CaLeaderLoop(host);
     }
@@ -20,6 +21,9 @@ public sealed class CaRuntime : IDisposable
 
     /// <summary>Signs CSRs when this server leads (also the target of forwarded CSRs).</summary>
     public LeafSigner Signer { get; }
+
+    /// <summary>Signs a CSR here when this server leads, else at the leader (the gRPC <c>Sign</c> and the leaf cache).</summary>
+    public LeafSigningRoute SigningRoute { get; }
 
     public LeafCertCache Leaves { get; }
 

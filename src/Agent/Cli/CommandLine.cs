@@ -45,6 +45,7 @@ public static class CommandLine
         new Acl.AclSetAgentTokenCommand(),
         new ConnectEnvoyCommand(),
         new ConnectProxyCommand(),
+        new DataplaneCommand(),
         new Tls.TlsCaCreateCommand(),
         new Tls.TlsCertCreateCommand(),
         new VersionCommand(),

@@ -41,6 +41,12 @@ public sealed record EnvoyBootstrapArgs
     public int AdminPort { get; init; } = 19000;
 
     public string AdminAccessLogPath { get; init; } = "/dev/null";
+
+    /// <summary>The static cluster Envoy's ADS stream uses: <c>local_agent</c> (Consul's template), <c>consul-dataplane</c> behind a dataplane.</summary>
+    public string AdsClusterName { get; init; } = "local_agent";
+
+    /// <summary>Whether the ADS stream carries <see cref="Token"/> as <c>x-consul-token</c>; a dataplane adds its own token instead.</summary>
+    public bool TokenInMetadata { get; init; } = true;
 }
 
 /// <summary>
@@ -105,14 +111,22 @@ public static class EnvoyBootstrap
                 {
                     ["api_type"] = "DELTA_GRPC",
                     ["transport_api_version"] = "V3",
-                    ["grpc_services"] = new JsonObject
-                    {
-                        ["initial_metadata"] = new JsonArray(new JsonObject { ["key"] = "x-consul-token", ["value"] = args.Token }),
-                        ["envoy_grpc"] = new JsonObject { ["cluster_name"] = "local_agent" },
-                    },
+                    ["grpc_services"] = GrpcService(args),
                 },
             },
         };
+    }
+
+    private static JsonObject GrpcService(EnvoyBootstrapArgs args)
+    {
+        var service = new JsonObject();
+        if (args.TokenInMetadata)
+        {
+            service["initial_metadata"] = new JsonArray(new JsonObject { ["key"] = "x-consul-token", ["value"] = args.Token });
+        }
+
+        service["envoy_grpc"] = new JsonObject { ["cluster_name"] = args.AdsClusterName };
+        return service;
     }
 
     private static JsonObject LocalAgentCluster(EnvoyBootstrapArgs args)
@@ -151,7 +165,7 @@ public static class EnvoyBootstrap
 
     private static JsonObject LocalAgentPlainCluster(EnvoyBootstrapArgs args) => new()
     {
-        ["name"] = "local_agent",
+        ["name"] = args.AdsClusterName,
         ["ignore_health_on_host_removal"] = false,
         ["connect_timeout"] = "1s",
         ["type"] = "STATIC",
@@ -165,7 +179,7 @@ public static class EnvoyBootstrap
         },
         ["loadAssignment"] = new JsonObject
         {
-            ["clusterName"] = "local_agent",
+            ["clusterName"] = args.AdsClusterName,
             ["endpoints"] = new JsonArray(new JsonObject
             {
                 ["lbEndpoints"] = new JsonArray(new JsonObject

@@ -1,5 +1,6 @@
 using System.Net;
 using Mesh.Server.Metrics;
+using Mesh.XdsServer.ConsulApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -17,9 +18,12 @@ namespace Mesh.XdsServer.Hosting;
 /// for no client certificate unless <c>tls.grpc.verify_incoming</c> says so, because Envoy bootstraps carry none.
 /// Stopping drains streams with UNAVAILABLE so proxies reconnect to another server.
 /// </summary>
-public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions options, ServerMetrics metrics) : IHostedService, IAsyncDisposable
+public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions options, ServerMetrics metrics, PublicServicesContext publicServices, XdsHostLifetime lifetime) : IHostedService, IAsyncDisposable
 {
+    private readonly CancellationTokenSource _stopping = lifetime.Stopping;
     private WebApplication? _web;
+    private Task _serverSetFeed = Task.CompletedTask;
+    private int _disposed;
 
     public XdsServerContext Context => context;
 
@@ -53,7 +57,9 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(context.LoggerFactory);
         builder.Services.AddSingleton(context);
+        builder.Services.AddSingleton(publicServices);
         builder.Services.AddGrpc();
+        builder.Services.AddGrpcReflection();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -81,8 +87,16 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
         });
         var web = builder.Build();
         web.MapGrpcService<AdsService>();
+
+        // Consul's public services for agentless dataplanes and other gRPC clients, listed by reflection.
+        web.MapGrpcService<DataplaneGrpcService>();
+        web.MapGrpcService<ServerDiscoveryGrpcService>();
+        web.MapGrpcService<ConnectCaGrpcService>();
+        web.MapGrpcService<AclLoginGrpcService>();
+        web.MapGrpcReflectionService();
         await web.StartAsync(cancellationToken).ConfigureAwait(false);
         _web = web;
+        _serverSetFeed = publicServices.Servers.RunAsync(_stopping.Token);
         TrackMetrics();
     }
 
@@ -94,6 +108,8 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
             return;
         }
 
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _serverSetFeed.ConfigureAwait(false);
         await context.Streams.DrainAsync(context.Options.DrainTimeout).ConfigureAwait(false);
         using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
@@ -105,6 +121,14 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes this once as itself and once as the hosted service.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _serverSetFeed.ConfigureAwait(false);
         if (_web is { } web)
         {
             _web = null;

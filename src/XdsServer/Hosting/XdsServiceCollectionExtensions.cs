@@ -2,6 +2,7 @@ using Mesh.Ca;
 using Mesh.Fsm;
 using Mesh.ProxyCfg;
 using Mesh.Server;
+using Mesh.XdsServer.ConsulApi;
 using Mesh.XdsServer.Streams;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,6 +36,15 @@ public static class XdsServiceCollectionExtensions
             Access = sp.GetRequiredService<ServerRuntime>().Access,
             Streams = sp.GetRequiredService<XdsStreams>(),
         });
+        services.AddSingleton(sp => new ServerSetFeed(sp.GetRequiredService<ServerRuntime>()));
+        services.AddSingleton(sp => new PublicServicesContext
+        {
+            Runtime = sp.GetRequiredService<ServerRuntime>(),
+            Servers = sp.GetRequiredService<ServerSetFeed>(),
+            LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
+            Stopping = sp.GetRequiredService<XdsHostLifetime>().Stopping.Token,
+        });
+        services.AddSingleton<XdsHostLifetime>();
         services.AddSingleton<XdsGrpcHost>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<XdsGrpcHost>());
         return services;
