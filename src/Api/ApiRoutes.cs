@@ -43,7 +43,7 @@ public static class ApiRoutes
     /// <summary>Endpoints Consul serves without resolving the token (no ACL rule applies to them).</summary>
     private static readonly HashSet<string> TokenFreePaths = new(StringComparer.Ordinal)
     {
-        "/v1/status/leader", "/v1/status/peers", "/v1/catalog/datacenters", "/v1/connect/ca/roots", "/v1/agent/connect/ca/roots",
+        "/v1/status/leader", "/v1/status/peers", "/v1/agent/version", "/v1/catalog/datacenters", "/v1/connect/ca/roots", "/v1/agent/connect/ca/roots",
 
         // Bootstrap needs no token: whatever a client sends is ignored, as Consul ignores it.
         "/v1/acl/bootstrap",
@@ -54,6 +54,7 @@ public static class ApiRoutes
         CatalogEndpoints.Map(app, server);
         HealthEndpoints.Map(app, server);
         AgentEndpoints.Map(app, server);
+        AgentMembershipEndpoints.Map(app, server);
         AgentTokenEndpoint.Map(app, server);
         StatusEndpoints.Map(app, server);
         OperatorEndpoints.Map(app, server);

@@ -21,6 +21,11 @@ namespace Mesh.Server.Cluster;
 public sealed partial class ClusterJoiner(ServerRuntime runtime, ServerRpc rpc, RpcDispatcher self, ClusterOptions options, ILogger<ClusterJoiner> logger)
 {
     private readonly HashSet<string> _reportedMismatches = new(StringComparer.Ordinal);
+    private System.Collections.Immutable.ImmutableList<string> _addedJoinAddresses = [];
+
+    /// <summary>Adds an address to try as if it were given with <c>-retry-join</c> (<c>PUT /v1/agent/join/:address</c>).</summary>
+    public void AddJoinAddress(string address)
+        => System.Collections.Immutable.ImmutableInterlocked.Update(ref _addedJoinAddresses, list => list.Contains(address) ? list : list.Add(address));
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -231,7 +236,7 @@ public sealed partial class ClusterJoiner(ServerRuntime runtime, ServerRpc rpc, 
     private async Task<List<InfoResponse>> DiscoverAsync(CancellationToken cancellationToken)
     {
         var own = self.Info().RaftAddress;
-        var tasks = options.RetryJoin.Select(async address =>
+        var tasks = options.RetryJoin.Concat(_addedJoinAddresses).Distinct(StringComparer.Ordinal).Select(async address =>
         {
             try
             {

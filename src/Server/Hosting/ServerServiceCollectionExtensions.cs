@@ -70,7 +70,14 @@ public static class ServerServiceCollectionExtensions
                 : AllowAllPolicy.Instance,
             Acl = options.Acl,
             AgentTokens = sp.GetRequiredService<AgentTokenStore>(),
+            Membership = new Lazy<Membership.ServerMembership>(sp.GetRequiredService<Membership.ServerMembership>),
+            AgentHost = options.AgentHost,
         });
+        services.AddSingleton(sp => new Membership.ServerMembership(
+            sp.GetRequiredService<ServerRuntime>(),
+            sp.GetRequiredService<ServerRpc>(),
+            sp.GetRequiredService<ClusterJoiner>(),
+            sp.GetRequiredService<ILogger<Membership.ServerMembership>>()));
         services.AddSingleton(sp => new RpcDispatcher(sp.GetRequiredService<ServerRuntime>(), options.Cluster.BootstrapExpect));
         services.AddSingleton(sp => new ServerMonitor(
             sp.GetRequiredService<ServerRuntime>(),
@@ -92,12 +99,14 @@ public static class ServerServiceCollectionExtensions
             options.Clock,
             sp.GetRequiredService<ILogger<AclLeaderDuties>>()));
         services.AddSingleton(sp => new ServerMetrics(sp.GetRequiredService<ServerRuntime>()));
+        services.AddSingleton(sp => new Membership.ServerCatalogReconciler(sp.GetRequiredService<ServerRuntime>(), sp.GetRequiredService<ILogger<Membership.ServerCatalogReconciler>>()));
 
         services.AddHostedService<RaftStartService>();
         services.AddHostedService<ClusterJoinService>();
         services.AddHostedService<ServerMonitorService>();
         services.AddHostedService<TtlExpiryService>();
         services.AddHostedService<SelfRegistrationService>();
+        services.AddHostedService<ServerCatalogService>();
         services.AddHostedService<CaLeaderService>();
         if (options.Acl.Enabled)
         {
