@@ -13,6 +13,23 @@ public static class ApiRoutes
 {
     public static void UseMeshApi(this WebApplication app, ServerRuntime server)
     {
+        app.Use(async (context, next) =>
+        {
+            // consul.api.http: every request, timed per method and route (its parameters replaced by "_").
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern }
+                    && context.RequestServices.GetService(typeof(Mesh.Server.Metrics.ServerMetrics)) is Mesh.Server.Metrics.ServerMetrics { Instruments: { } instruments })
+                {
+                    instruments.RecordHttp(context.Request.Method, Mesh.Server.Metrics.ServerInstruments.PathLabel(pattern), System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                }
+            }
+        });
         app.UseMiddleware<ApiErrorMiddleware>();
         app.Use((context, next) =>
         {
