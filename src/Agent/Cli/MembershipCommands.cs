@@ -28,7 +28,8 @@ public sealed class JoinCommand : ICliCommand
             if (!response.IsSuccessStatusCode)
             {
                 var message = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                throw new CliException($"Error joining address '{address}': {message.Trim()}");
+                message = message.Trim();
+                throw new CliException(message.StartsWith("Error joining address", StringComparison.Ordinal) ? message : $"Error joining address '{address}': {message}");
             }
 
             joined++;

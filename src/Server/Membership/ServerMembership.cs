@@ -105,6 +105,7 @@ public sealed partial class ServerMembership(ServerRuntime runtime, ServerRpc rp
         }
 
         Log.Leaving(logger, OwnAddress);
+        joiner.StopRejoining();
         try
         {
             await cluster.RemovePeerAsync(OwnAddress, cancellationToken).ConfigureAwait(false);

@@ -19,7 +19,7 @@ public sealed class ConsulShapeTests
     {
         await using var server = await TestServer.StartAsync();
         var web = Unique.Name("web");
-        await server.PutOkAsync("/v1/agent/service/register", $$$"""{"Name":"{{{web}}}","Port":8080,"Connect":{"SidecarService":{}}}""");
+        await server.PutOkAsync("/v1/agent/service/register", """{"Name":"WEB","Port":8080,"Connect":{"SidecarService":{}}}""".Replace("WEB", web, StringComparison.Ordinal));
         var sidecar = await server.GetOkJsonAsync($"/v1/agent/service/{web}-sidecar-proxy");
         var proxy = sidecar.GetProperty("Proxy");
         Assert.False(proxy.TryGetProperty("Upstreams", out _), proxy.ToString());
@@ -31,7 +31,7 @@ public sealed class ConsulShapeTests
         Assert.True(proxy.TryGetProperty("Expose", out _));
 
         var api = Unique.Name("api");
-        await server.PutOkAsync("/v1/agent/service/register", $$$"""{"Name":"{{{api}}}","Port":9090,"Connect":{"SidecarService":{"Proxy":{"Upstreams":[{"DestinationName":"{{{web}}}","LocalBindPort":10000}]}}}}""");
+        await server.PutOkAsync("/v1/agent/service/register", """{"Name":"API","Port":9090,"Connect":{"SidecarService":{"Proxy":{"Upstreams":[{"DestinationName":"WEB","LocalBindPort":10000}]}}}}""".Replace("API", api, StringComparison.Ordinal).Replace("WEB", web, StringComparison.Ordinal));
         var withUpstream = await server.GetOkJsonAsync($"/v1/agent/service/{api}-sidecar-proxy");
         Assert.Equal(web, withUpstream.GetProperty("Proxy").GetProperty("Upstreams")[0].GetProperty("DestinationName").GetString());
 
