@@ -13,6 +13,15 @@ if ! python3 -c 'import consul' >/dev/null 2>&1 && ! /usr/bin/python3 -c 'import
   fi
 fi
 
+# The metrics test checks the Prometheus output with promtool (Debian's prometheus package); it skips without it.
+if ! command -v promtool >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing prometheus (promtool) for the metrics lint test"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus) >/dev/null 2>&1 \
+      || echo "warning: could not install prometheus (promtool)"
+  fi
+fi
+
 log=$(mktemp)
 dotnet build Mesh.sln -c Release 2>&1 | tail -n 3
 status=${PIPESTATUS[0]}

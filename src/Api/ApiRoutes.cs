@@ -13,6 +13,23 @@ public static class ApiRoutes
 {
     public static void UseMeshApi(this WebApplication app, ServerRuntime server)
     {
+        app.Use(async (context, next) =>
+        {
+            // consul.api.http: every request, timed per method and route (its parameters replaced by "_").
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern }
+                    && context.RequestServices.GetService(typeof(Mesh.Server.Metrics.ServerMetrics)) is Mesh.Server.Metrics.ServerMetrics { Instruments: { } instruments })
+                {
+                    instruments.RecordHttp(context.Request.Method, Mesh.Server.Metrics.ServerInstruments.PathLabel(pattern), System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                }
+            }
+        });
         app.UseMiddleware<ApiErrorMiddleware>();
         app.Use((context, next) =>
         {
@@ -43,7 +60,7 @@ public static class ApiRoutes
     /// <summary>Endpoints Consul serves without resolving the token (no ACL rule applies to them).</summary>
     private static readonly HashSet<string> TokenFreePaths = new(StringComparer.Ordinal)
     {
-        "/v1/status/leader", "/v1/status/peers", "/v1/catalog/datacenters", "/v1/connect/ca/roots", "/v1/agent/connect/ca/roots",
+        "/v1/status/leader", "/v1/status/peers", "/v1/agent/version", "/v1/catalog/datacenters", "/v1/connect/ca/roots", "/v1/agent/connect/ca/roots",
 
         // Bootstrap needs no token: whatever a client sends is ignored, as Consul ignores it.
         "/v1/acl/bootstrap",
@@ -54,6 +71,7 @@ public static class ApiRoutes
         CatalogEndpoints.Map(app, server);
         HealthEndpoints.Map(app, server);
         AgentEndpoints.Map(app, server);
+        AgentMembershipEndpoints.Map(app, server);
         AgentTokenEndpoint.Map(app, server);
         StatusEndpoints.Map(app, server);
         OperatorEndpoints.Map(app, server);

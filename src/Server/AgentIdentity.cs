@@ -27,6 +27,15 @@ public sealed record AgentIdentity
 
     public bool DevMode { get; init; }
 
+    /// <summary>Started with <c>-bootstrap</c>, <c>-bootstrap-expect=1</c> or <c>-dev</c> (the member's <c>bootstrap</c> tag).</summary>
+    public bool Bootstrap { get; init; }
+
+    /// <summary>Addresses the HTTP and gRPC APIs bind to (<c>client_addr</c>).</summary>
+    public IReadOnlyList<string> ClientAddresses { get; init; } = ["127.0.0.1"];
+
+    /// <summary>The HTTPS API port (<c>ports.https</c>), or -1 when off.</summary>
+    public int HttpsPort { get; init; } = -1;
+
     public string Version { get; init; } = MeshVersion.Current;
 
     /// <summary>First port of the automatic sidecar port range (Consul's <c>sidecar_min_port</c>).</summary>

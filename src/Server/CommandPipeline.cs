@@ -39,6 +39,9 @@ public sealed class CommandPipeline(RaftServer raft, TimeProvider clock, ILeader
     /// <summary>How long a write waits for an election to finish before failing.</summary>
     public TimeSpan LeaderWait { get; init; } = TimeSpan.FromSeconds(7);
 
+    /// <summary>Where commit times are recorded (<c>consul.raft.commitTime</c>); null records nothing.</summary>
+    public Metrics.ServerInstruments? Instruments { get; init; }
+
     public async ValueTask<ApplyResult> SubmitAsync(Command command, RequestToken token, CancellationToken cancellationToken)
     {
         var deadline = clock.GetUtcNow() + LeaderWait;
@@ -95,7 +98,9 @@ public sealed class CommandPipeline(RaftServer raft, TimeProvider clock, ILeader
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var record = new LogRecord { Command = AclLeaderStamps.Apply(command, now), StampedUnixMilliseconds = now };
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = await raft.ProposeAsync(LogCodec.Encode(record), cancellationToken).ConfigureAwait(false);
+        Instruments?.RecordCommit(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return result as ApplyResult ?? throw new InvalidOperationException("The state machine returned no result for a command.");
     }
 }

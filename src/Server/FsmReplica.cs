@@ -7,7 +7,7 @@ using Mesh.Raft;
 namespace Mesh.Server;
 
 /// <summary>Connects the Raft log to the FSM: decodes each committed entry and applies it; snapshots are the store codec's bytes.</summary>
-public sealed class FsmReplica(StateMachine fsm) : IReplicatedStateMachine
+public sealed class FsmReplica(StateMachine fsm, Metrics.ServerInstruments? instruments = null) : IReplicatedStateMachine
 {
     public StateMachine Fsm => fsm;
 
@@ -15,7 +15,7 @@ public sealed class FsmReplica(StateMachine fsm) : IReplicatedStateMachine
     {
         // An entry this build cannot decode stops the apply loop instead of being skipped: skipping would fork the state.
         var record = LogCodec.Decode(payload);
-        return fsm.Apply(index, record);
+        return instruments is null ? fsm.Apply(index, record) : instruments.MeasureFsmApply(() => fsm.Apply(index, record));
     }
 
     public void Skip(long index) => fsm.Skip(index);

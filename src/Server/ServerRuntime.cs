@@ -42,6 +42,12 @@ public sealed class ServerRuntime
     /// <summary>The Connect CA (roots, configuration, leaf certificates); null only where no CA runs (unit tests).</summary>
     public Mesh.Ca.CaRuntime? Ca { get; init; }
 
+    /// <summary>Join, force-leave and leave (resolved on first use: it depends on the cluster RPC, which depends on this runtime).</summary>
+    public Lazy<Membership.ServerMembership>? Membership { get; init; }
+
+    /// <summary>The process hosting this server (leave, reload) and its log lines for monitors.</summary>
+    public Membership.AgentHostBinding AgentHost { get; init; } = new();
+
     /// <summary>Serializes agent-level registrations so that automatic sidecar ports are not handed out twice.</summary>
     public SemaphoreSlim AgentRegistrationLock { get; } = new(1, 1);
 }

@@ -44,20 +44,22 @@ public sealed class AgentCommand : ICliCommand
         }
 
         var config = Build(flags);
-        using var loggerFactory = CreateLoggerFactory(config.LogLevel);
+        // The process writes everything it is given; each server filters at its log_level, which a reload can change.
+        using var loggerFactory = CreateLoggerFactory("trace");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
         MeshServer? running = null;
 
-        // SIGHUP reloads TLS certificates and keys (Consul reloads its TLS files on SIGHUP too); the server keeps running.
-        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => { context.Cancel = true; Volatile.Read(ref running)?.ReloadTls(); });
+        // SIGHUP reloads the configuration (log level, TLS certificates and keys), as Consul's does; the server keeps running.
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => { context.Cancel = true; ReloadOnSignal(Volatile.Read(ref running)); });
 
         await console.Out.WriteLineAsync($"==> Starting Mesh agent{(config.Dev ? " in -dev mode" : string.Empty)}...").ConfigureAwait(false);
         MeshServer server;
         try
         {
-            server = await MeshServer.StartAsync(config, loggerFactory, stop.Token).ConfigureAwait(false);
+            server = await MeshServer.StartAsync(config, loggerFactory, stop.Token, LevelOf(config.LogLevel)).ConfigureAwait(false);
+            server.ReloadSource = () => Build(flags);
         }
         catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or InvalidDataException or UnauthorizedAccessException or Mesh.Agent.Tls.TlsConfigException)
         {
@@ -83,16 +85,34 @@ public sealed class AgentCommand : ICliCommand
             await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+                using var stopOrLeave = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, server.ShutdownRequested);
+                await Task.Delay(Timeout.Infinite, stopOrLeave.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                await console.Out.WriteLineAsync("==> Caught signal, shutting down gracefully...").ConfigureAwait(false);
+                await console.Out.WriteLineAsync(server.ShutdownRequested.IsCancellationRequested ? "==> Left the cluster, shutting down..." : "==> Caught signal, shutting down gracefully...").ConfigureAwait(false);
             }
         }
 
         await console.Out.WriteLineAsync("==> Mesh agent stopped").ConfigureAwait(false);
         return 0;
+    }
+
+    private static void ReloadOnSignal(MeshServer? server)
+    {
+        if (server is null)
+        {
+            return;
+        }
+
+        try
+        {
+            server.ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Mesh.Server.Membership.AgentReloadException error)
+        {
+            Console.Error.WriteLine($"==> {error.Message}");
+        }
     }
 
     public static AgentConfig Build(FlagSet flags)

@@ -13,24 +13,56 @@ public sealed class MembersCommand : ICliCommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
     {
-        var flags = new FlagSet(Name).AddBool("detailed", "Show all tags");
+        var flags = new FlagSet(Name)
+            .AddBool("detailed", "Show all tags")
+            .AddString("status", ".*", "Only members whose status matches this regular expression (alive, failed, left)");
         HttpApiClient.AddFlags(flags);
         CliArgs.NoPositional(flags.Parse(args));
+        System.Text.RegularExpressions.Regex status;
+        try
+        {
+            status = new System.Text.RegularExpressions.Regex(flags.GetString("status") ?? ".*", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException error)
+        {
+            throw new UsageException($"Failed to compile status regexp: {error.Message}");
+        }
+
+        var detailed = flags.GetBool("detailed");
         using var client = HttpApiClient.FromFlags(flags);
         using var document = JsonDocument.Parse(await client.GetAsync("/v1/agent/members", cancellationToken).ConfigureAwait(false));
-        var rows = new List<string[]> { Header.ToArray() };
+        var rows = new List<string[]> { detailed ? ["Node", "Address", "Status", "Tags"] : Header.ToArray() };
         foreach (var member in document.RootElement.EnumerateArray())
         {
             var tags = member.GetProperty("Tags");
+            var state = member.GetProperty("Status").GetInt32() switch { 1 => "alive", 2 => "leaving", 3 => "left", 4 => "failed", _ => "unknown" };
+            if (!status.IsMatch(state))
+            {
+                continue;
+            }
+
+            var name = member.GetProperty(JsonKeys.Name).GetString()!;
+            var address = $"{member.GetProperty("Addr").GetString()}:{member.GetProperty("Port").GetInt32()}";
+            if (detailed)
+            {
+                rows.Add([name, address, state, string.Join(',', tags.EnumerateObject().OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => $"{t.Name}={t.Value.GetString()}"))]);
+                continue;
+            }
+
             rows.Add([
-                member.GetProperty(JsonKeys.Name).GetString()!,
-                $"{member.GetProperty("Addr").GetString()}:{member.GetProperty("Port").GetInt32()}",
-                member.GetProperty("Status").GetInt32() == 1 ? "alive" : "failed",
+                name,
+                address,
+                state,
                 "server",
                 tags.TryGetProperty("build", out var build) ? build.GetString()! : string.Empty,
                 "2",
                 tags.TryGetProperty("dc", out var dc) ? dc.GetString()! : string.Empty,
             ]);
+        }
+
+        if (rows.Count == 1)
+        {
+            return 2; // Consul exits 2 when no member matches
         }
 
         await CliTable.WriteAsync(console.Out, rows).ConfigureAwait(false);

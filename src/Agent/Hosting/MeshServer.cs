@@ -18,8 +18,9 @@ namespace Mesh.Agent.Hosting;
 /// (<c>AddMeshServer</c>, <c>AddMeshApi</c>, <c>AddXdsServer</c>) with every background loop a hosted service.
 /// Tests start several in-process on loopback; <c>mesh agent</c> runs one until a signal.
 /// </summary>
-public sealed partial class MeshServer : IAsyncDisposable
+public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membership.IAgentHost
 {
+    private readonly CancellationTokenSource _shutdown = new();
     private readonly ServerHost _host;
     private readonly ILogger _logger;
     private readonly string? _devDataDir;
@@ -29,9 +30,10 @@ public sealed partial class MeshServer : IAsyncDisposable
 
     private static readonly List<System.Net.Security.SslApplicationProtocol> Http2Only = [System.Net.Security.SslApplicationProtocol.Http2];
 
-    private MeshServer(AgentConfig config, ServerHost host, Mesh.Agent.Tls.AgentTls tls, ILoggerFactory loggerFactory, string? devDataDir)
+    private MeshServer(AgentConfig config, ServerHost host, Mesh.Agent.Tls.AgentTls tls, MonitoredLoggerFactory loggerFactory, string? devDataDir)
     {
         Config = config;
+        _levelled = loggerFactory;
         Tls = tls;
         _host = host;
         LoggerFactory = loggerFactory;
@@ -40,7 +42,18 @@ public sealed partial class MeshServer : IAsyncDisposable
         Runtime = host.Services.GetRequiredService<ServerRuntime>();
     }
 
-    public AgentConfig Config { get; }
+    private readonly MonitoredLoggerFactory _levelled;
+
+    public AgentConfig Config { get; private set; }
+
+    /// <summary>Reads the configuration again for <c>PUT /v1/agent/reload</c> (the agent command re-reads its flags and files); null: nothing to re-read.</summary>
+    public Func<AgentConfig>? ReloadSource { get; set; }
+
+    /// <summary>Cancelled when the agent was asked to leave (<c>PUT /v1/agent/leave</c>): the process then stops.</summary>
+    public CancellationToken ShutdownRequested => _shutdown.Token;
+
+    /// <summary>The level this server writes its logs at (monitors choose their own).</summary>
+    public LogLevel LogLevel => _levelled.Level;
 
     /// <summary>TLS settings and certificate sources of every interface.</summary>
     public Mesh.Agent.Tls.AgentTls Tls { get; }
@@ -68,8 +81,15 @@ public sealed partial class MeshServer : IAsyncDisposable
     /// <summary>The HTTPS API's base address; null when <c>ports.https</c> is off.</summary>
     public Uri? HttpsAddress => _host.Services.GetRequiredService<MeshApiHost>().HttpsAddress;
 
-    public static async Task<MeshServer> StartAsync(AgentConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a server. With <paramref name="logLevel"/> the server filters its logs at that level (and a reload can
+    /// change it; the given factory should then pass everything); without, the given factory's own filters decide.
+    /// </summary>
+    public static async Task<MeshServer> StartAsync(AgentConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken, LogLevel? logLevel = null)
     {
+        var agentHost = new Mesh.Server.Membership.AgentHostBinding();
+        var levelled = new MonitoredLoggerFactory(loggerFactory, agentHost.Logs, logLevel ?? LogLevel.Trace);
+        loggerFactory = levelled;
         var dataDir = config.Dev
             ? Path.Combine(Path.GetTempPath(), "mesh-dev-" + Guid.NewGuid().ToString("N"))
             : config.DataDir ?? throw new ArgumentException("data_dir is required for a server outside -dev mode", nameof(config));
@@ -102,6 +122,9 @@ public sealed partial class MeshServer : IAsyncDisposable
                 GrpcPort = config.GrpcPort,
                 GrpcTlsPort = config.GrpcTlsPort > 0 ? config.GrpcTlsPort : -1,
                 DevMode = config.Dev,
+                Bootstrap = bootstrapAlone,
+                ClientAddresses = config.ClientAddresses,
+                HttpsPort = config.HttpsPort,
                 DefaultIntentionPolicy = config.DefaultIntentionPolicy,
             },
             Cluster = new ClusterOptions
@@ -116,6 +139,7 @@ public sealed partial class MeshServer : IAsyncDisposable
             CaConfig = Mesh.Ca.Config.CaConfigParser.ParseAgentConfig(config.ConnectCaProvider, config.ConnectCaConfig),
             Acl = config.Acl,
             AclTokenPersistencePath = Path.Combine(dataDir, Mesh.Server.Access.AgentTokenStore.FileName),
+            AgentHost = agentHost,
         });
         services.AddMeshApi(new MeshApiOptions
         {
@@ -140,7 +164,8 @@ public sealed partial class MeshServer : IAsyncDisposable
 
         services.AddHostedService<Checks.CheckRunnerService>();
         var host = new ServerHost(services);
-        var server = new MeshServer(config, host, tls, loggerFactory, config.Dev ? dataDir : null);
+        var server = new MeshServer(config, host, tls, levelled, config.Dev ? dataDir : null);
+        agentHost.Attach(server);
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -166,6 +191,66 @@ public sealed partial class MeshServer : IAsyncDisposable
         }
     }
 
+    /// <summary>After a leave: the process (the agent command) stops; in-process hosts watch <see cref="ShutdownRequested"/>.</summary>
+    public void Shutdown()
+    {
+        Log.ShutdownRequested(_logger);
+        _shutdown.Cancel();
+    }
+
+    /// <summary>
+    /// <c>PUT /v1/agent/reload</c> (and SIGHUP): reads the configuration again, then applies the log level and reloads the
+    /// TLS files. A configuration that does not read changes nothing.
+    /// </summary>
+    public Task<Mesh.Server.Membership.AgentReloadResult> ReloadAsync(CancellationToken cancellationToken)
+    {
+        var config = Config;
+        var warnings = new List<string>();
+        if (ReloadSource is { } source)
+        {
+            try
+            {
+                config = source();
+            }
+            catch (Exception error) when (error is Mesh.Agent.Cli.UsageException or Mesh.Agent.Cli.CliException or IOException or InvalidDataException or System.Text.Json.JsonException or UnauthorizedAccessException or FormatException)
+            {
+                throw new Mesh.Server.Membership.AgentReloadException("Failed reloading config: " + error.Message, error);
+            }
+        }
+
+        if (Mesh.Agent.Cli.AgentCommand.LevelOf(config.LogLevel) is not { } level)
+        {
+            throw new Mesh.Server.Membership.AgentReloadException($"Failed reloading config: log_level \"{config.LogLevel}\" is not one of trace, debug, info, warn, err");
+        }
+
+        foreach (var (name, before, after) in RestartOnly(Config, config))
+        {
+            warnings.Add($"{name} changed from {before} to {after}: takes effect after a restart");
+        }
+
+        _levelled.Level = level;
+        Tls.Reload();
+        Config = Config with { LogLevel = config.LogLevel, Tls = config.Tls };
+        Log.Reloaded(_logger, config.LogLevel);
+        return Task.FromResult(new Mesh.Server.Membership.AgentReloadResult(config.LogLevel, TlsReloaded: true, warnings));
+    }
+
+    private static IEnumerable<(string Name, string Before, string After)> RestartOnly(AgentConfig before, AgentConfig after)
+    {
+        (string Name, string Before, string After)[] keys =
+        [
+            ("node_name", before.NodeName, after.NodeName),
+            ("datacenter", before.Datacenter, after.Datacenter),
+            ("bind_addr", before.BindAddress, after.BindAddress),
+            ("ports.http", Text(before.HttpPort), Text(after.HttpPort)),
+            ("ports.grpc", Text(before.GrpcPort), Text(after.GrpcPort)),
+            ("ports.server", Text(before.ServerPort), Text(after.ServerPort)),
+        ];
+        return keys.Where(k => k.Before != k.After);
+
+        static string Text(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async ValueTask DisposeAsync()
     {
         // Hosted services stop in reverse: xDS first (proxies are told to reconnect elsewhere while this server still
@@ -184,6 +269,7 @@ public sealed partial class MeshServer : IAsyncDisposable
         }
 
         Log.Stopped(_logger, Runtime.Self.NodeName);
+        _shutdown.Dispose();
     }
 
     private static partial class Log
@@ -193,5 +279,11 @@ public sealed partial class MeshServer : IAsyncDisposable
 
         [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Mesh server {Node} stopped")]
         public static partial void Stopped(ILogger logger, string node);
+
+        [LoggerMessage(EventId = 4655, Level = LogLevel.Information, Message = "Graceful leave complete: shutting down")]
+        public static partial void ShutdownRequested(ILogger logger);
+
+        [LoggerMessage(EventId = 4656, Level = LogLevel.Information, Message = "Reloaded the configuration: log level {Level}, TLS files read again")]
+        public static partial void Reloaded(ILogger logger, string level);
     }
 }

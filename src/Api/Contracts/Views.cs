@@ -137,7 +137,14 @@ public sealed record AgentServiceView
 }
 
 /// <summary><c>/v1/agent/self</c>: the parts clients read (Config, Member, xDS).</summary>
-public sealed record AgentSelfView(AgentSelfConfig Config, AgentSelfMember Member, IReadOnlyDictionary<string, string> Meta, AgentSelfXds XDS);
+public sealed record AgentSelfView(AgentSelfConfig Config, AgentSelfMember Member, IReadOnlyDictionary<string, string> Meta, AgentSelfXds XDS)
+{
+    /// <summary>Consul's runtime configuration dump: the keys clients read (ports, addresses, modes).</summary>
+    public System.Text.Json.JsonElement DebugConfig { get; init; }
+
+    /// <summary>Consul's <c>Stats</c>: sections (agent, build, consul, raft, runtime) of string values, as <c>consul info</c> prints them.</summary>
+    public System.Text.Json.JsonElement Stats { get; init; }
+}
 
 public sealed record AgentSelfConfig
 {

@@ -50,14 +50,18 @@ public static class AgentEndpoints
                 MeshVersion = self.Version,
             },
             new AgentSelfMember(self.NodeName, self.AdvertiseAddress, self.ServerEndPoint.Port,
-                new Dictionary<string, string> { ["role"] = "consul", ["dc"] = self.Datacenter, ["port"] = self.ServerEndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                AgentSelfDebugConfig.MemberTags(self),
                 Status: 1),
             new Dictionary<string, string>(),
             new AgentSelfXds(
                 new Dictionary<string, IReadOnlyList<string>> { ["envoy"] = ["1.33.0", "1.32.3", "1.31.5", "1.30.9"] },
                 // As Consul: Port is the TLS port when there is one, else the plaintext port; Ports gives both.
                 self.GrpcTlsPort > 0 ? self.GrpcTlsPort : self.GrpcPort,
-                new AgentSelfXdsPorts(self.GrpcPort, self.GrpcTlsPort)));
+                new AgentSelfXdsPorts(self.GrpcPort, self.GrpcTlsPort)))
+        {
+            DebugConfig = AgentSelfDebugConfig.For(server),
+            Stats = AgentSelfDebugConfig.Stats(server),
+        };
         return ApiResponse.WriteJsonAsync(context, view, ApiJsonContext.Default.AgentSelfView);
     }
 

@@ -32,6 +32,7 @@ public sealed class MeshApiHost(ServerRuntime runtime, ServerMetrics metrics, IL
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<Mesh.Api.Http.FilteredIndexCache>();
+        builder.Services.AddSingleton(new Mesh.Api.Http.AgentCacheHeaders(runtime.Clock));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

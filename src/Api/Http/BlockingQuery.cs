@@ -141,5 +141,6 @@ public sealed class BlockingQuery
             _ => "leader",
         };
         headers["X-Consul-Query-Backend"] = "blocking-query";
+        (context.RequestServices?.GetService(typeof(AgentCacheHeaders)) as AgentCacheHeaders)?.Apply(context, index);
     }
 }

@@ -74,6 +74,12 @@ public static class CaConfigParser
                 case "ROOTCERT":
                     result = result with { RootCertPem = NullIfEmpty(Text(value, "RootCert")) };
                     break;
+                case "CLUSTERID":
+                    result = result with { ClusterId = ClusterId(value) };
+                    break;
+                case "TESTSTATE":
+                    result = result with { TestState = StringMap(value, "test_state") };
+                    break;
                 default:
                     break; // Consul's decoder ignores settings it does not use.
             }
@@ -237,6 +243,30 @@ public static class CaConfigParser
         return value.ValueKind == JsonValueKind.String && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
             ? number
             : throw new CaConfigException($"{key} must be a number");
+    }
+
+    private static string ClusterId(JsonElement value)
+    {
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new CaConfigException("cluster_id must be a string (a UUID)");
+        return Guid.TryParseExact(text, "D", out var id)
+            ? id.ToString("D")
+            : throw new CaConfigException($"cluster_id was supplied but was not a valid UUID: \"{text}\"");
+    }
+
+    private static Dictionary<string, string> StringMap(JsonElement value, string key)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new CaConfigException($"{key} must be an object of strings");
+        }
+
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in value.EnumerateObject())
+        {
+            map[entry.Name] = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : throw new CaConfigException($"{key}.{entry.Name} must be a string");
+        }
+
+        return map;
     }
 
     private static string? NullIfEmpty(string text) => string.IsNullOrWhiteSpace(text) ? null : text;

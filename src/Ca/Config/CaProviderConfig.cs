@@ -36,6 +36,15 @@ public sealed record CaProviderConfig
     /// <summary>An operator-supplied root certificate (PEM), imported together with <see cref="PrivateKeyPem"/>.</summary>
     public string? RootCertPem { get; init; }
 
+    /// <summary>
+    /// <c>connect.ca_config.cluster_id</c>: the cluster ID (a UUID) used when the CA is first initialized, so the trust
+    /// domain is <c>&lt;cluster_id&gt;.consul</c>; null for a random one. Read only at initialization, as Consul does.
+    /// </summary>
+    public string? ClusterId { get; init; }
+
+    /// <summary>The built-in provider's <c>test_state</c>: echoed as the configuration's <c>State</c>, as Consul's provider does.</summary>
+    public IReadOnlyDictionary<string, string>? TestState { get; init; }
+
     public static CaProviderConfig Default { get; } = new();
 
     /// <summary>The configuration as stored and returned by the API: no key material, Consul's key names.</summary>

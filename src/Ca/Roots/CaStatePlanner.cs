@@ -13,13 +13,13 @@ public static class CaStatePlanner
 {
     public static CaState Initial(CaProviderConfig config, DateTimeOffset now)
     {
-        var clusterId = Guid.NewGuid().ToString();
+        var clusterId = config.ClusterId ?? Guid.NewGuid().ToString();
         var trustDomain = (clusterId + ".consul").ToLowerInvariant();
         return new CaState
         {
             ClusterId = clusterId,
             TrustDomain = trustDomain,
-            Configuration = new CaConfiguration { Provider = CaProviderConfig.ConsulProvider, Config = config.ToStoredJson() },
+            Configuration = new CaConfiguration { Provider = CaProviderConfig.ConsulProvider, Config = config.ToStoredJson(), State = StateOf(config) },
             Roots = [RootCertificates.Create(config, clusterId, trustDomain, now)],
         };
     }
@@ -37,6 +37,7 @@ public static class CaStatePlanner
             Provider = CaProviderConfig.ConsulProvider,
             Config = config.ToStoredJson(),
             ForceWithoutCrossSigning = forceWithoutCrossSigning,
+            State = StateOf(config),
         };
         var active = current.Roots.Single(r => r.Active);
         if (!RootMustChange(active, config))
@@ -72,6 +73,10 @@ public static class CaStatePlanner
         var kept = current.Roots.Where(r => r.Active || r.RotatedOutAtUnixMilliseconds == 0 || r.RotatedOutAtUnixMilliseconds >= cutoff).ToList();
         return kept.Count == current.Roots.Count ? null : current with { Roots = kept };
     }
+
+    /// <summary>The provider's state: the <c>test_state</c> keys, sorted; null when none (Consul's provider returns nil).</summary>
+    private static SortedDictionary<string, string>? StateOf(CaProviderConfig config)
+        => config.TestState is { } state ? new SortedDictionary<string, string>(state.ToDictionary(), StringComparer.Ordinal) : null;
 
     private static bool RootMustChange(CaRoot active, CaProviderConfig config)
     {

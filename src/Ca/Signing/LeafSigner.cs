@@ -23,9 +23,23 @@ public sealed class LeafSigner : IDisposable
         _host = host;
         _serials = new SerialBlock(host.ProposeAsync);
         _limiter = new CsrLimiter(host.Clock);
+        _signTime = Meter.CreateHistogram<double>("consul.connect.ca.leaf_sign", "ms", "Time to sign a leaf certificate on the leader");
     }
 
+    /// <summary>This signer's instruments (<c>consul.connect.ca.leaf_sign</c>: time to sign each leaf on the leader).</summary>
+    public System.Diagnostics.Metrics.Meter Meter { get; } = new("Mesh.Ca");
+
+    private readonly System.Diagnostics.Metrics.Histogram<double> _signTime;
+
     public async ValueTask<SignedLeaf> SignAsync(byte[] csrDer, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var signed = await SignUnmeasuredAsync(csrDer, cancellationToken).ConfigureAwait(false);
+        _signTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return signed;
+    }
+
+    private async ValueTask<SignedLeaf> SignUnmeasuredAsync(byte[] csrDer, CancellationToken cancellationToken)
     {
         if (!_host.IsLeader)
         {
@@ -126,6 +140,7 @@ public sealed class LeafSigner : IDisposable
     public void Dispose()
     {
         _serials.Dispose();
+        Meter.Dispose();
         lock (_gate)
         {
             _root?.Dispose();

@@ -53,6 +53,10 @@ public sealed record CaConfiguration
 
     [Key(4)]
     public long ModifyIndex { get; init; }
+
+    /// <summary>The provider's state (<c>structs.CAConfiguration.State</c>): the built-in provider's <c>test_state</c> keys; null when none.</summary>
+    [Key(5)]
+    public IReadOnlyDictionary<string, string>? State { get; init; }
 }
 
 /// <summary>One CA root (<c>structs.CARoot</c>), including the signing key for the built-in provider.</summary>

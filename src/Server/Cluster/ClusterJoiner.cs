@@ -21,6 +21,16 @@ namespace Mesh.Server.Cluster;
 public sealed partial class ClusterJoiner(ServerRuntime runtime, ServerRpc rpc, RpcDispatcher self, ClusterOptions options, ILogger<ClusterJoiner> logger)
 {
     private readonly HashSet<string> _reportedMismatches = new(StringComparer.Ordinal);
+    private System.Collections.Immutable.ImmutableList<string> _addedJoinAddresses = [];
+
+    private volatile bool _left;
+
+    /// <summary>After a graceful leave: this server no longer asks to be added back while it shuts down.</summary>
+    public void StopRejoining() => _left = true;
+
+    /// <summary>Adds an address to try as if it were given with <c>-retry-join</c> (<c>PUT /v1/agent/join/:address</c>).</summary>
+    public void AddJoinAddress(string address)
+        => System.Collections.Immutable.ImmutableInterlocked.Update(ref _addedJoinAddresses, list => list.Contains(address) ? list : list.Add(address));
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -64,7 +74,7 @@ public sealed partial class ClusterJoiner(ServerRuntime runtime, ServerRpc rpc, 
         while (!cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(options.MembershipCheckInterval, cancellationToken).ConfigureAwait(false);
-            if (!raft.IsConsensusStarted || raft.IsLeader)
+            if (!raft.IsConsensusStarted || raft.IsLeader || _left)
             {
                 continue;
             }
@@ -231,7 +241,7 @@ public sealed partial class ClusterJoiner(ServerRuntime runtime, ServerRpc rpc, 
     private async Task<List<InfoResponse>> DiscoverAsync(CancellationToken cancellationToken)
     {
         var own = self.Info().RaftAddress;
-        var tasks = options.RetryJoin.Select(async address =>
+        var tasks = options.RetryJoin.Concat(_addedJoinAddresses).Distinct(StringComparer.Ordinal).Select(async address =>
         {
             try
             {

@@ -10,12 +10,17 @@ namespace Mesh.Server.Cluster;
 /// <summary>Answers other servers' RPC requests on this server.</summary>
 public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : IServerRpcHandler
 {
+    /// <summary>Where RPCs received are counted (<c>consul.rpc.request</c>); null counts nothing.</summary>
+    public Metrics.ServerInstruments? Instruments { get; init; }
+
     public async Task<byte[]> HandleAsync(byte[] frame, CancellationToken cancellationToken)
     {
         RpcResponse response;
+        var requestType = "Undecodable";
         try
         {
             var request = MessagePackSerializer.Deserialize<RpcRequest>(frame, LogCodec.Options, cancellationToken);
+            requestType = request.GetType().Name;
             response = request switch
             {
                 InfoRequest => Info(),
@@ -33,6 +38,7 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
             response = new AckResponse { Error = $"undecodable RPC request: {error.Message}" };
         }
 
+        Instruments?.RecordRpc(requestType, response is AckResponse { Ok: false, Error: not null });
         return MessagePackSerializer.Serialize(response, LogCodec.Options, cancellationToken);
     }
 

@@ -28,4 +28,7 @@ public sealed record MeshServerOptions
     public string? AclTokenPersistencePath { get; init; }
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>The hosting process's hooks (leave, reload) and the log lines monitors read.</summary>
+    public Membership.AgentHostBinding AgentHost { get; init; } = new();
 }

@@ -30,7 +30,8 @@ public static class ServerServiceCollectionExtensions
 
         // Every server applies with the same rules, so a config-entry write refused on one is refused on all.
         services.AddSingleton(_ => new StateMachine(new Mesh.Config.ConfigEntries.ConfigEntryValidator()));
-        services.AddSingleton(sp => new FsmReplica(sp.GetRequiredService<StateMachine>()));
+        services.AddSingleton<ServerInstruments>();
+        services.AddSingleton(sp => new FsmReplica(sp.GetRequiredService<StateMachine>(), sp.GetRequiredService<ServerInstruments>()));
         services.AddSingleton(sp => new RaftServer(
             options.Raft,
             sp.GetRequiredService<FsmReplica>(),
@@ -39,7 +40,7 @@ public static class ServerServiceCollectionExtensions
         services.AddSingleton(_ => new ServerRpc(new RpcClient(options.Raft.Tls))); // the server port's TLS, both directions
         services.AddSingleton<LeaderRpc>();
         services.AddSingleton<ILeaderForwarder, LeaderForwarder>();
-        services.AddSingleton(sp => new CommandPipeline(sp.GetRequiredService<RaftServer>(), options.Clock, sp.GetRequiredService<ILeaderForwarder>()));
+        services.AddSingleton(sp => new CommandPipeline(sp.GetRequiredService<RaftServer>(), options.Clock, sp.GetRequiredService<ILeaderForwarder>()) { Instruments = sp.GetRequiredService<ServerInstruments>() });
         services.AddSingleton<ITtlHeartbeatForwarder, LeaderHeartbeatForwarder>();
         services.AddSingleton<TtlTracker>();
         services.AddSingleton<LeafSigningForwarder>();
@@ -70,8 +71,15 @@ public static class ServerServiceCollectionExtensions
                 : AllowAllPolicy.Instance,
             Acl = options.Acl,
             AgentTokens = sp.GetRequiredService<AgentTokenStore>(),
+            Membership = new Lazy<Membership.ServerMembership>(sp.GetRequiredService<Membership.ServerMembership>),
+            AgentHost = options.AgentHost,
         });
-        services.AddSingleton(sp => new RpcDispatcher(sp.GetRequiredService<ServerRuntime>(), options.Cluster.BootstrapExpect));
+        services.AddSingleton(sp => new Membership.ServerMembership(
+            sp.GetRequiredService<ServerRuntime>(),
+            sp.GetRequiredService<ServerRpc>(),
+            sp.GetRequiredService<ClusterJoiner>(),
+            sp.GetRequiredService<ILogger<Membership.ServerMembership>>()));
+        services.AddSingleton(sp => new RpcDispatcher(sp.GetRequiredService<ServerRuntime>(), options.Cluster.BootstrapExpect) { Instruments = sp.GetRequiredService<ServerInstruments>() });
         services.AddSingleton(sp => new ServerMonitor(
             sp.GetRequiredService<ServerRuntime>(),
             sp.GetRequiredService<ServerRpc>(),
@@ -91,13 +99,15 @@ public static class ServerServiceCollectionExtensions
             options.Acl,
             options.Clock,
             sp.GetRequiredService<ILogger<AclLeaderDuties>>()));
-        services.AddSingleton(sp => new ServerMetrics(sp.GetRequiredService<ServerRuntime>()));
+        services.AddSingleton(sp => new ServerMetrics(sp.GetRequiredService<ServerRuntime>(), sp.GetRequiredService<ServerInstruments>()));
+        services.AddSingleton(sp => new Membership.ServerCatalogReconciler(sp.GetRequiredService<ServerRuntime>(), sp.GetRequiredService<ILogger<Membership.ServerCatalogReconciler>>()));
 
         services.AddHostedService<RaftStartService>();
         services.AddHostedService<ClusterJoinService>();
         services.AddHostedService<ServerMonitorService>();
         services.AddHostedService<TtlExpiryService>();
         services.AddHostedService<SelfRegistrationService>();
+        services.AddHostedService<ServerCatalogService>();
         services.AddHostedService<CaLeaderService>();
         if (options.Acl.Enabled)
         {

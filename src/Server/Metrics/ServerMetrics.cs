@@ -13,14 +13,38 @@ public sealed class ServerMetrics : IDisposable
 
     private readonly Meter _meter = new(MeterName);
     private readonly ServerRuntime _server;
+    private readonly Timer? _contactSampler;
 
-    public ServerMetrics(ServerRuntime server)
+    public ServerMetrics(ServerRuntime server, ServerInstruments? instruments = null)
     {
         _server = server ?? throw new ArgumentNullException(nameof(server));
         CreateRaftInstruments();
         CreateStoreInstruments();
         RuntimeInstruments.Create(_meter);
         Collector.Track(_meter);
+        Instruments = instruments;
+        if (instruments is not null)
+        {
+            Collector.Track(instruments.Meter);
+            _contactSampler = new Timer(_ => SampleLeaderContact(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        }
+
+        if (server.Ca is { } ca)
+        {
+            Collector.Track(ca.Signer.Meter);
+        }
+    }
+
+    /// <summary>The server's pushed timings and counts (HTTP, Raft, RPC); null where none are kept.</summary>
+    public ServerInstruments? Instruments { get; }
+
+    private void SampleLeaderContact()
+    {
+        var raft = _server.Raft;
+        if (!raft.IsLeader && raft.Leader is not null)
+        {
+            Instruments?.RecordLeaderContact(raft.LastContact);
+        }
     }
 
     public MetricsCollector Collector { get; } = new();
@@ -42,6 +66,7 @@ public sealed class ServerMetrics : IDisposable
 
     public void Dispose()
     {
+        _contactSampler?.Dispose();
         Collector.Dispose();
         _meter.Dispose();
     }

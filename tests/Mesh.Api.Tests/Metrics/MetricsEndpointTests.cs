@@ -100,9 +100,9 @@ public sealed partial class MetricsEndpointTests(ServerFixture fixture) : IClass
         }
 
         Assert.Equal("gauge", types["consul_xds_server_streams"]);
-        Assert.Equal("counter", types["consul_fsm_applies"]);
-        Assert.Equal(1, values["consul_server_isLeader"]);
-        Assert.True(values["consul_fsm_applies"] > 0);
+        Assert.Equal("counter", types["consul_fsm_applies_total"]);
+        Assert.Equal(1, values["consul_server_is_leader"]);
+        Assert.True(values["consul_fsm_applies_total"] > 0);
         Assert.Contains(values.Keys, key => key.StartsWith("consul_state_nodes{datacenter=\"dc1\"}", StringComparison.Ordinal));
     }
 

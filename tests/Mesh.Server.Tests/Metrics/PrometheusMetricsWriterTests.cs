@@ -27,7 +27,7 @@ public sealed class PrometheusMetricsWriterTests
     }
 
     [Fact]
-    public void Write_CounterAndSample_CounterKeepsNameSampleIsSummary()
+    public void Write_CounterAndSample_CounterEndsInTotalSampleIsSummaryEveryFamilyHasHelp()
     {
         var snapshot = new MetricsSnapshot(
             DateTimeOffset.UnixEpoch,
@@ -38,9 +38,9 @@ public sealed class PrometheusMetricsWriterTests
         var text = PrometheusMetricsWriter.Write(snapshot);
 
         Assert.Equal(
-            "# TYPE consul_raft_apply counter\nconsul_raft_apply 4\n"
-            + "# HELP consul_raft_commitTime Commit time\n# TYPE consul_raft_commitTime summary\n"
-            + "consul_raft_commitTime_sum 3.5\nconsul_raft_commitTime_count 2\n",
+            "# HELP consul_raft_apply_total Consul metric consul.raft.apply\n# TYPE consul_raft_apply_total counter\nconsul_raft_apply_total 4\n"
+            + "# HELP consul_raft_commit_time Commit time\n# TYPE consul_raft_commit_time summary\n"
+            + "consul_raft_commit_time_sum 3.5\nconsul_raft_commit_time_count 2\n",
             text);
     }
 
@@ -48,5 +48,15 @@ public sealed class PrometheusMetricsWriterTests
     [InlineData("consul.xds.server.streams", "consul_xds_server_streams")]
     [InlineData("9lives-x", "_9lives_x")]
     [InlineData("a:b", "a:b")]
+    [InlineData("consul.server.isLeader", "consul_server_is_leader")]
+    [InlineData("consul.raft.leader.lastContact", "consul_raft_leader_last_contact")]
     public void MetricName_Sanitizes(string name, string expected) => Assert.Equal(expected, PrometheusMetricsWriter.MetricName(name));
+
+    [Fact]
+    public void Write_AbbreviatedTimeUnit_IsGivenInSeconds()
+    {
+        var snapshot = new MetricsSnapshot(DateTimeOffset.UnixEpoch, [new GaugeValue("consul.runtime.total_gc_pause_ns", 2_000_000_000, NoLabels, "GC pause")], [], []);
+
+        Assert.Equal("# HELP consul_runtime_total_gc_pause_seconds GC pause\n# TYPE consul_runtime_total_gc_pause_seconds gauge\nconsul_runtime_total_gc_pause_seconds 2\n", PrometheusMetricsWriter.Write(snapshot));
+    }
 }
