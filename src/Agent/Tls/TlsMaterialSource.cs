@@ -142,10 +142,10 @@ public sealed partial class TlsMaterialSource : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "TLS material for tls.{Interface} reloaded: now presenting {Certificate}, trusting {Authorities} CA certificate(s)")]
+        [LoggerMessage(EventId = 4251, Level = LogLevel.Information, Message = "TLS material for tls.{Interface} reloaded: now presenting {Certificate}, trusting {Authorities} CA certificate(s)")]
         public static partial void Reloaded(ILogger logger, string @interface, string certificate, int authorities);
 
-        [LoggerMessage(EventId = 4202, Level = LogLevel.Error, Message = "TLS files for tls.{Interface} changed but were not loaded, the previous certificate stays in use: {Reason}")]
+        [LoggerMessage(EventId = 4252, Level = LogLevel.Error, Message = "TLS files for tls.{Interface} changed but were not loaded, the previous certificate stays in use: {Reason}")]
         public static partial void ReloadRefused(ILogger logger, string @interface, string reason);
     }
 }
