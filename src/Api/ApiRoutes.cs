@@ -55,6 +55,8 @@ public static class ApiRoutes
         HealthEndpoints.Map(app, server);
         AgentEndpoints.Map(app, server);
         AgentTokenEndpoint.Map(app, server);
+        AgentHealthEndpoints.Map(app, server);
+        MaintenanceEndpoints.Map(app, server);
         StatusEndpoints.Map(app, server);
         OperatorEndpoints.Map(app, server);
         SnapshotEndpoints.Map(app, server);

@@ -47,6 +47,7 @@ public static class CommandLine
         new ConnectProxyCommand(),
         new Tls.TlsCaCreateCommand(),
         new Tls.TlsCertCreateCommand(),
+        new MaintCommand(),
         new VersionCommand(),
     ];
 
