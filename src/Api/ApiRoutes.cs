@@ -59,6 +59,7 @@ public static class ApiRoutes
         MaintenanceEndpoints.Map(app, server);
         StatusEndpoints.Map(app, server);
         OperatorEndpoints.Map(app, server);
+        AutopilotEndpoints.Map(app, server);
         SnapshotEndpoints.Map(app, server);
         InternalEndpoints.Map(app, server);
         ConfigEndpoints.Map(app, server);

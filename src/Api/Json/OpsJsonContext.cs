@@ -15,4 +15,9 @@ namespace Mesh.Api.Json;
     MaxDepth = 64)]
 [JsonSerializable(typeof(AgentServiceChecksView))]
 [JsonSerializable(typeof(IReadOnlyList<AgentServiceChecksView>))]
+[JsonSerializable(typeof(AutopilotConfigurationView))]
+[JsonSerializable(typeof(AutopilotConfigurationBody))]
+[JsonSerializable(typeof(AutopilotStateView))]
+[JsonSerializable(typeof(TransferLeaderView))]
+[JsonSerializable(typeof(OperatorUsageView))]
 public sealed partial class OpsJsonContext : JsonSerializerContext;
