@@ -65,6 +65,7 @@ public static class ApiRoutes
         ConfigEndpoints.Map(app, server);
         DiscoveryChainEndpoints.Map(app, server);
         IntentionEndpoints.Map(app, server);
+        IntentionIdEndpoints.Map(app, server);
         AuthorizeEndpoint.Map(app, server);
         CaEndpoints.Map(app, server);
         LeafEndpoints.Map(app, server);

@@ -170,7 +170,7 @@ public sealed class AutopilotStateCommand : ICliCommand
         {
             var s = server.Value;
             text.Append(CultureInfo.InvariantCulture, $"   {server.Name}\n")
-                .Append(CultureInfo.InvariantCulture, $"      Name:            {s.GetProperty("Name").GetString()}\n")
+                .Append(CultureInfo.InvariantCulture, $"      Name:            {s.GetProperty(JsonKeys.Name).GetString()}\n")
                 .Append(CultureInfo.InvariantCulture, $"      Address:         {s.GetProperty("Address").GetString()}\n")
                 .Append(CultureInfo.InvariantCulture, $"      Version:         {s.GetProperty("Version").GetString()}\n")
                 .Append(CultureInfo.InvariantCulture, $"      Status:          {s.GetProperty("Status").GetString()}\n")
