@@ -87,7 +87,7 @@ public sealed class AutopilotApiTests(ServerFixture fixture) : IClassFixture<Ser
     public async Task Usage_CountsServicesInstancesAndProxies()
     {
         var name = Unique.Name("usage");
-        await _server.PutOkAsync("/v1/agent/service/register", $$$"""{"Name":"{{{name}}}","Port":80,"Connect":{"SidecarService":{}}}""");
+        await _server.PutOkAsync("/v1/agent/service/register", "{\"Name\":\"" + name + "\",\"Port\":80,\"Connect\":{\"SidecarService\":{}}}");
         var usage = await _server.GetOkJsonAsync("/v1/operator/usage");
         var dc = usage.GetProperty("Usage").GetProperty(_server.Server.Runtime.Self.Datacenter);
         var state = _server.Server.Fsm.Current;
