@@ -73,13 +73,17 @@ public static class ApiRoutes
         AgentEndpoints.Map(app, server);
         AgentMembershipEndpoints.Map(app, server);
         AgentTokenEndpoint.Map(app, server);
+        AgentHealthEndpoints.Map(app, server);
+        MaintenanceEndpoints.Map(app, server);
         StatusEndpoints.Map(app, server);
         OperatorEndpoints.Map(app, server);
+        AutopilotEndpoints.Map(app, server);
         SnapshotEndpoints.Map(app, server);
         InternalEndpoints.Map(app, server);
         ConfigEndpoints.Map(app, server);
         DiscoveryChainEndpoints.Map(app, server);
         IntentionEndpoints.Map(app, server);
+        IntentionIdEndpoints.Map(app, server);
         AuthorizeEndpoint.Map(app, server);
         CaEndpoints.Map(app, server);
         LeafEndpoints.Map(app, server);

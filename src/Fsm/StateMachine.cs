@@ -82,6 +82,7 @@ public sealed class StateMachine
         AclRoleSetCommand role => AclApply.SetRole(transaction, role),
         AclRoleDeleteCommand role => AclApply.DeleteRole(transaction, role),
         AclBootstrapCommand bootstrap => AclApply.Bootstrap(transaction, bootstrap),
+        AutopilotSetConfigCommand autopilot => AutopilotApply.SetConfig(transaction, autopilot),
         _ => new ApplyResult(transaction.Index, $"unknown command {command.GetType().Name}", ApplyErrorKind.Invalid),
     };
 

@@ -250,6 +250,54 @@ public sealed partial class RaftServer : IAsyncDisposable
             : await cluster.RevertToNormalModeAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Gives leadership away (DotNext 6.12 has no targeted transfer, only resignation): the leader resigns and stays
+    /// out of the election in standby until another server is leader, then takes part in elections again. Returns
+    /// the new leader, or null when none was elected within <paramref name="timeout"/>.
+    /// </summary>
+    /// <exception cref="NotLeaderException">This server is not the leader.</exception>
+    public async Task<EndPoint?> StepDownAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var cluster = Cluster;
+        if (!IsLeader)
+        {
+            throw new NotLeaderException { Leader = Leader };
+        }
+
+        await _membershipChange.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ((DotNext.Net.Cluster.ICluster)cluster).ResignAsync(cancellationToken).ConfigureAwait(false);
+            var standby = await cluster.EnableStandbyModeAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+                while (Environment.TickCount64 < deadline)
+                {
+                    if (cluster.Leader is { IsRemote: true } leader)
+                    {
+                        return leader.EndPoint;
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+                }
+
+                return null;
+            }
+            finally
+            {
+                if (standby)
+                {
+                    await cluster.RevertToNormalModeAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            _membershipChange.Release();
+        }
+    }
+
     /// <summary>Records that the leader was heard from (followers ping it over RPC), for X-Consul-LastContact.</summary>
     public void MarkLeaderContact() => Interlocked.Exchange(ref _leaderContactTicks, Environment.TickCount64);
 

@@ -14,6 +14,13 @@ public interface IClusterView
 
     /// <summary>Removes a Raft peer by its server address (executed by the leader, forwarded if needed).</summary>
     Task RemovePeerAsync(string address, CancellationToken cancellationToken);
+
+    /// <summary>The autopilot configuration in force (replicated, or the agent's settings until one is set).</summary>
+    Mesh.Fsm.Model.AutopilotConfig Configuration { get; }
+
+    /// <summary>Makes the current leader (this server or, over RPC, another) give up leadership; returns the new leader's address.</summary>
+    /// <exception cref="Cluster.LeadershipTransferException">The leader refused or no new leader was elected in time.</exception>
+    Task<string> StepDownLeaderAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>One server as the operator API reports it.</summary>

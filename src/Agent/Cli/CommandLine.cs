@@ -20,6 +20,10 @@ public static class CommandLine
         new CatalogDatacentersCommand(),
         new RaftListPeersCommand(),
         new RaftRemovePeerCommand(),
+        new RaftTransferLeaderCommand(),
+        new AutopilotGetConfigCommand(),
+        new AutopilotSetConfigCommand(),
+        new AutopilotStateCommand(),
         new SnapshotSaveCommand(),
         new SnapshotRestoreCommand(),
         new SnapshotInspectCommand(),
@@ -55,6 +59,7 @@ public static class CommandLine
         new DataplaneCommand(),
         new Tls.TlsCaCreateCommand(),
         new Tls.TlsCertCreateCommand(),
+        new MaintCommand(),
         new VersionCommand(),
     ];
 

@@ -4,7 +4,11 @@ using System.Text.Json.Nodes;
 
 namespace Mesh.Agent.Cli;
 
-/// <summary><c>mesh intention create [-allow|-deny] [-replace] SRC DST</c>: an L4 intention from SRC to DST (allow by default).</summary>
+/// <summary>
+/// <c>mesh intention create [-allow|-deny] [-replace] [-meta k=v] [-description D] SRC DST</c>, or
+/// <c>-file FILE...</c> (each an intention's JSON, <c>-</c> for stdin): creates through <c>POST
+/// /v1/connect/intentions</c>; with <c>-replace</c> an existing intention is updated by its ID, as Consul's command does.
+/// </summary>
 public sealed class IntentionCreateCommand : ICliCommand
 {
     public string Name => "intention create";
@@ -16,7 +20,10 @@ public sealed class IntentionCreateCommand : ICliCommand
         var flags = new FlagSet(Name)
             .AddBool("allow", "Create an intention that allows when matched (the default)")
             .AddBool("deny", "Create an intention that denies when matched")
-            .AddBool("replace", "Replace an existing intention with the same source and destination");
+            .AddBool("replace", "Replace an existing intention with the same source and destination")
+            .AddBool("file", "Read intentions from the files given as arguments instead of SRC DST")
+            .AddList("meta", "Metadata to set on the intention, as key=value (repeatable)")
+            .AddString("description", null, "A description of the intention");
         HttpApiClient.AddFlags(flags);
         var rest = flags.Parse(args);
         if (flags.GetBool("allow") && flags.GetBool("deny"))
@@ -24,31 +31,118 @@ public sealed class IntentionCreateCommand : ICliCommand
             throw new UsageException("Only one of -allow or -deny may be specified.");
         }
 
-        var (source, destination) = IntentionArgs.Pair(rest, "Must specify two arguments: source and destination");
-        var action = flags.GetBool("deny") ? "deny" : "allow";
-        var described = $"{source} => {destination} ({action})";
+        var intentions = flags.GetBool("file")
+            ? await FromFilesAsync(rest, console, cancellationToken).ConfigureAwait(false)
+            : [FromFlags(flags, rest)];
         using var client = HttpApiClient.FromFlags(flags);
-        if (!flags.GetBool("replace") && await IntentionArgs.GetExactAsync(client, source, destination, cancellationToken).ConfigureAwait(false) is { } existing)
+        foreach (var intention in intentions)
         {
-            throw new CliException($"Error creating intention \"{described}\": duplicate intention found: {IntentionArgs.Describe(existing)}");
+            var source = intention["SourceName"]?.GetValue<string>() ?? string.Empty;
+            var destination = intention["DestinationName"]?.GetValue<string>() ?? string.Empty;
+            var described = $"{source} => {destination} ({intention["Action"]?.GetValue<string>() ?? "L7"})";
+            var existing = await IntentionArgs.GetExactAsync(client, source, destination, cancellationToken).ConfigureAwait(false);
+            if (existing is { } found && !flags.GetBool("replace"))
+            {
+                throw new CliException($"Error creating intention \"{described}\": duplicate intention found: {IntentionArgs.Describe(found)}");
+            }
+
+            try
+            {
+                if (existing is { } replaced)
+                {
+                    var id = IntentionArgs.Text(replaced, "ID");
+                    await client.PutAsync($"/v1/connect/intentions/{Uri.EscapeDataString(id)}", intention.ToJsonString(), cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    var request = new HttpRequestMessage(HttpMethod.Post, "/v1/connect/intentions")
+                    {
+                        Content = new StringContent(intention.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+                    };
+                    using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (CliException error)
+            {
+                throw new CliException($"Error creating intention \"{described}\": {error.Message}");
+            }
+
+            await console.Out.WriteLineAsync($"Created: {described}").ConfigureAwait(false);
         }
 
-        var body = new JsonObject { ["SourceType"] = "consul", ["Action"] = action };
-        try
-        {
-            await client.PutAsync(IntentionArgs.ExactPath(source, destination), body.ToJsonString(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (CliException error)
-        {
-            throw new CliException($"Error creating intention \"{described}\": {error.Message}");
-        }
-
-        await console.Out.WriteLineAsync($"Created: {described}").ConfigureAwait(false);
         return 0;
+    }
+
+    private static JsonObject FromFlags(FlagSet flags, IReadOnlyList<string> rest)
+    {
+        var (source, destination) = IntentionArgs.Pair(rest, "Must specify two arguments: source and destination");
+        var body = new JsonObject
+        {
+            ["SourceName"] = source,
+            ["DestinationName"] = destination,
+            ["SourceType"] = "consul",
+            ["Action"] = flags.GetBool("deny") ? "deny" : "allow",
+        };
+        if (flags.GetString("description") is { Length: > 0 } description)
+        {
+            body["Description"] = description;
+        }
+
+        var meta = new JsonObject();
+        foreach (var pair in flags.GetStrings("meta"))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new UsageException($"Invalid -meta \"{pair}\": must be key=value");
+            }
+
+            meta[pair[..equals]] = pair[(equals + 1)..];
+        }
+
+        if (meta.Count > 0)
+        {
+            body["Meta"] = meta;
+        }
+
+        return body;
+    }
+
+    private static async Task<List<JsonObject>> FromFilesAsync(IReadOnlyList<string> files, CliConsole console, CancellationToken cancellationToken)
+    {
+        if (files.Count == 0)
+        {
+            throw new UsageException("Must specify at least one file with -file");
+        }
+
+        var intentions = new List<JsonObject>();
+        foreach (var file in files)
+        {
+            string text;
+            try
+            {
+                text = file == "-" ? await console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false) : await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"Error reading intention file \"{file}\": {error.Message}");
+            }
+
+            try
+            {
+                intentions.Add(JsonNode.Parse(text) as JsonObject ?? throw new CliException($"Error decoding intention file \"{file}\": not a JSON object"));
+            }
+            catch (JsonException error)
+            {
+                throw new CliException($"Error decoding intention file \"{file}\": {error.Message}");
+            }
+        }
+
+        return intentions;
     }
 }
 
-/// <summary><c>mesh intention delete SRC DST</c>.</summary>
+/// <summary><c>mesh intention delete SRC DST</c> or <c>mesh intention delete ID</c>; a missing intention is an error.</summary>
 public sealed class IntentionDeleteCommand : ICliCommand
 {
     public string Name => "intention delete";
@@ -59,11 +153,27 @@ public sealed class IntentionDeleteCommand : ICliCommand
     {
         var flags = new FlagSet(Name);
         HttpApiClient.AddFlags(flags);
-        var (source, destination) = IntentionArgs.Pair(flags.Parse(args), "command requires exactly two arguments: src and dst");
+        var rest = flags.Parse(args);
         using var client = HttpApiClient.FromFlags(flags);
+        string path;
+        if (rest.Count == 1)
+        {
+            path = $"/v1/connect/intentions/{Uri.EscapeDataString(rest[0])}";
+        }
+        else
+        {
+            var (source, destination) = IntentionArgs.Pair(rest, "command requires exactly 1 or 2 arguments: an intention ID, or src and dst");
+            if (await IntentionArgs.GetExactAsync(client, source, destination, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw new CliException($"Error deleting intention: intention with source \"{source}\" and destination \"{destination}\" not found");
+            }
+
+            path = IntentionArgs.ExactPath(source, destination);
+        }
+
         try
         {
-            using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, IntentionArgs.ExactPath(source, destination)), cancellationToken).ConfigureAwait(false);
+            using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken).ConfigureAwait(false);
         }
         catch (CliException error)
         {
@@ -115,7 +225,7 @@ public sealed class IntentionCheckCommand : ICliCommand
     }
 }
 
-/// <summary><c>mesh intention get SRC DST</c>: the intention's fields, and its L7 permissions as JSON.</summary>
+/// <summary><c>mesh intention get SRC DST</c> (or <c>ID</c>): the intention's fields, and its L7 permissions as JSON.</summary>
 public sealed class IntentionGetCommand : ICliCommand
 {
     public string Name => "intention get";
@@ -126,10 +236,21 @@ public sealed class IntentionGetCommand : ICliCommand
     {
         var flags = new FlagSet(Name);
         HttpApiClient.AddFlags(flags);
-        var (source, destination) = IntentionArgs.Pair(flags.Parse(args), "command requires exactly two arguments: src and dst");
+        var rest = flags.Parse(args);
         using var client = HttpApiClient.FromFlags(flags);
-        var intention = await IntentionArgs.GetExactAsync(client, source, destination, cancellationToken).ConfigureAwait(false)
-                        ?? throw new CliException($"Error: intention with source \"{source}\" and destination \"{destination}\" not found.");
+        JsonElement intention;
+        if (rest.Count == 1)
+        {
+            intention = await IntentionArgs.GetByIdAsync(client, rest[0], cancellationToken).ConfigureAwait(false)
+                        ?? throw new CliException($"intention with ID \"{rest[0]}\" not found.");
+        }
+        else
+        {
+            var (source, destination) = IntentionArgs.Pair(rest, "command requires exactly 1 or 2 arguments: an intention ID, or src and dst");
+            intention = await IntentionArgs.GetExactAsync(client, source, destination, cancellationToken).ConfigureAwait(false)
+                        ?? throw new CliException($"intention with source \"{source}\" and destination \"{destination}\" not found.");
+        }
+
         var rows = new List<string[]>
         {
             new[] { "Source:", IntentionArgs.Text(intention, "SourceName") },
@@ -210,6 +331,26 @@ internal static class IntentionArgs
         try
         {
             response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, ExactPath(source, destination)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException error) when (error.Message.StartsWith($"Unexpected response code: {(int)HttpStatusCode.NotFound} ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        using (response)
+        {
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            return document.RootElement.Clone();
+        }
+    }
+
+    /// <summary>The intention with this ID, or null when there is none.</summary>
+    public static async Task<JsonElement?> GetByIdAsync(HttpApiClient client, string id, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/v1/connect/intentions/{Uri.EscapeDataString(id)}"), cancellationToken).ConfigureAwait(false);
         }
         catch (CliException error) when (error.Message.StartsWith($"Unexpected response code: {(int)HttpStatusCode.NotFound} ", StringComparison.Ordinal))
         {

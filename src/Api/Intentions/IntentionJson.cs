@@ -12,6 +12,8 @@ namespace Mesh.Api.Intentions;
 [JsonSerializable(typeof(IntentionView))]
 [JsonSerializable(typeof(SortedDictionary<string, List<IntentionView>>))]
 [JsonSerializable(typeof(IntentionPutBody))]
+[JsonSerializable(typeof(IntentionBody))]
+[JsonSerializable(typeof(IntentionIdResult))]
 [JsonSerializable(typeof(IntentionCheckResult))]
 [JsonSerializable(typeof(AuthorizeRequestBody))]
 [JsonSerializable(typeof(AuthorizeResult))]

@@ -40,7 +40,7 @@ public static class IntentionWriter
 
             Command command = next is null
                 ? new DeleteConfigEntryCommand { Kind = kind.Kind, Name = destination, CasIndex = existing!.ModifyIndex }
-                : new UpsertConfigEntryCommand { Entry = kind.Encode(next with { Name = destination }).ToEntry(), CasIndex = existing?.ModifyIndex ?? 0 };
+                : new UpsertConfigEntryCommand { Entry = kind.Encode(next with { Name = destination }, legacyWrite: true).ToEntry(), CasIndex = existing?.ModifyIndex ?? 0 };
             var result = await server.Commands.SubmitAsync(command, Writes.AuthorizeCommand(context, server, command), context.RequestAborted).ConfigureAwait(false);
             switch (result.ErrorKind)
             {
@@ -65,7 +65,14 @@ public static class IntentionWriter
         var index = sources.FindIndex(s => SameSource(s, source.Name!, source.Peer));
         if (index >= 0)
         {
-            sources[index] = source;
+            // A replaced source keeps the ID (and legacy meta) it was created with unless the write brings its own.
+            var old = sources[index];
+            sources[index] = source with
+            {
+                LegacyId = source.LegacyId ?? old.LegacyId,
+                LegacyMeta = source.LegacyMeta ?? old.LegacyMeta,
+                LegacyCreateTime = source.LegacyCreateTime ?? old.LegacyCreateTime,
+            };
         }
         else
         {

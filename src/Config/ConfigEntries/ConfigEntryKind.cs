@@ -32,10 +32,16 @@ public abstract class ConfigEntryKind<TEntry> : IConfigEntryKind
     public ParsedConfigEntry Parse(JsonObject document) => Encode(ConfigEntryJson.Decode<TEntry>(document));
 
     /// <summary>Normalizes, validates and serializes a typed entry (also used by read-modify-write paths).</summary>
-    public ParsedConfigEntry Encode(TEntry entry)
+    public ParsedConfigEntry Encode(TEntry entry) => Encode(entry, legacyWrite: false);
+
+    /// <summary>
+    /// As <see cref="Encode(TEntry)"/>; a legacy write (the intention endpoints' read-modify-write) keeps the fields
+    /// only those endpoints manage, as Consul's <c>normalize(legacyWrite)</c>.
+    /// </summary>
+    public ParsedConfigEntry Encode(TEntry entry, bool legacyWrite)
     {
-        var normalized = Normalize(entry);
-        Validate(normalized);
+        var normalized = Normalize(entry, legacyWrite);
+        Validate(normalized, legacyWrite);
         var finished = Finish(normalized);
         return new ParsedConfigEntry(Kind, NameOf(finished), ConfigEntryJson.Canonical(WithoutEnvelope(finished)));
     }
@@ -61,6 +67,12 @@ public abstract class ConfigEntryKind<TEntry> : IConfigEntryKind
 
     /// <summary>Fills defaults and lower-cases enumerations, as Consul's <c>Normalize()</c>.</summary>
     protected abstract TEntry Normalize(TEntry entry);
+
+    /// <summary>Normalizes for a legacy or a regular write; kinds without legacy fields ignore the difference.</summary>
+    protected virtual TEntry Normalize(TEntry entry, bool legacyWrite) => Normalize(entry);
+
+    /// <summary>Validates for a legacy or a regular write; kinds without legacy fields ignore the difference.</summary>
+    protected virtual void Validate(TEntry entry, bool legacyWrite) => Validate(entry);
 
     /// <summary>Throws <see cref="InvalidConfigEntryException"/> naming the offending field, as Consul's <c>Validate()</c>.</summary>
     protected abstract void Validate(TEntry entry);

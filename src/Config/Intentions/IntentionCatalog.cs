@@ -77,6 +77,10 @@ public static class IntentionCatalog
             .Where(intention => string.IsNullOrEmpty(intention.SourcePeer) && SourceMatches(intention, name))
             .Order(IntentionOrder.Instance)];
 
+    /// <summary>The intention with this ID (stored by the legacy create, or derived from its source and destination).</summary>
+    public static IntentionView? ById(StoreState state, string id)
+        => state.ConfigEntriesOfKind(Kind).SelectMany(Of).FirstOrDefault(i => string.Equals(i.Id, id, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The intention with exactly this source and destination (no wildcard expansion).</summary>
     public static IntentionView? Exact(StoreState state, string source, string? sourcePeer, string destination)
         => state.FindConfigEntry(Kind, destination) is { } entry
@@ -91,7 +95,7 @@ public static class IntentionCatalog
         var typed = ConfigEntryKinds.ServiceIntentions.Read(entry);
         return [.. (typed.Sources ?? []).Select(source => new IntentionView
         {
-            Id = IntentionId.For(source.Name ?? string.Empty, source.Peer, entry.Name),
+            Id = string.IsNullOrEmpty(source.LegacyId) ? IntentionId.For(source.Name ?? string.Empty, source.Peer, entry.Name) : source.LegacyId,
             Description = source.Description,
             SourceName = source.Name ?? string.Empty,
             DestinationName = entry.Name,
@@ -99,7 +103,7 @@ public static class IntentionCatalog
             SourceType = source.Type ?? "consul",
             Action = source.Action,
             Permissions = source.Permissions,
-            Meta = typed.Meta,
+            Meta = source.LegacyMeta is { Count: > 0 } ? source.LegacyMeta : typed.Meta,
             Precedence = source.Precedence,
             CreateIndex = entry.CreateIndex,
             ModifyIndex = entry.ModifyIndex,

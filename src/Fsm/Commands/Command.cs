@@ -23,4 +23,5 @@ namespace Mesh.Fsm.Commands;
 [Union(35, typeof(AclRoleSetCommand))]
 [Union(36, typeof(AclRoleDeleteCommand))]
 [Union(37, typeof(AclBootstrapCommand))]
+[Union(40, typeof(AutopilotSetConfigCommand))]
 public abstract record Command;

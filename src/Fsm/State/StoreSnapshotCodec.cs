@@ -13,8 +13,11 @@ namespace Mesh.Fsm.State;
 /// </summary>
 public static class StoreSnapshotCodec
 {
-    /// <summary>2 added the ACL tables; format 1 snapshots still read (with no ACL state), and older builds refuse format 2 rather than drop tokens.</summary>
-    public const int CurrentFormat = 2;
+    /// <summary>
+    /// 2 added the ACL tables, 3 the autopilot configuration; older formats still read (without those), and older
+    /// builds refuse a newer format rather than drop what they do not know.
+    /// </summary>
+    public const int CurrentFormat = 3;
 
     public static void Write(StoreState state, Stream destination)
         => MessagePackSerializer.Serialize(destination, ToData(state), LogCodec.Options);
@@ -70,6 +73,7 @@ public static class StoreSnapshotCodec
         AclPolicies = [.. state.AclPolicies.Values],
         AclRoles = [.. state.AclRoles.Values],
         AclBootstrap = state.AclBootstrap,
+        Autopilot = state.Autopilot,
     };
 
     private static StoreState FromData(StoreSnapshotData? data)
@@ -139,6 +143,7 @@ public static class StoreSnapshotCodec
             ChecksByNode = SecondaryIndex<CheckKey>.Build(checks.Select(p => (p.Key.Node, p.Key))),
             ConfigEntries = configEntries.ToImmutable(),
             Ca = data.Ca,
+            Autopilot = data.Autopilot,
             WatchIndexes = watchIndexes.ToImmutable(),
         };
     }
@@ -227,6 +232,9 @@ public sealed record StoreSnapshotData
 
     [Key(11)]
     public AclBootstrapState? AclBootstrap { get; init; }
+
+    [Key(12)]
+    public AutopilotConfig? Autopilot { get; init; }
 }
 
 [MessagePackObject]

@@ -42,6 +42,9 @@ public sealed record StoreState
     /// <summary>The Connect CA, once the first leader has initialized it.</summary>
     public CaState? Ca { get; init; }
 
+    /// <summary>The autopilot configuration, once an operator has set one (until then the agent's settings apply).</summary>
+    public AutopilotConfig? Autopilot { get; init; }
+
     /// <summary>ACL tokens by AccessorID.</summary>
     public ImmutableSortedDictionary<string, AclToken> AclTokens { get; init; } = ImmutableSortedDictionary.Create<string, AclToken>(StringComparer.Ordinal);
 

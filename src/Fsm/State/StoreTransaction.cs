@@ -260,6 +260,13 @@ public sealed partial class StoreTransaction
         Touch(WatchKeys.ConfigEntry(kind, name));
     }
 
+    /// <summary>Stores the autopilot configuration, keeping its CreateIndex across updates.</summary>
+    public void SetAutopilot(AutopilotConfig next)
+    {
+        _state = _state with { Autopilot = next with { CreateIndex = _state.Autopilot?.CreateIndex ?? Index, ModifyIndex = Index } };
+        Touch(WatchKeys.Autopilot);
+    }
+
     /// <summary>Stores a new CA state; roots keep their indexes unless their content changed.</summary>
     public void SetCa(CaState next)
     {

@@ -33,6 +33,9 @@ public static class WatchKeys
     /// <summary>The CA roots (or the trust domain) changed.</summary>
     public const string CaRoots = "ca/roots";
 
+    /// <summary>The autopilot configuration changed.</summary>
+    public const string Autopilot = "operator/autopilot";
+
     /// <summary>The CA configuration changed.</summary>
     public const string CaConfig = "ca/config";
 

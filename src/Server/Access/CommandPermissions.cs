@@ -28,6 +28,7 @@ public static class CommandPermissions
             UpsertConfigEntryCommand upsert => [ConfigEntryWrite(upsert.Entry.Kind, upsert.Entry.Name)],
             DeleteConfigEntryCommand delete => [ConfigEntryWrite(delete.Kind, delete.Name)],
             CaSetStateCommand or CaReserveSerialsCommand => [new(AclResource.Operator, string.Empty, AclAccess.Write)],
+            AutopilotSetConfigCommand => [new(AclResource.Operator, string.Empty, AclAccess.Write)],
 
             // Bootstrap needs no token (the FSM refuses a second one); restores and every other ACL change need acl:write.
             AclBootstrapCommand => [],

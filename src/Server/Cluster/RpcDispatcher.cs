@@ -30,6 +30,7 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
                 RemovePeerRequest remove => await RemovePeerAsync(remove, cancellationToken).ConfigureAwait(false),
                 SignLeafRequest sign => await LeafSigningForwarder.AnswerAsync(runtime, sign, cancellationToken).ConfigureAwait(false),
                 ReadIndexRequest => await ConsistentReadBarrier.AnswerAsync(runtime, cancellationToken).ConfigureAwait(false),
+                StepDownRequest => await StepDownAsync(cancellationToken).ConfigureAwait(false),
                 _ => new AckResponse { Error = $"unknown RPC {request.GetType().Name}" },
             };
         }
@@ -155,6 +156,26 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
 
         var removed = await runtime.Raft.RemoveMemberAsync(member, cancellationToken).ConfigureAwait(false);
         return new AckResponse { Ok = removed, Error = removed ? null : "the removal did not commit; retry" };
+    }
+
+    private async Task<RpcResponse> StepDownAsync(CancellationToken cancellationToken)
+    {
+        if (!runtime.Raft.IsLeader)
+        {
+            return NotLeaderAck();
+        }
+
+        try
+        {
+            var next = await runtime.Raft.StepDownAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            return next is null
+                ? new AckResponse { Error = "no other server was elected leader in time" }
+                : new AckResponse { Ok = true, LeaderHint = ServerAddress.Format(next) };
+        }
+        catch (NotLeaderException)
+        {
+            return NotLeaderAck();
+        }
     }
 
     private AckResponse NotLeaderAck() => new() { NotLeader = true, LeaderHint = LeaderHint(), Error = "not the leader" };

@@ -11,6 +11,7 @@ namespace Mesh.Server.Cluster;
 [Union(5, typeof(RemovePeerRequest))]
 [Union(6, typeof(SignLeafRequest))]
 [Union(7, typeof(ReadIndexRequest))]
+[Union(8, typeof(StepDownRequest))]
 public abstract record RpcRequest;
 
 /// <summary>Server-to-server RPC responses.</summary>
@@ -143,6 +144,14 @@ public sealed record RemovePeerRequest : RpcRequest
 {
     [Key(0)]
     public string Address { get; init; } = string.Empty;
+}
+
+/// <summary>Asks the leader to give up leadership (<c>POST /v1/operator/raft/transfer-leader</c>); the ack's hint is the new leader.</summary>
+[MessagePackObject]
+public sealed record StepDownRequest : RpcRequest
+{
+    [Key(0)]
+    public string FromAddress { get; init; } = string.Empty;
 }
 
 [MessagePackObject]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Mesh.Fsm.Model;
 using Mesh.Raft;
 using Mesh.Server;
 using Microsoft.Extensions.Logging;
@@ -77,9 +78,29 @@ public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, 
         }
     }
 
+    /// <summary>The replicated autopilot configuration, or the agent's settings until an operator sets one.</summary>
+    public AutopilotConfig Configuration => AutopilotDefaults.Effective(runtime.Fsm.Current, options);
+
+    public async Task<string> StepDownLeaderAsync(CancellationToken cancellationToken)
+    {
+        var raft = runtime.Raft;
+        if (raft.IsLeader)
+        {
+            var next = await raft.StepDownAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            return next is null ? throw new LeadershipTransferException(false, "no other server was elected leader in time") : ServerAddress.Format(next);
+        }
+
+        var leader = raft.Leader ?? throw new NoLeaderException();
+        var answer = await rpc.CallAsync<AckResponse>(leader, new StepDownRequest { FromAddress = self.Info().RaftAddress }, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        return answer.Ok ? answer.LeaderHint : throw new LeadershipTransferException(answer.NotLeader, answer.Error ?? "leadership was not transferred");
+    }
+
     private bool IsHealthy(Observation? seen, long term)
-        => seen is { Reachable: true, Info: { } info } && info.Term >= term - 1
-           && DateTimeOffset.UtcNow - seen.LastContact < options.Interval * 3;
+    {
+        // Pings run every Interval, so contact is never fresher than that: a lower threshold would flap.
+        var threshold = TimeSpan.FromMilliseconds(Math.Max((options.Interval * 3).TotalMilliseconds, Configuration.LastContactThresholdMilliseconds));
+        return seen is { Reachable: true, Info: { } info } && info.Term >= term - 1 && DateTimeOffset.UtcNow - seen.LastContact < threshold;
+    }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -92,7 +113,7 @@ public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, 
             }
 
             await PingAllAsync(cancellationToken).ConfigureAwait(false);
-            if (runtime.Raft.IsLeader && options.CleanupDeadServers)
+            if (runtime.Raft.IsLeader && Configuration.CleanupDeadServers)
             {
                 await RemoveDeadServersAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -146,6 +167,11 @@ public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, 
             // Remove only while the servers left, all reachable, are a majority of the configuration after removal.
             var reachable = 1 + _observations.Count(o => o.Value.Reachable);
             var remaining = total - 1;
+            if (remaining < Configuration.MinQuorum)
+            {
+                return; // autopilot stops pruning at min_quorum, as Consul's
+            }
+
             if (reachable < (remaining / 2) + 1)
             {
                 Log.CannotRemove(logger, address, reachable, remaining);
@@ -191,6 +217,13 @@ public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, 
         [LoggerMessage(EventId = 4302, Level = LogLevel.Warning, Message = "Autopilot: server {Address} is dead but removing it would leave {Reachable} reachable of {Remaining}: not a safe quorum")]
         public static partial void CannotRemove(ILogger logger, string address, int reachable, int remaining);
     }
+}
+
+/// <summary>The agent's autopilot settings as the cluster configuration they stand for until one is replicated.</summary>
+public static class AutopilotDefaults
+{
+    public static AutopilotConfig Effective(Mesh.Fsm.State.StoreState state, AutopilotOptions options)
+        => state.Autopilot ?? new AutopilotConfig { CleanupDeadServers = options.CleanupDeadServers };
 }
 
 /// <summary>Autopilot settings (Consul's <c>autopilot</c> block).</summary>

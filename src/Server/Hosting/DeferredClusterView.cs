@@ -18,4 +18,8 @@ internal sealed class DeferredClusterView(IServiceProvider services) : IClusterV
     public int FailureTolerance => Monitor.FailureTolerance;
 
     public Task RemovePeerAsync(string address, CancellationToken cancellationToken) => Monitor.RemovePeerAsync(address, cancellationToken);
+
+    public Mesh.Fsm.Model.AutopilotConfig Configuration => Monitor.Configuration;
+
+    public Task<string> StepDownLeaderAsync(CancellationToken cancellationToken) => Monitor.StepDownLeaderAsync(cancellationToken);
 }

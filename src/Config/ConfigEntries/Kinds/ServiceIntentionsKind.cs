@@ -18,14 +18,17 @@ public sealed class ServiceIntentionsKind : ConfigEntryKind<ServiceIntentionsEnt
 
     public override AclResource Resource => AclResource.Intention;
 
-    protected override ServiceIntentionsEntry Normalize(ServiceIntentionsEntry entry) => entry with
+    protected override ServiceIntentionsEntry Normalize(ServiceIntentionsEntry entry) => Normalize(entry, legacyWrite: false);
+
+    /// <summary>A regular write drops the legacy fields; a legacy write (the intention endpoints) keeps them.</summary>
+    protected override ServiceIntentionsEntry Normalize(ServiceIntentionsEntry entry, bool legacyWrite) => entry with
     {
         Sources = entry.Sources?.Select(source => source with
         {
             Type = string.IsNullOrEmpty(source.Type) ? "consul" : source.Type,
-            LegacyId = null,
-            LegacyCreateTime = null,
-            LegacyUpdateTime = null,
+            LegacyId = legacyWrite ? source.LegacyId : null,
+            LegacyCreateTime = legacyWrite ? source.LegacyCreateTime : null,
+            LegacyUpdateTime = legacyWrite ? source.LegacyUpdateTime : null,
             Precedence = IntentionPrecedence.Compute(entry.Name ?? string.Empty, source.Name ?? string.Empty),
             Permissions = source.Permissions?.Select(permission => permission.Http is { Methods: { } methods }
                 ? permission with { Http = permission.Http with { Methods = [.. methods.Select(m => m.ToUpperInvariant())] } }
@@ -33,7 +36,9 @@ public sealed class ServiceIntentionsKind : ConfigEntryKind<ServiceIntentionsEnt
         }).ToList(),
     };
 
-    protected override void Validate(ServiceIntentionsEntry entry)
+    protected override void Validate(ServiceIntentionsEntry entry) => Validate(entry, legacyWrite: false);
+
+    protected override void Validate(ServiceIntentionsEntry entry, bool legacyWrite)
     {
         if (string.IsNullOrEmpty(entry.Name))
         {
@@ -52,7 +57,7 @@ public sealed class ServiceIntentionsKind : ConfigEntryKind<ServiceIntentionsEnt
         for (var i = 0; i < sources.Count; i++)
         {
             var source = sources[i];
-            ValidateSource(source, i, wildcardDestination);
+            ValidateSource(source, i, wildcardDestination, legacyWrite);
             if (!seen.Add((source.Name!, source.Peer ?? string.Empty)))
             {
                 throw Fail(string.IsNullOrEmpty(source.Peer)
@@ -69,7 +74,7 @@ public sealed class ServiceIntentionsKind : ConfigEntryKind<ServiceIntentionsEnt
     protected override ServiceIntentionsEntry WithoutEnvelope(ServiceIntentionsEntry entry)
         => entry with { Kind = null, Name = null, Hash = null, CreateIndex = null, ModifyIndex = null };
 
-    private static void ValidateSource(SourceIntention source, int i, bool wildcardDestination)
+    private static void ValidateSource(SourceIntention source, int i, bool wildcardDestination, bool legacyWrite)
     {
         if (string.IsNullOrEmpty(source.Name))
         {
@@ -87,7 +92,7 @@ public sealed class ServiceIntentionsKind : ConfigEntryKind<ServiceIntentionsEnt
             throw Fail($"Sources[{i}].Description exceeds maximum length {ConfigMeta.MaxValueLength}");
         }
 
-        if (source.LegacyMeta is { Count: > 0 })
+        if (!legacyWrite && source.LegacyMeta is { Count: > 0 })
         {
             throw Fail($"Sources[{i}].LegacyMeta must be omitted");
         }
