@@ -185,7 +185,11 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         using var changes = Fsm.Changes.Subscribe(); // before the first look, so no change falls in between
-        while (Fsm.Current.FindCheck(Runtime.Self.NodeName, "serfHealth") is null || Fsm.Current.Ca is null)
+        // Ready once the leader has registered this server (node, serfHealth and the "consul" service) and the CA:
+        // tests that compare state digests must not see that registration land under them.
+        while (Fsm.Current.FindCheck(Runtime.Self.NodeName, "serfHealth") is null
+            || Fsm.Current.FindService(Runtime.Self.NodeName, "consul") is null
+            || Fsm.Current.Ca is null)
         {
             await changes.ReadAsync(cts.Token).ConfigureAwait(false);
         }

@@ -53,10 +53,6 @@ public sealed record CaRootView
 /// <summary><c>structs.CAConfiguration</c> (ClusterID is <c>json:"-"</c> in Consul and is not returned).</summary>
 public sealed record CaConfigurationView
 {
-    [System.Text.Json.Serialization.JsonPropertyName("ClusterID")]
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public string? ClusterId { get; init; }
-
     public required string Provider { get; init; }
 
     public JsonBlob Config { get; init; }

@@ -64,7 +64,6 @@ public static class CaEndpoints
         var configuration = ca.Configuration;
         await ApiResponse.WriteJsonAsync(context, new CaConfigurationView
         {
-            ClusterId = ca.ClusterId.Length > 0 ? ca.ClusterId : null,
             Provider = configuration.Provider,
             State = configuration.State,
             Config = configuration.Config,

@@ -14,10 +14,27 @@ public sealed class OperatorClusterTests
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Autopilot health's body whatever its status (429 while a server is not yet healthy).</summary>
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> HealthAsync(TestServer server)
+    {
+        using var response = await server.Http.GetAsync("/v1/operator/autopilot/health");
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    /// <summary>Every server known and healthy (under load the third one can still be joining when the cluster starts).</summary>
+    private static async Task WaitHealthyAsync(TestCluster cluster)
+    {
+        foreach (var server in cluster.Running)
+        {
+            await Eventually.ValueAsync(() => HealthAsync(server), h => h.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "every server to report a healthy cluster");
+        }
+    }
+
     [Fact]
     public async Task TransferLeader_MovesLeadership_ToTheNamedServer_AndRefusesTheLeaderItself()
     {
         await using var cluster = await TestCluster.StartAsync(3);
+        await WaitHealthyAsync(cluster);
         var leader = cluster.Leader;
         var follower = cluster.Followers.First();
 
@@ -47,6 +64,7 @@ public sealed class OperatorClusterTests
     public async Task AutopilotConfiguration_IsReplicated_AndHealthReportsRealTerms()
     {
         await using var cluster = await TestCluster.StartAsync(3);
+        await WaitHealthyAsync(cluster);
         var follower = cluster.Followers.First();
         using (var put = await follower.PutJsonAsync("/v1/operator/autopilot/configuration", """{"CleanupDeadServers":false,"LastContactThreshold":"1s","MaxTrailingLogs":100,"ServerStabilizationTime":"5s"}"""))
         {
@@ -65,7 +83,7 @@ public sealed class OperatorClusterTests
 
         var term = cluster.Leader.Server.Raft.Term;
         var health = await Eventually.ValueAsync(
-            () => follower.GetJsonAsync("/v1/operator/autopilot/health"),
+            async () => (await HealthAsync(follower)).Body,
             h => h.GetProperty("Servers").EnumerateArray().All(s => s.GetProperty("LastTerm").GetInt64() > 0),
             TimeSpan.FromSeconds(15),
             "every server's term in autopilot health");

@@ -8,15 +8,15 @@ public sealed class CatalogServicesTests(ServerFixture fixture) : IClassFixture<
     private readonly TestServer _server = fixture.Server;
 
     [Fact]
-    public async Task Services_NoServicesRegistered_ReturnsEmptyObject()
+    public async Task Services_NoServicesRegistered_ListsOnlyTheServersOwnConsulService()
     {
-        // A fresh server: its own node has a check but no services.
+        // A fresh server: as in Consul, the only service is the server itself, "consul", with no tags.
         await using var server = await TestServer.StartAsync();
 
         var result = (await server.GetAsync("/v1/catalog/services")).ExpectOk();
 
         Assert.Equal("application/json", result.ContentType);
-        Assert.Equal("{}", result.Body);
+        Assert.Equal("""{"consul":[]}""", result.Body);
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class ConsulShapeTests
         Assert.Equal(ClusterId, roots.GetProperty("Roots")[0].GetProperty("ExternalTrustDomain").GetString());
 
         var configuration = await server.GetOkJsonAsync("/v1/connect/ca/configuration");
-        Assert.Equal(ClusterId, configuration.GetProperty("ClusterID").GetString());
+        Assert.False(configuration.TryGetProperty("ClusterID", out _)); // json:"-" in Consul
         Assert.Equal("bar", configuration.GetProperty("State").GetProperty("foo").GetString());
 
         var leaf = await server.GetOkJsonAsync("/v1/agent/connect/ca/leaf/web");
@@ -61,7 +61,8 @@ public sealed class ConsulShapeTests
         await server.PutOkAsync("/v1/connect/ca/configuration", """{"Provider":"consul","Config":{"LeafCertTTL":"72h","test_state":{"k":"v"}}}""");
         configuration = await server.GetOkJsonAsync("/v1/connect/ca/configuration");
         Assert.Equal("v", configuration.GetProperty("State").GetProperty("k").GetString());
-        Assert.Equal(ClusterId, configuration.GetProperty("ClusterID").GetString());
+        roots = await server.GetOkJsonAsync("/v1/connect/ca/roots");
+        Assert.Equal($"{ClusterId}.consul", roots.GetProperty("TrustDomain").GetString());
 
         var refused = await server.PutAsync("/v1/connect/ca/configuration", """{"Provider":"consul","Config":{"test_state":"nope"}}""");
         refused.Expect(HttpStatusCode.BadRequest);
