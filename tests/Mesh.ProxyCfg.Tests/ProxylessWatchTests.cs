@@ -57,7 +57,7 @@ public sealed class ProxylessWatchTests
         await using var mesh = await ProxyCfgServer.StartAsync();
         await using var watch = mesh.Source.WatchProxyless(ProxylessKey.Of("pod-1", "web", RequestToken.Anonymous));
         var empty = await watch.NextAsync(ProxyCfgServer.Timeout());
-        Assert.Empty(empty!.Services);
+        Assert.Equal(["consul"], empty!.ServiceNames()); // the server itself, as in Consul's catalog
         var builds = mesh.Source.Builds;
 
         await mesh.RegisterAsync(Greeter);
@@ -91,7 +91,7 @@ public sealed class ProxylessWatchTests
         await using var full = mesh.Source.WatchProxyless(ProxylessKey.Of("pod-1", null, new RequestToken(everything)));
 
         Assert.Equal(["web"], (await limited.NextAsync(ProxyCfgServer.Timeout()))!.ServiceNames());
-        Assert.Equal(["greeter", "web"], (await full.NextAsync(ProxyCfgServer.Timeout()))!.ServiceNames());
+        Assert.Equal(["consul", "greeter", "web"], (await full.NextAsync(ProxyCfgServer.Timeout()))!.ServiceNames());
         Assert.Equal(2, mesh.Source.WatchedProxyless);
 
         // Widening the token's policy (an ACL write) rebuilds the snapshot with what it may now read.
@@ -101,8 +101,8 @@ public sealed class ProxylessWatchTests
         {
             Policy = policy with { Rules = """service_prefix "" { policy = "read" }""" },
         });
-        var widened = await NextMatchingAsync(limited, snapshot => snapshot.Services.Count == 2);
-        Assert.Equal(["greeter", "web"], widened.ServiceNames());
+        var widened = await NextMatchingAsync(limited, snapshot => snapshot.Services.Count == 3);
+        Assert.Equal(["consul", "greeter", "web"], widened.ServiceNames());
     }
 
     private static async Task<ProxylessSnapshot> NextMatchingAsync(ProxylessWatch watch, Func<ProxylessSnapshot, bool> done)

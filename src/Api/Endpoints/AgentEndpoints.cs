@@ -8,6 +8,7 @@ using Mesh.Config.Filtering;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
 using Mesh.Server;
+using Mesh.Server.Membership;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -69,8 +70,10 @@ public static class AgentEndpoints
     {
         var (_, filter) = Writes.FilteredReadOptions(context, server);
         var acl = AclReadFilter.For(context, server);
+        // The leader's "consul" entry for this server is catalog state, not an agent-local service (Consul's agent
+        // services never list it).
         var services = server.Fsm.Current.ServicesOnNode(server.Self.NodeName)
-            .Where(s => acl.Service(s.Service))
+            .Where(s => s.Id != ServerCatalogEntry.ServiceName && acl.Service(s.Service))
             .ToDictionary(s => s.Id, s => AgentServiceView.From(s, server.Self.Datacenter), StringComparer.Ordinal);
         var info = ApiJsonContext.Default.IReadOnlyDictionaryStringAgentServiceView;
         return ApiResponse.WriteJsonAsync(context, filter.Where(services, info), info);

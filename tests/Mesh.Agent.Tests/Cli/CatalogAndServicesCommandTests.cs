@@ -120,14 +120,15 @@ public sealed class CatalogAndServicesCommandTests
 
         var plain = await Cli.RunAsync("catalog", "services", "-http-addr", addr);
         Assert.Equal(0, plain.ExitCode);
-        Assert.Equal(["db", "web"], Cli.Lines(plain.Out));
+        Assert.Equal(["consul", "db", "web"], Cli.Lines(plain.Out)); // the server lists itself, as Consul
 
         var tagged = await Cli.RunAsync("catalog", "services", "-http-addr", addr, "-tags");
         Assert.Equal(0, tagged.ExitCode);
         var lines = tagged.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(2, lines.Length);
-        Assert.Equal("db", lines[0]);
-        Assert.Matches("^web  +(blue,v1|v1,blue)$", lines[1]);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("consul", lines[0].TrimEnd());
+        Assert.Equal("db", lines[1].TrimEnd());
+        Assert.Matches("^web  +(blue,v1|v1,blue)$", lines[2]);
     }
 
     [Fact]
@@ -139,7 +140,7 @@ public sealed class CatalogAndServicesCommandTests
 
         var result = await Cli.RunAsync("catalog", "services", "-http-addr", addr, "-node", server.NodeName);
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(["cache"], Cli.Lines(result.Out));
+        Assert.Equal(["cache", "consul"], Cli.Lines(result.Out));
 
         var missing = await Cli.RunAsync("catalog", "services", "-http-addr", addr, "-node", "no-such-node");
         Assert.Equal(1, missing.ExitCode);

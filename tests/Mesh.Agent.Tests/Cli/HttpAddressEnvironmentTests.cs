@@ -61,6 +61,6 @@ public sealed class HttpAddressEnvironmentTests
         Assert.Equal(0, register.ExitCode);
         var list = await Cli.RunAsync("catalog", "services");
         Assert.Equal(0, list.ExitCode);
-        Assert.Equal(["from-env"], Cli.Lines(list.Out));
+        Assert.Equal(["consul", "from-env"], Cli.Lines(list.Out));
     }
 }

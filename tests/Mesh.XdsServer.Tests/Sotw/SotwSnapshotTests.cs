@@ -86,6 +86,6 @@ public class SotwSnapshotTests
         await AclTestTokens.ProposeAsync(mesh.Server, new AclPolicySetCommand { Policy = policy with { Rules = """service_prefix "" { policy = "read" }""" } });
 
         var both = await stream.NextOfAsync(XdsTypeUrls.Cluster);
-        Assert.Equal(["greeter", "web"], both.Resources.Select(r => r.Unpack<Cluster>().Name));
+        Assert.Equal(["consul", "greeter", "web"], both.Resources.Select(r => r.Unpack<Cluster>().Name));
     }
 }
