@@ -34,15 +34,12 @@ public static class AutopilotEndpoints
         app.MapGet("/v1/operator/usage", context => UsageAsync(context, server));
     }
 
-    private static IClusterView Cluster(ServerRuntime server)
-        => server.Cluster ?? throw new ApiException(503, "The cluster layer is not running on this server yet");
-
     private static async Task GetConfigurationAsync(HttpContext context, ServerRuntime server)
     {
         var options = Writes.ReadOptions(context, server);
         Writes.Authorize(context, server, AclResource.Operator, string.Empty, AclAccess.Read);
         await BlockingQuery.ReadBarrierAsync(server, options.Consistency, context.RequestAborted).ConfigureAwait(false);
-        var config = Cluster(server).Configuration;
+        var config = OperatorEndpoints.Cluster(server).Configuration;
         BlockingQuery.WriteMeta(context, server, options, server.Fsm.Current.IndexOf(WatchKeys.Autopilot));
         await ApiResponse.WriteJsonAsync(context, View(config), OpsJsonContext.Default.AutopilotConfigurationView).ConfigureAwait(false);
     }
@@ -107,7 +104,7 @@ public static class AutopilotEndpoints
     {
         Writes.ReadOptions(context, server);
         Writes.Authorize(context, server, AclResource.Operator, string.Empty, AclAccess.Read);
-        var cluster = Cluster(server);
+        var cluster = OperatorEndpoints.Cluster(server);
         var servers = cluster.Servers;
         var leader = servers.FirstOrDefault(s => s.Leader);
         var view = new AutopilotStateView
@@ -143,7 +140,7 @@ public static class AutopilotEndpoints
     private static async Task TransferLeaderAsync(HttpContext context, ServerRuntime server)
     {
         Writes.Authorize(context, server, AclResource.Operator, string.Empty, AclAccess.Write);
-        var cluster = Cluster(server);
+        var cluster = OperatorEndpoints.Cluster(server);
         var servers = cluster.Servers;
         var id = context.Request.Query["id"].ToString();
         ServerMember? target = null;

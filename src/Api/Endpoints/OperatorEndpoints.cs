@@ -23,7 +23,8 @@ public static class OperatorEndpoints
         app.MapGet("/v1/agent/members", context => MembersAsync(context, server));
     }
 
-    private static IClusterView Cluster(ServerRuntime server)
+    /// <summary>The cluster view, or 503 while the cluster layer has not started (shared by the operator endpoints).</summary>
+    internal static IClusterView Cluster(ServerRuntime server)
         => server.Cluster ?? throw new ApiException(503, "The cluster layer is not running on this server yet");
 
     private static async Task ConfigurationAsync(HttpContext context, ServerRuntime server)
