@@ -48,7 +48,7 @@ public static class DataplaneCommand
         string[] dataplaneArgs =
         [
             "dataplane", "-addresses", string.Join(',', ordered), "-tls-disabled", "-proxy-id", MeshCatalogWriter.WebSidecarId(ProxyIndex),
-            "-proxy-node-name", MeshCatalogWriter.WebNode(ProxyIndex), "-xds-bind-port", Port(xdsPort), "-log-level", options.Text("dataplane-log-level", "warn"),
+            "-proxy-node-name", MeshCatalogWriter.WebNode(ProxyIndex), "-xds-bind-port", Port(xdsPort), "-log-level", options.Text("dataplane-log-level", "info"),
         ];
         var isDll = meshBinary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         await using var dataplane = ChildProcess.Start(
@@ -95,6 +95,7 @@ public static class DataplaneCommand
 
         // Phase 2: failover.
         var failovers = new List<long>();
+        var switches = new List<double>();
         for (var round = 1; round <= kills; round++)
         {
             await cluster.WaitReadyAsync(TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
@@ -108,6 +109,7 @@ public static class DataplaneCommand
 
             using var leaderWrites = new HttpClient { BaseAddress = leader.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
             port++;
+            var killedAt = DateTimeOffset.UtcNow;
             var killed = Stopwatch.GetTimestamp();
             var arrived = tracker.Expect((_, maxPort) => maxPort >= port, killed);
             await serving.KillAsync().ConfigureAwait(false);
@@ -136,7 +138,14 @@ public static class DataplaneCommand
 
             var elapsed = tracker.PortReachedSince(port, killed)[^1];
             failovers.Add(elapsed);
+            var switched = RelaySwitchAfter(dataplane.LogPath, killedAt);
+            if (switched is { } relay)
+            {
+                switches.Add(relay);
+            }
+
             await Log($"kill {round}: {serving.Name} killed; write acknowledged by {leader.Name} after {acknowledged.TotalMilliseconds:F0} ms; "
+                      + $"relay on another server after {(switched is { } ms ? ms.ToString("F0", CultureInfo.InvariantCulture) : "?")} ms; "
                       + $"the change arrived through the dataplane {elapsed * 1000.0 / Stopwatch.Frequency:F0} ms after the kill").ConfigureAwait(false);
             serving.Start();
         }
@@ -148,10 +157,46 @@ public static class DataplaneCommand
             var summary = LatencySummary.FromTicks(failovers);
             await Log($"failover over {failovers.Count} kills (ms from SIGKILL to the next change arriving through another server): "
                       + $"p50 {summary.P50:F0} p99 {summary.P99:F0} min {summary.Min:F0} max {summary.Max:F0}").ConfigureAwait(false);
+            var sorted = switches.Order().ToArray();
+            if (sorted.Length > 0)
+            {
+                await Log($"of which the relay's switch (ms from SIGKILL to its stream opened on another server, from its log): "
+                          + $"p50 {sorted[(sorted.Length - 1) / 2]:F0} max {sorted[^1]:F0}").ConfigureAwait(false);
+            }
         }
 
         await Log($"load after: {LoadAverage.Read()}; failed streams: {tracker.Failed}{(tracker.FirstError is { } error ? " (" + error + ")" : string.Empty)}").ConfigureAwait(false);
         return tracker.Failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Milliseconds from <paramref name="killedAt"/> to the dataplane's first "Relaying ... to" log line after it (its
+    /// log lines start with an ISO-8601 UTC timestamp); null when there is none yet.
+    /// </summary>
+    private static double? RelaySwitchAfter(string logPath, DateTimeOffset killedAt)
+    {
+        string[] lines;
+        try
+        {
+            using var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            lines = reader.ReadToEnd().Split('\n');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        foreach (var line in lines.Where(l => l.Contains("Relaying the delta xDS stream", StringComparison.Ordinal)))
+        {
+            var stamp = line.Split(' ', 2)[0];
+            if (DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && at > killedAt)
+            {
+                return (at - killedAt).TotalMilliseconds;
+            }
+        }
+
+        return null;
     }
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
@@ -183,9 +228,16 @@ public static class DataplaneCommand
         var started = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(started) < ArrivalBound)
         {
-            using (var response = await probe.PostAsync(new Uri(current.BaseAddress, "/v1/operator/raft/transfer-leader"), null, cancellationToken).ConfigureAwait(false))
+            try
             {
-                _ = response.StatusCode; // a 503 while leadership moves is retried below
+                // The transfer answers once a new leader is elected, which can take longer than a probe's timeout.
+                using var transfer = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                using var response = await transfer.PostAsync(new Uri(current.BaseAddress, "/v1/operator/raft/transfer-leader"), null, cancellationToken).ConfigureAwait(false);
+                _ = response.StatusCode; // a refusal while leadership moves is retried below
+            }
+            catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+            {
+                // checked below: whoever leads now
             }
 
             var leader = await LeaderAsync(cluster, probe, cancellationToken).ConfigureAwait(false);
