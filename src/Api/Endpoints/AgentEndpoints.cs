@@ -105,6 +105,7 @@ public static class AgentEndpoints
         try
         {
             var command = AgentRegistration.ToCommand(body, server.Self, server.Fsm.Current, replaceChecks);
+            ScriptCheckGate.RequireRemote(command.Commands.OfType<RegisterCommand>().SelectMany(r => r.Checks), server.Self.EnableRemoteScriptChecks);
             foreach (var register in command.Commands.OfType<RegisterCommand>())
             {
                 Writes.Authorize(context, server, AclResource.Service, register.Service!.Service, AclAccess.Write);
@@ -152,6 +153,7 @@ public static class AgentEndpoints
         }
 
         var check = CheckTranslation.FromAgent(body, server.Self.NodeName, body.Name, body.Name, serviceId);
+        ScriptCheckGate.RequireRemote([check], server.Self.EnableRemoteScriptChecks);
         await Writes.SubmitAsync(context, server, new RegisterCommand
         {
             Node = server.Self.NodeName,
