@@ -59,7 +59,11 @@ public sealed partial class ConfigFileRegistrations(ServerRuntime runtime, Agent
                 }
             }
 
-            Save(plan.ServiceIds, plan.CheckIds);
+            if (plan.ServiceIds.Count > 0 || plan.CheckIds.Count > 0 || File.Exists(statePath))
+            {
+                Save(plan.ServiceIds, plan.CheckIds);
+            }
+
             var removed = goneServices.Count + goneChecks.Count;
             Log.Synced(logger, plan.ServiceIds.Count, plan.CheckIds.Count, removed);
             return (plan.ServiceIds.Count, plan.CheckIds.Count, removed);

@@ -106,6 +106,11 @@ public sealed class ScriptCheckTests
         Assert.Equal("web up\n", passing.Output);
         var checks = await server.GetJsonAsync("/v1/agent/checks");
         Assert.Equal("script", checks.GetProperty("service:web").GetProperty("Type").GetString());
+        Assert.False(checks.GetProperty("service:web").GetProperty("Definition").TryGetProperty("ScriptArgs", out _)); // as Consul's HealthCheckDefinition
+
+        var self = await server.GetJsonAsync("/v1/agent/self");
+        Assert.True(self.GetProperty("DebugConfig").GetProperty("EnableRemoteScriptChecks").GetBoolean());
+        Assert.Equal("1", self.GetProperty("Stats").GetProperty("agent").GetProperty("check_monitors").GetString());
     }
 
     [Fact]
