@@ -44,7 +44,7 @@ public static class CheckTranslation
 
         if (type is "http" or "tcp" or "grpc" or "script" && definition.Interval.Length == 0)
         {
-            throw ApiException.BadRequest($"Invalid check: an {type.ToUpperInvariant()} check needs an Interval");
+            throw ApiException.BadRequest(type == "script" ? "Invalid check: a script check needs an Interval" : $"Invalid check: an {type.ToUpperInvariant()} check needs an Interval");
         }
 
         var id = FirstNonEmpty(body.CheckId, body.Id) ?? defaultId;

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Text;
+using Mesh.Acl;
+using Mesh.Acl.Authorization;
 using Mesh.Agent.Cli;
 using Mesh.Api.Translation;
 using Mesh.Fsm.Model;
@@ -138,5 +141,35 @@ public sealed class ScriptCheckTests
         flags.Parse(["-dev", "-config-file", file]);
         var error = Assert.Throws<UsageException>(() => AgentCommand.Build(flags));
         Assert.Contains(ScriptCheckGate.LocalDisabled, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScriptCheck_AclsOn_403WithoutTokenEvenWhenDisabled_RunsWithAWriteToken()
+    {
+        var acl = new AclConfig { Enabled = true, DefaultPolicy = AclDefaultPolicy.Deny };
+        await using (var disabled = await TestServer.StartAsync(c => c with { Acl = acl }))
+        {
+            using var refused = await disabled.PutJsonAsync("/v1/agent/check/register", Shell("exit 0", "s1"));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode); // the ACL check comes first, as in Consul
+        }
+
+        await using var server = await TestServer.StartAsync(c => c with { Acl = acl, EnableScriptChecks = true });
+        using (var anonymous = await server.PutJsonAsync("/v1/agent/check/register", Shell("exit 0", "s1")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, anonymous.StatusCode);
+        }
+
+        var token = await AclTestTokens.CreateAsync(server, "node_prefix \"\" { policy = \"write\" }\nservice_prefix \"\" { policy = \"write\" }");
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/v1/agent/check/register") { Content = new StringContent(Shell("echo with token", "s1"), Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Consul-Token", token);
+        using (var allowed = await server.Http.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        var node = server.NodeName;
+        var check = await Eventually.ValueAsync(
+            () => Task.FromResult(server.Server.Fsm.Current.FindCheck(node, "s1")), c => c is { Status: HealthStatus.Passing }, TimeSpan.FromSeconds(15), "s1 passing");
+        Assert.Equal("with token\n", check!.Output);
     }
 }

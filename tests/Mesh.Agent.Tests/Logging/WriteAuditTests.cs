@@ -48,6 +48,20 @@ public sealed partial class WriteAuditTests
     }
 
     [Fact]
+    public async Task CaConfigurationChange_IsAuditedAsSuch()
+    {
+        var logs = new CapturedLogs();
+        await using var server = await TestServer.StartAsync(loggerFactory: logs);
+        using (var response = await server.PutJsonAsync("/v1/connect/ca/configuration", """{"Provider":"consul","Config":{"LeafCertTTL":"72h"}}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var line = Assert.Single(logs.Lines, l => l.Contains("audit: ca-config by anonymous: PUT /v1/connect/ca/configuration -> 200, index ", StringComparison.Ordinal));
+        Assert.True(long.Parse(IndexOf().Match(line).Groups[1].Value) > 0, line);
+    }
+
+    [Fact]
     public async Task Reads_AreNotAudited()
     {
         var logs = new CapturedLogs();
