@@ -30,6 +30,7 @@ public static class ApiRoutes
                 }
             }
         });
+        app.UseMiddleware<WriteAuditMiddleware>(server);
         app.UseMiddleware<ApiErrorMiddleware>();
         app.Use((context, next) =>
         {

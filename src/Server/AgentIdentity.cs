@@ -59,6 +59,12 @@ public sealed record AgentIdentity
     /// </summary>
     public string? DefaultIntentionPolicy { get; init; }
 
+    /// <summary>Consul's <c>enable_script_checks</c>: script checks may be registered through the HTTP API and config files.</summary>
+    public bool EnableRemoteScriptChecks { get; init; }
+
+    /// <summary>Consul's <c>enable_local_script_checks</c>: script checks only from the agent's config files.</summary>
+    public bool EnableLocalScriptChecks { get; init; }
+
     public bool DefaultIntentionAllow => DefaultIntentionPolicy is null or "" or "allow";
 
     public bool IsLocalDatacenter(string? datacenter)

@@ -51,7 +51,7 @@ public sealed class CommandPipeline(RaftServer raft, TimeProvider clock, ILeader
             {
                 try
                 {
-                    return await ProposeAsync(command, cancellationToken).ConfigureAwait(false);
+                    return Audited(await ProposeAsync(command, cancellationToken).ConfigureAwait(false));
                 }
                 catch (NotLeaderException) when (clock.GetUtcNow() < deadline)
                 {
@@ -62,7 +62,7 @@ public sealed class CommandPipeline(RaftServer raft, TimeProvider clock, ILeader
             {
                 try
                 {
-                    return await forwarder.ForwardAsync(leader, command, token, cancellationToken).ConfigureAwait(false);
+                    return Audited(await forwarder.ForwardAsync(leader, command, token, cancellationToken).ConfigureAwait(false));
                 }
                 catch (LeaderUnreachableException) when (clock.GetUtcNow() < deadline)
                 {
@@ -91,6 +91,17 @@ public sealed class CommandPipeline(RaftServer raft, TimeProvider clock, ILeader
                 throw new NoLeaderException();
             }
         }
+    }
+
+    /// <summary>Tells the request being audited (if any) the index its write reached.</summary>
+    private static ApplyResult Audited(ApplyResult result)
+    {
+        if (result.Succeeded)
+        {
+            Logging.WriteAuditScope.Record(result.Index);
+        }
+
+        return result;
     }
 
     /// <summary>Appends a command on this server, which must be the leader (also the entry point for forwarded commands).</summary>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Mesh.Agent.Checks;
 
 /// <summary>
-/// How each kind of check repeats: HTTP and TCP probes run on their interval, one at a time per check and at most
+/// How each kind of check repeats: HTTP, TCP and script probes run on their interval, one at a time per check and at most
 /// <see cref="CheckRunnerOptions.MaxConcurrentProbes"/> at once overall; alias checks re-evaluate whenever the aliased
 /// node changes in the store. Owns the shared HTTP clients and the probe slots for one run of the runner.
 /// </summary>
@@ -42,6 +42,9 @@ internal sealed class CheckLoops : IDisposable
             case "http":
                 CheckLog.CheckStarted(_logger, check.Type, check.CheckId, interval);
                 return ct => ProbeLoopAsync(check.CheckId, interval, token => _http.RunAsync(definition, timeout, token), ct);
+            case "script" when _options.ScriptChecks && definition.ScriptArgs.Count > 0:
+                CheckLog.CheckStarted(_logger, check.Type, check.CheckId, interval);
+                return ct => ProbeLoopAsync(check.CheckId, interval, token => ScriptProbe.RunAsync(definition.ScriptArgs, timeout, _options.OutputMaxSize, token), ct);
             case "alias":
                 CheckLog.CheckStarted(_logger, check.Type, check.CheckId, _options.AliasRefresh);
                 return ct => AliasLoopAsync(check.CheckId, definition, ct);

@@ -29,6 +29,12 @@ public sealed record CheckRunnerOptions
     /// <summary>An alias check is re-evaluated at least this often even when no watched key changes.</summary>
     public TimeSpan AliasRefresh { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Bytes of an HTTP response body kept in the check output (Consul's default output limit).</summary>
+    /// <summary>Bytes of an HTTP response body or script output kept in the check output (Consul's <c>check_output_max_size</c>).</summary>
     public int OutputMaxSize { get; init; } = 4096;
+
+    /// <summary>Runs script checks (<c>enable_script_checks</c> or <c>enable_local_script_checks</c>); off, as in Consul.</summary>
+    public bool ScriptChecks { get; init; }
+
+    /// <summary>Script timeout when a check has no Timeout (Consul's 30s).</summary>
+    public TimeSpan ScriptTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

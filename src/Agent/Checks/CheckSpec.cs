@@ -8,9 +8,9 @@ namespace Mesh.Agent.Checks;
 /// </summary>
 internal sealed record CheckSpec(
     string Type, string Interval, string Timeout, string Http, string Method, string Headers, string Body,
-    bool TlsSkipVerify, string Tcp, string AliasNode, string AliasService)
+    bool TlsSkipVerify, string Tcp, string AliasNode, string AliasService, string ScriptArgs)
 {
-    public static bool IsRunnable(HealthCheck check) => check.Type is "tcp" or "http" or "alias";
+    public static bool IsRunnable(HealthCheck check) => check.Type is "tcp" or "http" or "alias" or "script";
 
     public static CheckSpec Of(HealthCheck check)
     {
@@ -18,6 +18,6 @@ internal sealed record CheckSpec(
         var headers = string.Join('\n', d.Header.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => h.Key + ":" + string.Join('\u0001', h.Value)));
         return new CheckSpec(
             check.Type, check.Interval.Length > 0 ? check.Interval : d.Interval, check.Timeout.Length > 0 ? check.Timeout : d.Timeout,
-            d.HTTP, d.Method, headers, d.Body, d.TLSSkipVerify, d.TCP, d.AliasNode, d.AliasService);
+            d.HTTP, d.Method, headers, d.Body, d.TLSSkipVerify, d.TCP, d.AliasNode, d.AliasService, string.Join('\u0001', d.ScriptArgs));
     }
 }

@@ -13,7 +13,7 @@ internal static class CheckTiming
     }
 
     public static TimeSpan Timeout(HealthCheck check, CheckRunnerOptions options)
-        => Parse(check.Timeout, check.Definition.Timeout) ?? options.DefaultTimeout;
+        => Parse(check.Timeout, check.Definition.Timeout) ?? (check.Type == "script" ? options.ScriptTimeout : options.DefaultTimeout);
 
     /// <summary>DeregisterCriticalServiceAfter, or null when the check has none.</summary>
     public static TimeSpan? DeregisterAfter(HealthCheck check) => Parse(check.Definition.DeregisterCriticalServiceAfter);

@@ -12,7 +12,7 @@ public sealed class AgentCommand : ICliCommand
 
     public string Synopsis => "Runs a Mesh server";
 
-    public static FlagSet Flags() => new FlagSet("agent")
+    public static FlagSet Flags() => ChecksAndLogsFlags.Add(new FlagSet("agent")
         .AddBool("dev", "Development mode: one server, its Raft log in a temporary folder, bootstrapped at once")
         .AddBool("server", "Run as a server (every Mesh agent is a server)")
         .AddString("node", null, "Name of this node (default: the host name)")
@@ -33,7 +33,7 @@ public sealed class AgentCommand : ICliCommand
         .AddList("retry-join", "Address (host:server-port) of a server to join; repeatable")
         .AddList("config-file", "JSON config file with Consul key names; repeatable")
         .AddString("log-level", "info", "trace, debug, info, warn or err")
-        .AddInt("raft-snapshot-threshold", 16384, "Take a Raft snapshot after this many log entries");
+        .AddInt("raft-snapshot-threshold", 16384, "Take a Raft snapshot after this many log entries"));
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
     {
@@ -46,7 +46,7 @@ public sealed class AgentCommand : ICliCommand
 
         var config = Build(flags);
         // The process writes everything it is given; each server filters at its log_level, which a reload can change.
-        using var loggerFactory = CreateLoggerFactory("trace");
+        using var loggerFactory = CreateLoggerFactory("trace", config.LogOutput);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
@@ -110,7 +110,7 @@ public sealed class AgentCommand : ICliCommand
         {
             server.ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
-        catch (Mesh.Server.Membership.AgentReloadException error)
+        catch (Exception error) when (error is Mesh.Server.Membership.AgentReloadException or Mesh.Raft.NoLeaderException or Mesh.Raft.NotLeaderException or Mesh.Server.LeaderUnreachableException)
         {
             Console.Error.WriteLine($"==> {error.Message}");
         }
@@ -119,7 +119,7 @@ public sealed class AgentCommand : ICliCommand
     public static AgentConfig Build(FlagSet flags)
     {
         var config = flags.GetBool("dev") ? AgentConfig.DevDefaults : new AgentConfig();
-        foreach (var file in flags.GetStrings("config-file"))
+        foreach (var file in flags.GetStrings("config-file").Concat(ChecksAndLogsFlags.ConfigDirFiles(flags)))
         {
             config = AgentConfigFile.Apply(config, file);
         }
@@ -220,7 +220,9 @@ public sealed class AgentCommand : ICliCommand
             config = config with { SnapshotThreshold = flags.GetInt("raft-snapshot-threshold") };
         }
 
+        config = ChecksAndLogsFlags.Apply(config, flags);
         Validate(config);
+        Hosting.ConfigFileRegistrations.Validate(config);
         return config;
     }
 
@@ -298,18 +300,33 @@ public sealed class AgentCommand : ICliCommand
         _ => null,
     };
 
-    public static ILoggerFactory CreateLoggerFactory(string level)
+    public static ILoggerFactory CreateLoggerFactory(string level, Mesh.Agent.Logging.LogOutputOptions? output = null)
     {
         var minimum = LevelOf(level) ?? LogLevel.Information;
-        return LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(minimum)
-            .AddFilter("DotNext", minimum <= LogLevel.Debug ? minimum : LogLevel.Error)
-            .AddFilter("Microsoft", LogLevel.Warning)
-            .AddSimpleConsole(options =>
+        var json = output?.Json ?? false;
+        Mesh.Agent.Logging.RotatingLogFile? file;
+        try
+        {
+            file = output?.File is { Length: > 0 } ? new Mesh.Agent.Logging.RotatingLogFile(output) : null;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Error opening log file {output?.File}: {error.Message}");
+        }
+
+        return LoggerFactory.Create(builder =>
+        {
+            builder
+                .SetMinimumLevel(minimum)
+                .AddFilter("DotNext", minimum <= LogLevel.Debug ? minimum : LogLevel.Error)
+                .AddFilter("Microsoft", LogLevel.Warning)
+                .AddConsole(options => options.FormatterName = json ? Mesh.Agent.Logging.ConsulJsonFormatter.FormatterName : Mesh.Agent.Logging.ReadableTextFormatter.FormatterName)
+                .AddConsoleFormatter<Mesh.Agent.Logging.ConsulJsonFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
+                .AddConsoleFormatter<Mesh.Agent.Logging.ReadableTextFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+            if (file is not null)
             {
-                options.SingleLine = true;
-                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                options.UseUtcTimestamp = true;
-            }));
+                builder.AddProvider(new Mesh.Agent.Logging.FileLoggerProvider(file, json));
+            }
+        });
     }
 }

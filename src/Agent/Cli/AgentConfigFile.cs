@@ -62,6 +62,7 @@ public static class AgentConfigFile
             "domain" => config with { Domain = Text(value, property.Name, path).TrimEnd('.') },
             "tls" => config with { Tls = TlsConfigFile.ApplyBlock(config.Tls, value, path) },
             _ when TlsConfigFile.ApplyLegacyKey(config.Tls, property, path) is { } tls => config with { Tls = tls },
+            _ when ChecksAndLogsConfigKeys.Apply(config, property, path) is { } applied => applied,
             _ => throw new UsageException($"Error reading config file {path}: invalid config key \"{property.Name}\""),
         };
     }

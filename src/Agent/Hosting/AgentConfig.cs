@@ -81,6 +81,24 @@ public sealed record AgentConfig
     /// <summary>Autopilot: dead-server cleanup and server health pings.</summary>
     public Mesh.Server.Cluster.AutopilotOptions Autopilot { get; init; } = new();
 
+    /// <summary>Consul's <c>enable_script_checks</c>: script checks from the HTTP API and config files run.</summary>
+    public bool EnableScriptChecks { get; init; }
+
+    /// <summary>Consul's <c>enable_local_script_checks</c>: script checks from config files only run.</summary>
+    public bool EnableLocalScriptChecks { get; init; }
+
+    /// <summary>Consul's <c>check_output_max_size</c>: bytes of check output kept (default 4096).</summary>
+    public int CheckOutputMaxSize { get; init; } = 4096;
+
+    /// <summary>Service definitions from config files (<c>service</c>, <c>services</c>) as JSON with the API's key names.</summary>
+    public IReadOnlyList<string> Services { get; init; } = [];
+
+    /// <summary>Check definitions from config files (<c>check</c>, <c>checks</c>) as JSON with the API's key names.</summary>
+    public IReadOnlyList<string> Checks { get; init; } = [];
+
+    /// <summary>Logging: <c>log_json</c>, <c>log_file</c> and the <c>log_rotate_*</c> keys.</summary>
+    public Mesh.Agent.Logging.LogOutputOptions LogOutput { get; init; } = new();
+
     /// <summary>A development server: one in-memory-like server with its log in a temp folder, bootstrapped at once.</summary>
     public static AgentConfig DevDefaults { get; } = new() { Dev = true, Server = true, Bootstrap = true, LogLevel = "info" };
 }

@@ -127,6 +127,8 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
                 ClientAddresses = config.ClientAddresses,
                 HttpsPort = config.HttpsPort,
                 DefaultIntentionPolicy = config.DefaultIntentionPolicy,
+                EnableRemoteScriptChecks = config.EnableScriptChecks,
+                EnableLocalScriptChecks = config.EnableLocalScriptChecks,
             },
             Cluster = new ClusterOptions
             {
@@ -163,7 +165,15 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
             });
         }
 
+        services.AddSingleton(new Checks.CheckRunnerOptions
+        {
+            ScriptChecks = config.EnableScriptChecks || config.EnableLocalScriptChecks,
+            OutputMaxSize = config.CheckOutputMaxSize,
+        });
         services.AddHostedService<Checks.CheckRunnerService>();
+        services.AddSingleton(sp => new ConfigFileRegistrations(
+            sp.GetRequiredService<ServerRuntime>(), config, Path.Combine(dataDir, ConfigFileRegistrations.FileName), sp.GetRequiredService<ILogger<ConfigFileRegistrations>>()));
+        services.AddHostedService<ConfigRegistrationLoop>();
         var host = new ServerHost(services);
         var server = new MeshServer(config, host, tls, levelled, config.Dev ? dataDir : null);
         agentHost.Attach(server);
@@ -204,10 +214,11 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
     }
 
     /// <summary>
-    /// <c>PUT /v1/agent/reload</c> (and SIGHUP): reads the configuration again, then applies the log level and reloads the
-    /// TLS files. A configuration that does not read changes nothing.
+    /// <c>PUT /v1/agent/reload</c> (and SIGHUP): reads the configuration again, then applies the log level, reloads the
+    /// TLS files and brings the config files' services and checks up to date (API-registered ones stay). A
+    /// configuration that does not read changes nothing.
     /// </summary>
-    public Task<Mesh.Server.Membership.AgentReloadResult> ReloadAsync(CancellationToken cancellationToken)
+    public async Task<Mesh.Server.Membership.AgentReloadResult> ReloadAsync(CancellationToken cancellationToken)
     {
         var config = Config;
         var warnings = new List<string>();
@@ -233,11 +244,20 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
             warnings.Add($"{name} changed from {before} to {after}: takes effect after a restart");
         }
 
+        try
+        {
+            await _host.Services.GetRequiredService<ConfigFileRegistrations>().SyncAsync(config, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConfigRegistrationException error)
+        {
+            throw new Mesh.Server.Membership.AgentReloadException("Failed reloading config: " + error.Message, error);
+        }
+
         _levelled.Level = level;
         Tls.Reload();
-        Config = Config with { LogLevel = config.LogLevel, Tls = config.Tls };
+        Config = Config with { LogLevel = config.LogLevel, Tls = config.Tls, Services = config.Services, Checks = config.Checks };
         Log.Reloaded(_logger, config.LogLevel);
-        return Task.FromResult(new Mesh.Server.Membership.AgentReloadResult(config.LogLevel, TlsReloaded: true, warnings));
+        return new Mesh.Server.Membership.AgentReloadResult(config.LogLevel, TlsReloaded: true, warnings);
     }
 
     private static IEnumerable<(string Name, string Before, string After)> RestartOnly(AgentConfig before, AgentConfig after)
@@ -250,10 +270,16 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
             ("ports.http", Text(before.HttpPort), Text(after.HttpPort)),
             ("ports.grpc", Text(before.GrpcPort), Text(after.GrpcPort)),
             ("ports.server", Text(before.ServerPort), Text(after.ServerPort)),
+            ("enable_script_checks", Flag(before.EnableScriptChecks), Flag(after.EnableScriptChecks)),
+            ("enable_local_script_checks", Flag(before.EnableLocalScriptChecks), Flag(after.EnableLocalScriptChecks)),
+            ("log_json", Flag(before.LogOutput.Json), Flag(after.LogOutput.Json)),
+            ("log_file", before.LogOutput.File ?? "(none)", after.LogOutput.File ?? "(none)"),
         ];
         return keys.Where(k => k.Before != k.After);
 
         static string Text(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        static string Flag(bool value) => value ? "true" : "false";
     }
 
     public async ValueTask DisposeAsync()

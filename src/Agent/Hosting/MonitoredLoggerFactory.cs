@@ -35,8 +35,15 @@ internal sealed class MonitoredLoggerFactory(ILoggerFactory inner, LogBroadcast 
             minimum = LogLevel.Error;
         }
 
-        return level >= minimum && level != LogLevel.None;
+        return level >= minimum && level != LogLevel.None && !Quieted(category, level);
     }
+
+    /// <summary>
+    /// ASP.NET Core's own information lines are left out, as the agent's process filter does: its request lines carry
+    /// the query string, and with it a <c>?token=</c> secret, which must reach neither the log nor a monitor.
+    /// </summary>
+    private static bool Quieted(string category, LogLevel level)
+        => level < LogLevel.Warning && category.StartsWith("Microsoft", StringComparison.Ordinal);
 
     private sealed class MonitoredLogger(ILogger inner, string category, MonitoredLoggerFactory owner) : ILogger
     {
@@ -44,7 +51,7 @@ internal sealed class MonitoredLoggerFactory(ILoggerFactory inner, LogBroadcast 
             where TState : notnull => inner.BeginScope(state);
 
         public bool IsEnabled(LogLevel logLevel)
-            => (owner.Writes(category, logLevel) && inner.IsEnabled(logLevel)) || owner.Monitored(logLevel);
+            => (owner.Writes(category, logLevel) && inner.IsEnabled(logLevel)) || owner.Monitored(category, logLevel);
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
@@ -53,7 +60,7 @@ internal sealed class MonitoredLoggerFactory(ILoggerFactory inner, LogBroadcast 
                 inner.Log(logLevel, eventId, state, exception, formatter);
             }
 
-            if (owner.Monitored(logLevel))
+            if (owner.Monitored(category, logLevel))
             {
                 owner.Publish(new LogLine(DateTimeOffset.UtcNow, logLevel, category, formatter(state, exception), exception?.ToString()));
             }
@@ -61,6 +68,8 @@ internal sealed class MonitoredLoggerFactory(ILoggerFactory inner, LogBroadcast 
     }
 
     private bool Monitored(LogLevel level) => level != LogLevel.None && broadcast.Wants(level);
+
+    private bool Monitored(string category, LogLevel level) => !Quieted(category, level) && Monitored(level);
 
     private void Publish(LogLine line) => broadcast.Publish(line);
 }

@@ -192,6 +192,18 @@ public sealed class CheckBody : CheckDefinitionBody
     public string? Type { get; set; }
 
     public CheckDefinitionBody? Definition { get; set; }
+
+    /// <summary>A script check's command (the Go client's <c>Args</c> is sent as <c>ScriptArgs</c>).</summary>
+    public List<string>? ScriptArgs { get; set; }
+
+    /// <summary>Consul's config-file and agent spelling of <see cref="ScriptArgs"/>.</summary>
+    public List<string>? Args { get; set; }
+
+    /// <summary>The shell of a Docker check (Consul uses it only with <see cref="DockerContainerId"/>).</summary>
+    public string? Shell { get; set; }
+
+    [JsonPropertyName("DockerContainerID")]
+    public string? DockerContainerId { get; set; }
 }
 
 /// <summary><c>structs.HealthCheckDefinition</c> as input.</summary>

@@ -110,6 +110,9 @@ public static class AgentEndpoints
                 Writes.Authorize(context, server, AclResource.Service, register.Service!.Service, AclAccess.Write);
             }
 
+            // After the ACL check, as Consul: a caller without write access learns nothing about the agent's settings.
+            ScriptCheckGate.RequireRemote(command.Commands.OfType<RegisterCommand>().SelectMany(r => r.Checks), server.Self.EnableRemoteScriptChecks);
+
             await Writes.SubmitAsync(context, server, command).ConfigureAwait(false);
         }
         finally
@@ -152,7 +155,7 @@ public static class AgentEndpoints
         }
 
         var check = CheckTranslation.FromAgent(body, server.Self.NodeName, body.Name, body.Name, serviceId);
-        await Writes.SubmitAsync(context, server, new RegisterCommand
+        var command = new RegisterCommand
         {
             Node = server.Self.NodeName,
             NodeId = server.Self.NodeId,
@@ -160,7 +163,10 @@ public static class AgentEndpoints
             Datacenter = server.Self.Datacenter,
             Checks = [check],
             SkipNodeUpdate = true,
-        }).ConfigureAwait(false);
+        };
+        Writes.AuthorizeCommand(context, server, command); // Before the script gate, as Consul.
+        ScriptCheckGate.RequireRemote([check], server.Self.EnableRemoteScriptChecks);
+        await Writes.SubmitAsync(context, server, command).ConfigureAwait(false);
     }
 
     private static async Task DeregisterCheckAsync(HttpContext context, ServerRuntime server)

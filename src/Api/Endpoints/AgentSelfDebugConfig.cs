@@ -60,6 +60,8 @@ internal static class AgentSelfDebugConfig
             json.WriteBoolean("ConnectEnabled", true);
             json.WriteString("Datacenter", self.Datacenter);
             json.WriteBoolean("DevMode", self.DevMode);
+            json.WriteBoolean("EnableLocalScriptChecks", self.EnableLocalScriptChecks || self.EnableRemoteScriptChecks);
+            json.WriteBoolean("EnableRemoteScriptChecks", self.EnableRemoteScriptChecks);
             json.WriteNumber("GRPCPort", self.GrpcPort);
             json.WriteNumber("GRPCTLSPort", self.GrpcTlsPort);
             json.WriteNumber("HTTPPort", self.HttpPort);
@@ -87,7 +89,7 @@ internal static class AgentSelfDebugConfig
         {
             ["agent"] = new(StringComparer.Ordinal)
             {
-                ["check_monitors"] = "0",
+                ["check_monitors"] = Text(state.ChecksOnNode(self.NodeName).Count(c => c.Type == "script")),
                 ["checks"] = Text(state.ChecksOnNode(self.NodeName).Count()),
                 ["services"] = Text(state.ServicesOnNode(self.NodeName).Count()),
             },

@@ -35,16 +35,16 @@ public static class CheckTranslation
     public static HealthCheck FromAgent(CheckBody body, string node, string defaultId, string defaultName, string serviceId)
     {
         RequireObject(body);
-        var definition = ToDefinition(body);
+        var definition = ToDefinition(body) with { ScriptArgs = ScriptArgs(body) };
         var type = TypeOf(definition);
         if (type.Length == 0)
         {
-            throw ApiException.BadRequest("Invalid check: one of TTL, HTTP, TCP, GRPC or AliasService must be set");
+            throw ApiException.BadRequest("Invalid check: one of Args, TTL, HTTP, TCP, GRPC or AliasService must be set");
         }
 
-        if (type is "http" or "tcp" or "grpc" && definition.Interval.Length == 0)
+        if (type is "http" or "tcp" or "grpc" or "script" && definition.Interval.Length == 0)
         {
-            throw ApiException.BadRequest($"Invalid check: an {type.ToUpperInvariant()} check needs an Interval");
+            throw ApiException.BadRequest(type == "script" ? "Invalid check: a script check needs an Interval" : $"Invalid check: an {type.ToUpperInvariant()} check needs an Interval");
         }
 
         var id = FirstNonEmpty(body.CheckId, body.Id) ?? defaultId;
@@ -126,8 +126,34 @@ public static class CheckTranslation
         return GoDuration.Format(value);
     }
 
+    /// <summary>
+    /// A script check's command: <c>ScriptArgs</c> or <c>Args</c>. Docker checks (<c>DockerContainerID</c>, run through
+    /// <c>Shell</c> inside the container) need a Docker runtime this agent does not have, so they are refused.
+    /// </summary>
+    private static List<string> ScriptArgs(CheckBody body)
+    {
+        if (!string.IsNullOrEmpty(body.DockerContainerId))
+        {
+            throw ApiException.BadRequest("Invalid check: Docker checks (DockerContainerID) are not supported by this agent; use a script check with Args");
+        }
+
+        if (!string.IsNullOrEmpty(body.Shell))
+        {
+            throw ApiException.BadRequest("Invalid check: Shell is only used by Docker checks (with DockerContainerID); a script check runs Args without a shell");
+        }
+
+        var args = body.ScriptArgs is { Count: > 0 } scriptArgs ? scriptArgs : body.Args ?? [];
+        if (args.Count > 0 && (args.Any(a => a is null) || string.IsNullOrWhiteSpace(args[0])))
+        {
+            throw ApiException.BadRequest("Invalid check: Args must be a list of strings whose first entry names the program to run");
+        }
+
+        return args;
+    }
+
     private static string TypeOf(CheckDefinition d)
-        => d.TTL.Length > 0 ? "ttl"
+        => d.ScriptArgs.Count > 0 ? "script"
+            : d.TTL.Length > 0 ? "ttl"
             : d.HTTP.Length > 0 ? "http"
             : d.TCP.Length > 0 ? "tcp"
             : d.GRPC.Length > 0 ? "grpc"

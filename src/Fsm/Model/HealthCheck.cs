@@ -103,4 +103,12 @@ public sealed record CheckDefinition
 
     [Key(13)]
     public string AliasService { get; init; } = string.Empty;
+
+    /// <summary>
+    /// A script check's command and arguments (Consul's <c>ScriptArgs</c>), run without a shell. Only agent
+    /// registrations set it; Consul's <c>HealthCheckDefinition</c> does not show it, so neither does the JSON.
+    /// </summary>
+    [Key(14)]
+    [JsonIgnore]
+    public IReadOnlyList<string> ScriptArgs { get; init; } = EmptyMap.List;
 }
