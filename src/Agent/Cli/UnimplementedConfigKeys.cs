@@ -88,8 +88,6 @@ public static class UnimplementedConfigKeys
         ["ports.dns"] = NoDns,
         ["ports.serf_lan"] = NoGossip,
         ["ports.serf_wan"] = NoGossip,
-        ["ports.sidecar_min_port"] = "Mesh does not assign sidecar ports; give sidecar_service.port",
-        ["ports.sidecar_max_port"] = "Mesh does not assign sidecar ports; give sidecar_service.port",
         ["ports.expose_min_port"] = "Mesh does not assign expose ports; give expose.paths[].listener_port",
         ["ports.expose_max_port"] = "Mesh does not assign expose ports; give expose.paths[].listener_port",
         ["autopilot.last_contact_threshold"] = "Mesh's autopilot judges health by its own server pings",
