@@ -28,7 +28,10 @@ public sealed class ReadmeQuickStartTests
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var meshScript = Path.Combine(bin, "mesh");
         await File.WriteAllTextAsync(meshScript, $"#!/bin/sh\nexec '{dotnet}' '{Path.Combine(AppContext.BaseDirectory, "mesh.dll")}' \"$@\"\n");
-        File.SetUnixFileMode(meshScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(meshScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
 
         int httpPort = FreePort.Next(), serverPort = FreePort.Next(), grpcPort = FreePort.Next();
         var address = $"127.0.0.1:{httpPort}";
