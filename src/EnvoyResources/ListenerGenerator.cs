@@ -22,7 +22,7 @@ internal static class ListenerGenerator
         {
             if (UpstreamRouting.HasListener(upstream))
             {
-                if (UpstreamListeners.Explicit(upstream) is { } listener)
+                if (UpstreamListeners.Explicit(upstream, snapshot.AccessLogs) is { } listener)
                 {
                     yield return listener;
                 }
@@ -38,6 +38,7 @@ internal static class ListenerGenerator
             UpstreamListeners.FinishOutbound(snapshot, outbound);
             if (outbound.FilterChains.Count > 0 || outbound.DefaultFilterChain is not null)
             {
+                AccessLogging.Apply(outbound, snapshot.AccessLogs);
                 yield return outbound;
             }
         }
@@ -107,6 +108,7 @@ internal static class ListenerGenerator
         }
 
         listener.FilterChains.Add(chain);
+        AccessLogging.Apply(listener, snapshot.AccessLogs);
         return listener;
     }
 

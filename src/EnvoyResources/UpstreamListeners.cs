@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Envoy.Config.Core.V3;
 using Envoy.Config.Listener.V3;
+using Mesh.Config.ConfigEntries;
 using Mesh.ProxyCfg;
 
 namespace Mesh.EnvoyResources;
@@ -9,8 +10,11 @@ namespace Mesh.EnvoyResources;
 /// <summary>Upstream listeners and the transparent outbound listener's filter chains (Consul's <c>makeUpstreamFilterChain</c>).</summary>
 internal static class UpstreamListeners
 {
-    /// <summary><c>&lt;EnvoyId&gt;:&lt;bind address&gt;:&lt;port&gt;</c>, default bind address 127.0.0.1.</summary>
-    public static Listener? Explicit(UpstreamSnapshot upstream)
+    /// <summary>
+    /// <c>&lt;EnvoyId&gt;:&lt;bind address&gt;:&lt;port&gt;</c>, default bind address 127.0.0.1; access logs on ours, not
+    /// on an escape-hatch listener (as Consul).
+    /// </summary>
+    public static Listener? Explicit(UpstreamSnapshot upstream, AccessLogsConfig? accessLogs)
     {
         // envoy_listener_json: the user's listener replaces ours as given (Consul's escape hatch).
         var options = UpstreamConfigOptions.Parse(upstream.Config?.Config);
@@ -28,6 +32,7 @@ internal static class UpstreamListeners
         var address = config.LocalBindAddress.Length > 0 ? config.LocalBindAddress : "127.0.0.1";
         var listener = ListenerGenerator.Make(upstream.Id.EnvoyId, address, config.LocalBindPort, TrafficDirection.Outbound);
         listener.FilterChains.Add(chain);
+        AccessLogging.Apply(listener, accessLogs);
         return listener;
     }
 

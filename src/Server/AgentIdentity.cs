@@ -7,6 +7,8 @@ namespace Mesh.Server;
 /// </summary>
 public sealed record AgentIdentity
 {
+    private readonly string? _advertiseWanAddress;
+
     public required string NodeName { get; init; }
 
     public required string NodeId { get; init; }
@@ -15,6 +17,13 @@ public sealed record AgentIdentity
 
     /// <summary>The address other machines reach this server at (Consul's advertise address).</summary>
     public required string AdvertiseAddress { get; init; }
+
+    /// <summary>The address reported to WAN clients (Consul's <c>advertise_addr_wan</c>); the advertise address unless set.</summary>
+    public string AdvertiseWanAddress
+    {
+        get => _advertiseWanAddress ?? AdvertiseAddress;
+        init => _advertiseWanAddress = value;
+    }
 
     public required IPEndPoint ServerEndPoint { get; init; }
 

@@ -58,4 +58,7 @@ public sealed record ServerMember
     public DateTimeOffset StableSince { get; init; }
 
     public string Version { get; init; } = string.Empty;
+
+    /// <summary>The server's WAN address (Consul's <c>advertise_addr_wan</c>), a bare IP; empty until heard from.</summary>
+    public string WanAddress { get; init; } = string.Empty;
 }

@@ -134,9 +134,14 @@ public sealed class ProxyConfigSourceTests
 
             Assert.Equal(proxies, mesh.Source.Registry.SubscriberCount(WatchKeys.Connect("db")));
             Assert.True(mesh.Source.Registry.KeyCount < 40, $"{mesh.Source.Registry.KeyCount} keys for {proxies} proxies");
+
+            // The change is one write: the new instance's sidecar (its service registered and settled first, so a slow
+            // machine cannot split what the test counts as one change across two coalesce windows).
+            await mesh.RegisterDbServiceAsync("node-db-2", "127.0.0.22");
+            await mesh.WaitForQuietAsync();
             var before = watches.Select(w => w.State.Builds).ToList();
 
-            await mesh.RegisterDbAsync("node-db-2", "127.0.0.22");
+            await mesh.RegisterDbSidecarAsync("node-db-2", "127.0.0.22");
             await Task.WhenAll(watches.Select(w => NextWithEndpointsAsync(w, 2)));
             await mesh.WaitForQuietAsync();
 

@@ -32,6 +32,12 @@ const string Usage = """
                  CDS, EDS of db's plain instances); same options, plus
                  --keys shared           shared: every client declares service web; distinct: one node ID each
 
+      dataplane  a 3-server mesh cluster, one web sidecar and `mesh dataplane` relaying to a follower: the extra latency
+                 of an EDS push through the dataplane against a direct delta stream to the same server (both open at
+                 once, --changes endpoint changes), then --kills times: SIGKILL the server the dataplane relays to
+                 (leadership moved off it first) and time until the next endpoint change arrives through another server
+                 --changes 50 --kills 20
+
       tls-handshake  TLS cost on the HTTP API of one mesh server: GET /v1/status/leader over plain HTTP and HTTPS with a
                  new connection per request (full handshake) and on kept-alive HTTPS connections, without and with
                  tls.https.verify_incoming; requests/s, latency and server CPU per request
@@ -68,6 +74,7 @@ try
         "proxycfg-fanout" => await Mesh.LoadTest.Xds.ProxyCfgFanoutCommand.RunAsync(options, stop.Token),
         "xds-sotw" => await Mesh.LoadTest.Xds.XdsCommand.RunAsync(options, stop.Token, sotw: true),
         "xds" => await Mesh.LoadTest.Xds.XdsCommand.RunAsync(options, stop.Token),
+        "dataplane" => await Mesh.LoadTest.Dataplane.DataplaneCommand.RunAsync(options, stop.Token),
         "tls-handshake" => await Mesh.LoadTest.Tls.TlsHandshakeCommand.RunAsync(options, stop.Token),
         _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
     };

@@ -21,6 +21,7 @@ public sealed class AgentCommand : ICliCommand
         .AddString("data-dir", null, "Folder for the Raft log, snapshots and node identity")
         .AddString("bind", "127.0.0.1", "Address the server (Raft) port binds to and is advertised at")
         .AddString("advertise", null, "Address advertised to other servers (default: -bind)")
+        .AddString("advertise-wan", null, "Address advertised to WAN clients, e.g. dataplanes watching servers over the WAN (default: -advertise)")
         .AddString("client", "127.0.0.1", "Address(es) the HTTP and gRPC APIs bind to, space-separated")
         .AddInt("http-port", 8500, "HTTP API port")
         .AddInt("https-port", -1, "HTTPS API port (-1: off); needs tls.https or tls.defaults cert_file and key_file")
@@ -172,6 +173,11 @@ public sealed class AgentCommand : ICliCommand
             config = config with { BindAddress = flags.GetString("advertise")! };
         }
 
+        if (flags.IsSet("advertise-wan"))
+        {
+            config = config with { AdvertiseWanAddress = flags.GetString("advertise-wan")! };
+        }
+
         if (flags.IsSet("client"))
         {
             config = config with { ClientAddresses = flags.GetString("client")!.Split(' ', StringSplitOptions.RemoveEmptyEntries) };
@@ -246,6 +252,11 @@ public sealed class AgentCommand : ICliCommand
         if (!IPAddress.TryParse(config.BindAddress, out _))
         {
             throw new UsageException($"-bind \"{config.BindAddress}\" is not an IP address");
+        }
+
+        if (config.AdvertiseWanAddress is { } wan && !IPAddress.TryParse(wan, out _))
+        {
+            throw new UsageException($"-advertise-wan (advertise_addr_wan) \"{wan}\" is not an IP address");
         }
 
         foreach (var address in config.ClientAddresses)

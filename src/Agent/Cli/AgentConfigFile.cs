@@ -112,6 +112,7 @@ public static class AgentConfigFile
             "data_dir" => config with { DataDir = Text(value, property.Name, path) },
             "bind_addr" => config with { BindAddress = Text(value, property.Name, path) },
             "advertise_addr" => config with { BindAddress = Text(value, property.Name, path) },
+            "advertise_addr_wan" => config with { AdvertiseWanAddress = Text(value, property.Name, path) },
             "client_addr" => config with { ClientAddresses = Text(value, property.Name, path).Split(' ', StringSplitOptions.RemoveEmptyEntries) },
             "server" => config with { Server = Bool(value, property.Name, path) },
             "bootstrap" => config with { Bootstrap = Bool(value, property.Name, path) },

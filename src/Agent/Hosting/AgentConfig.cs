@@ -19,6 +19,9 @@ public sealed record AgentConfig
     /// <summary>Address the server port binds to and is advertised at.</summary>
     public string BindAddress { get; init; } = "127.0.0.1";
 
+    /// <summary>Consul's <c>advertise_addr_wan</c>: the address reported to WAN clients (dataplanes watching servers with <c>wan</c>); null for the LAN address.</summary>
+    public string? AdvertiseWanAddress { get; init; }
+
     /// <summary>Addresses the HTTP and gRPC APIs bind to.</summary>
     public IReadOnlyList<string> ClientAddresses { get; init; } = ["127.0.0.1"];
 

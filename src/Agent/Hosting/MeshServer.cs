@@ -117,6 +117,7 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
                 NodeId = config.NodeId ?? NodeIdentity.LoadOrCreate(dataDir),
                 Datacenter = config.Datacenter,
                 AdvertiseAddress = config.BindAddress,
+                AdvertiseWanAddress = config.AdvertiseWanAddress ?? config.BindAddress,
                 ServerEndPoint = serverEndPoint,
                 HttpPort = config.HttpPort,
                 GrpcPort = config.GrpcPort,

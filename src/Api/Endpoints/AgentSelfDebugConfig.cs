@@ -47,7 +47,7 @@ internal static class AgentSelfDebugConfig
             json.WriteStartObject();
             json.WriteBoolean("ACLsEnabled", server.Access.Enabled);
             json.WriteString("AdvertiseAddrLAN", self.AdvertiseAddress);
-            json.WriteString("AdvertiseAddrWAN", self.AdvertiseAddress);
+            json.WriteString("AdvertiseAddrWAN", self.AdvertiseWanAddress);
             json.WriteString("BindAddr", self.ServerEndPoint.Address.ToString());
             json.WriteBoolean("Bootstrap", self.Bootstrap);
             json.WriteStartArray("ClientAddrs");

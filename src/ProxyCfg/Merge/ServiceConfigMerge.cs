@@ -53,6 +53,19 @@ public static class ServiceConfigMerge
     }
 
     /// <summary>
+    /// The proxy-defaults <c>global</c> entry's access logging when enabled (Consul copies it into every proxy's
+    /// <c>Proxy.AccessLogs</c> when the registration sets none; registrations here carry none), else null.
+    /// </summary>
+    public static AccessLogsConfig? AccessLogs(StoreState state, ISet<string>? reads = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return Find(state, ProxyDefaultsKind.KindName, GlobalProxyDefaults, reads) is { } entry
+               && ConfigEntryKinds.ProxyDefaults.Read(entry).AccessLogs is { Enabled: true } logs
+            ? logs
+            : null;
+    }
+
+    /// <summary>
     /// The central config of one upstream of <paramref name="destination"/>'s proxies (Consul's <c>UpstreamConfigs</c>
     /// entry): protocol from proxy-defaults, then the upstream's own service-defaults, then the downstream's
     /// upstream_config defaults and the override for this name. Used for upstreams implied in transparent mode too.

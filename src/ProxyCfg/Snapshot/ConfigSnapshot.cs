@@ -50,6 +50,9 @@ public sealed record ConfigSnapshot
     /// <summary>What happens to a source no intention matches (mesh/ACL default policy).</summary>
     public required bool IntentionDefaultAllow { get; init; }
 
+    /// <summary>Envoy access logging from the proxy-defaults <c>global</c> entry (Consul merges it into <c>Proxy.AccessLogs</c>).</summary>
+    public AccessLogsConfig? AccessLogs { get; init; }
+
     /// <summary>The <c>mesh</c> config entry, if one exists.</summary>
     public MeshEntry? Mesh { get; init; }
 

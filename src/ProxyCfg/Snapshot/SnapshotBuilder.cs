@@ -129,6 +129,7 @@ public static class SnapshotBuilder
             Intentions = Intentions(state, destination, reads),
             IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
             Mesh = Mesh(state, reads),
+            AccessLogs = ServiceConfigMerge.AccessLogs(state, reads),
             Upstreams = [.. upstreams.Values.OrderBy(u => u.Id.EnvoyId, StringComparer.Ordinal)],
             StoreIndex = state.AppliedIndex,
         };

@@ -35,7 +35,7 @@ public sealed class SnapshotEquality
             [nameof(ConfigSnapshot.Kind), nameof(ConfigSnapshot.ProxyId), nameof(ConfigSnapshot.Service), nameof(ConfigSnapshot.Address),
              nameof(ConfigSnapshot.Port), nameof(ConfigSnapshot.ServiceMeta), nameof(ConfigSnapshot.TaggedAddresses), nameof(ConfigSnapshot.Datacenter),
              nameof(ConfigSnapshot.TrustDomain), nameof(ConfigSnapshot.Proxy), nameof(ConfigSnapshot.Roots), nameof(ConfigSnapshot.Leaf),
-             nameof(ConfigSnapshot.Intentions), nameof(ConfigSnapshot.IntentionDefaultAllow), nameof(ConfigSnapshot.Mesh), nameof(ConfigSnapshot.Upstreams)],
+             nameof(ConfigSnapshot.Intentions), nameof(ConfigSnapshot.IntentionDefaultAllow), nameof(ConfigSnapshot.Mesh), nameof(ConfigSnapshot.AccessLogs), nameof(ConfigSnapshot.Upstreams)],
             [nameof(ConfigSnapshot.StoreIndex), nameof(ConfigSnapshot.IsTransparent)]),
         [typeof(RootsSnapshot)] = ([nameof(RootsSnapshot.ActiveRootId), nameof(RootsSnapshot.Roots)], [nameof(RootsSnapshot.TrustedCaPem)]),
         [typeof(CaRoot)] = (
@@ -95,6 +95,7 @@ public sealed class SnapshotEquality
                && left.Intentions.Length == right.Intentions.Length
                && left.Intentions.Zip(right.Intentions).All(p => p.First.Id == p.Second.Id && p.First.ModifyIndex == p.Second.ModifyIndex && p.First.Precedence == p.Second.Precedence)
                && SameMesh(left.Mesh, right.Mesh)
+               && Equals(left.AccessLogs, right.AccessLogs)
                && left.Upstreams.Length == right.Upstreams.Length
                && left.Upstreams.Zip(right.Upstreams).All(p => SameUpstream(p.First, p.Second, endpoints));
     }

@@ -60,6 +60,7 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
             AppliedIndex = raft.AppliedIndex,
             Members = [.. raft.Members.Select(ServerAddress.Format)],
             Version = MeshVersion.Current,
+            WanAddress = runtime.Self.AdvertiseWanAddress,
         };
     }
 

@@ -69,6 +69,10 @@ public sealed record InfoResponse : RpcResponse
 
     [Key(11)]
     public string Version { get; init; } = string.Empty;
+
+    /// <summary>The WAN address the server advertises (<c>advertise_addr_wan</c>); empty from older servers.</summary>
+    [Key(12)]
+    public string WanAddress { get; init; } = string.Empty;
 }
 
 /// <summary>Asks the leader to add the sender to the Raft configuration as a voter.</summary>

@@ -34,6 +34,7 @@ public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, 
                     {
                         Id = own.NodeId, Name = own.NodeName, Address = address, Leader = address == leader, Alive = true,
                         Healthy = true, LastTerm = own.Term, LastIndex = own.LastIndex, StableSince = _startedAt, Version = own.Version,
+                        WanAddress = own.WanAddress,
                     };
                 }
 
@@ -51,6 +52,7 @@ public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, 
                     LastIndex = seen?.Info?.LastIndex ?? 0,
                     StableSince = seen?.HealthySince ?? now,
                     Version = seen?.Info?.Version ?? string.Empty,
+                    WanAddress = seen?.Info?.WanAddress ?? string.Empty,
                 };
             })];
         }

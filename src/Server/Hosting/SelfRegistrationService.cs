@@ -20,7 +20,7 @@ internal sealed class SelfRegistrationService(AgentIdentity self, CommandPipelin
             NodeId = self.NodeId,
             Address = self.AdvertiseAddress,
             Datacenter = self.Datacenter,
-            TaggedAddresses = EmptyMap.Sorted<string>(new Dictionary<string, string> { ["lan"] = self.AdvertiseAddress, ["lan_ipv4"] = self.AdvertiseAddress, ["wan"] = self.AdvertiseAddress, ["wan_ipv4"] = self.AdvertiseAddress }),
+            TaggedAddresses = EmptyMap.Sorted<string>(new Dictionary<string, string> { ["lan"] = self.AdvertiseAddress, ["lan_ipv4"] = self.AdvertiseAddress, ["wan"] = self.AdvertiseWanAddress, ["wan_ipv4"] = self.AdvertiseWanAddress }),
             NodeMeta = EmptyMap.Sorted<string>(new Dictionary<string, string>
             {
                 ["consul-network-segment"] = string.Empty,

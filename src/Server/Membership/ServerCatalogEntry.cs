@@ -36,14 +36,17 @@ public static class ServerCatalogEntry
         }),
     };
 
-    /// <summary>The whole registration of one server: node (meta, tagged addresses), service and serfHealth.</summary>
-    public static RegisterCommand Register(string node, string nodeId, string datacenter, string address, int port, string version, string status) => new()
+    /// <summary>
+    /// The whole registration of one server: node (meta, tagged addresses: <c>wan</c> is <paramref name="wanAddress"/>,
+    /// or the LAN address when empty), service and serfHealth.
+    /// </summary>
+    public static RegisterCommand Register(string node, string nodeId, string datacenter, string address, int port, string version, string status, string wanAddress = "") => new()
     {
         Node = node,
         NodeId = nodeId,
         Address = address,
         Datacenter = datacenter,
-        TaggedAddresses = EmptyMap.Sorted<string>(new Dictionary<string, string> { ["lan"] = address, ["lan_ipv4"] = address, ["wan"] = address, ["wan_ipv4"] = address }),
+        TaggedAddresses = EmptyMap.Sorted<string>(new Dictionary<string, string> { ["lan"] = address, ["lan_ipv4"] = address, ["wan"] = Wan(address, wanAddress), ["wan_ipv4"] = Wan(address, wanAddress) }),
         NodeMeta = EmptyMap.Sorted<string>(new Dictionary<string, string>
         {
             ["consul-network-segment"] = string.Empty,
@@ -53,6 +56,8 @@ public static class ServerCatalogEntry
         Service = Service(address, port, version),
         Checks = [SerfHealth(node, status)],
     };
+
+    private static string Wan(string address, string wanAddress) => wanAddress.Length > 0 ? wanAddress : address;
 
     public static HealthCheck SerfHealth(string node, string status) => new()
     {

@@ -55,6 +55,7 @@ public sealed partial class ServerCatalogReconciler(ServerRuntime runtime, ILogg
                 host = self.AdvertiseAddress;
             }
 
+            var wan = isSelf ? self.AdvertiseWanAddress : server.WanAddress.Length > 0 ? server.WanAddress : host;
             var status = failed ? HealthStatus.Critical : HealthStatus.Passing;
             var node = state.FindNode(name);
             if (!server.Alive && !isSelf && (node is null || !failed))
@@ -65,10 +66,11 @@ public sealed partial class ServerCatalogReconciler(ServerRuntime runtime, ILogg
             var service = state.FindService(name, ServerCatalogEntry.ServiceName);
             var check = state.FindCheck(name, ServerCatalogEntry.SerfCheckId);
             if (node is null || service is null || service.Port != port || service.Address != host || check?.Status != status
-                || node.Meta.GetValueOrDefault(ServerCatalogEntry.ServerAddressMetaKey) != server.Address)
+                || node.Meta.GetValueOrDefault(ServerCatalogEntry.ServerAddressMetaKey) != server.Address
+                || node.TaggedAddresses.GetValueOrDefault("wan") != wan)
             {
                 var nodeId = isSelf ? self.NodeId : server.Id;
-                commands.Add(ServerCatalogEntry.Register(name, nodeId, self.Datacenter, host, port, MeshVersion.ConsulCompatible, status) with
+                commands.Add(ServerCatalogEntry.Register(name, nodeId, self.Datacenter, host, port, MeshVersion.ConsulCompatible, status, wan) with
                 {
                     NodeMeta = WithAddress(node, server.Address),
                 });

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mesh.Config.Access;
+using Mesh.EnvoyResources;
 using Mesh.Fsm.Model;
 using ServiceKind = Mesh.Fsm.Model.ServiceKind;
 using Mesh.Fsm.State;
@@ -67,6 +68,7 @@ public sealed class DataplaneGrpcService(PublicServicesContext services) : Datap
             NodeName = node.Name,
             Identity = name,
         };
+        response.AccessLogs.AddRange(AccessLogging.ProtoJsonOf(ServiceConfigMerge.AccessLogs(state)));
 #pragma warning disable CS0612 // sent for old dataplanes, which read only this field
         response.Service = name;
 #pragma warning restore CS0612

@@ -6,7 +6,8 @@ namespace Mesh.XdsServer.ConsulApi;
 
 /// <summary>
 /// <c>hashicorp.consul.serverdiscovery.ServerDiscoveryService/WatchServers</c>: the ready servers at once, then the
-/// full list again on every change (shuffled per message, as Consul does). Any valid token; a token deleted while
+/// full list again on every change (shuffled per message, as Consul does), with each server's WAN address
+/// (<c>advertise_addr_wan</c>) when the request asks for <c>wan</c>. Any valid token; a token deleted while
 /// the stream is open ends it with UNAUTHENTICATED at the next message.
 /// </summary>
 public sealed class ServerDiscoveryGrpcService(PublicServicesContext services) : ServerDiscoveryService.ServerDiscoveryServiceBase
@@ -26,7 +27,7 @@ public sealed class ServerDiscoveryGrpcService(PublicServicesContext services) :
                 var response = new WatchServersResponse();
                 foreach (var server in set.OrderBy(_ => Random.Shared.Next()))
                 {
-                    response.Servers.Add(new DiscoveredServer { Id = server.Id, Address = server.Address, Version = server.Version });
+                    response.Servers.Add(new DiscoveredServer { Id = server.Id, Address = request.Wan ? server.WanAddress : server.Address, Version = server.Version });
                 }
 
                 await responseStream.WriteAsync(response, cancellationToken).ConfigureAwait(false);

@@ -3,8 +3,11 @@ using Mesh.Server;
 
 namespace Mesh.XdsServer.ConsulApi;
 
-/// <summary>One server as WatchServers reports it: Raft server ID, bare IP (no port), version.</summary>
-public sealed record ServerEntry(string Id, string Address, string Version);
+/// <summary>
+/// One server as WatchServers reports it: Raft server ID, bare LAN IP (no port), version, and the bare WAN IP sent
+/// instead of the LAN one to a watcher asking for <c>wan</c>.
+/// </summary>
+public sealed record ServerEntry(string Id, string Address, string Version, string WanAddress);
 
 /// <summary>
 /// The set of ready servers (in the Raft configuration and healthy by the server monitor's pings) for every
@@ -38,13 +41,13 @@ public sealed class ServerSetFeed(ServerRuntime runtime)
         var members = runtime.Cluster?.Servers ?? [];
         var ready = members
             .Where(m => m.Healthy && m.Id.Length > 0 && m.Id != m.Address)
-            .Select(m => new ServerEntry(m.Id, HostOf(m.Address), m.Version))
+            .Select(m => new ServerEntry(m.Id, HostOf(m.Address), m.Version, m.WanAddress.Length > 0 ? m.WanAddress : HostOf(m.Address)))
             .OrderBy(e => e.Id, StringComparer.Ordinal)
             .ToList();
         if (ready.Count == 0)
         {
             // No cluster layer (unit hosts) or not yet observed: at least this server answers.
-            ready.Add(new ServerEntry(runtime.Self.NodeId, HostOf(runtime.Self.ServerEndPoint.ToString()), runtime.Self.Version));
+            ready.Add(new ServerEntry(runtime.Self.NodeId, HostOf(runtime.Self.ServerEndPoint.ToString()), runtime.Self.Version, runtime.Self.AdvertiseWanAddress));
         }
 
         return ready;

@@ -15,12 +15,17 @@ public sealed class MembershipClusterTests
     [Fact]
     public async Task ConsulService_ListsLiveServers_FailedOneTurnsCritical_ForceLeftOneIsDropped()
     {
-        await using var cluster = await TestCluster.StartAsync(3);
+        // Each server advertises a WAN address of its own (advertise_addr_wan): the leader registers it as the node's wan tagged address.
+        static string WanOf(int serverPort) => $"198.18.{serverPort / 256 % 256}.{serverPort % 256}";
+        await using var cluster = await TestCluster.StartAsync(3, c => c with { AdvertiseWanAddress = WanOf(c.ServerPort) });
         var leader = cluster.Leader;
         var rows = await ConsulRowsAsync(leader, 3);
         Assert.Equal(
             cluster.Running.Select(s => (s.NodeName, s.Server.Config.ServerPort)).Order(),
             rows.Select(r => (r.GetProperty("Node").GetString()!, r.GetProperty("ServicePort").GetInt32())).Order());
+        Assert.Equal(
+            cluster.Running.Select(s => (s.NodeName, WanOf(s.Server.Config.ServerPort))).Order(),
+            rows.Select(r => (r.GetProperty("Node").GetString()!, r.GetProperty("TaggedAddresses").GetProperty("wan").GetString()!)).Order());
 
         // Every server, followers included, answers the same list.
         foreach (var server in cluster.Running)

@@ -112,6 +112,22 @@ internal static class Scenarios
             f.ConfigEntry("""{"Kind":"service-defaults","Name":"google","Protocol":"http"}""");
             Transparent(f);
         },
+
+        // proxy-defaults AccessLogs (Consul's accesslogs package): the default JSON format to stdout on every listener
+        // and filter, here with an HTTP public listener, the tcp db upstream and the transparent outbound listener.
+        ["access-logs-default"] = f =>
+        {
+            f.ConfigEntry("""{"Kind":"proxy-defaults","Name":"global","AccessLogs":{"Enabled":true}}""");
+            f.ConfigEntry("""{"Kind":"service-defaults","Name":"web","Protocol":"http"}""");
+            Transparent(f);
+        },
+
+        // A text format to a file, listener logs off (filters only).
+        ["access-logs-file-text"] = f =>
+        {
+            f.ConfigEntry("""{"Kind":"proxy-defaults","Name":"global","AccessLogs":{"Enabled":true,"DisableListenerLogs":true,"Type":"file","Path":"/var/log/envoy/access.log","TextFormat":"[%START_TIME%] %RESPONSE_CODE%"}}""");
+            Base(f);
+        },
     };
 
     /// <summary>Consul's base fixture: web with upstream db on 9191 and two healthy db instances.</summary>

@@ -41,7 +41,17 @@ internal sealed class ProxyCfgServer : IAsyncDisposable
     /// <summary>An instance of db and its sidecar on <paramref name="node"/>.</summary>
     public async Task RegisterDbAsync(string node, string address)
     {
-        await RegisterAsync($$$"""{"Node":"{{{node}}}","Address":"{{{address}}}","Service":{"ID":"db","Service":"db","Port":5432}}""");
+        await RegisterDbServiceAsync(node, address);
+        await RegisterDbSidecarAsync(node, address);
+    }
+
+    /// <summary>The db service alone on the node.</summary>
+    public Task RegisterDbServiceAsync(string node, string address)
+        => RegisterAsync($$$"""{"Node":"{{{node}}}","Address":"{{{address}}}","Service":{"ID":"db","Service":"db","Port":5432}}""");
+
+    /// <summary>db's sidecar proxy on the node, with a passing check: one write that adds a connect endpoint of db.</summary>
+    public async Task RegisterDbSidecarAsync(string node, string address)
+    {
         await RegisterAsync($$$"""
             {"Node":"{{{node}}}","Address":"{{{address}}}","Service":{"Kind":"connect-proxy","ID":"db-sidecar-proxy","Service":"db-sidecar-proxy","Port":21000,
              "Proxy":{"DestinationServiceName":"db","DestinationServiceID":"db"}},

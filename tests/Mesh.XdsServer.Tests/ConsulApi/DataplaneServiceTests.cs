@@ -77,6 +77,33 @@ public sealed class DataplaneServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task BootstrapParams_CarryProxyDefaultsAccessLogs_AsEnvoyAccessLogProtoJson()
+    {
+        await using var mesh = await StartAsync();
+        using var clients = new ConsulApiClients(mesh.GrpcPort);
+        var request = new GetEnvoyBootstrapParamsRequest { NodeName = "node-web", ProxyId = "web-sidecar-proxy" };
+
+        var off = await clients.Dataplane.GetEnvoyBootstrapParamsAsync(request, ConsulApiClients.Bounded());
+        Assert.Empty(off.AccessLogs);
+
+        await mesh.WriteConfigAsync("""
+            {"Kind":"proxy-defaults","Name":"global","Config":{"local_connect_timeout_ms":2500,"protocol":"http"},
+             "AccessLogs":{"Enabled":true,"Type":"file","Path":"/var/log/envoy/admin.log","JSONFormat":"{\"code\":\"%RESPONSE_CODE%\"}"}}
+            """);
+        var on = await clients.Dataplane.GetEnvoyBootstrapParamsAsync(request, ConsulApiClients.Bounded());
+
+        // One AccessLog message in protojson, as the dataplane puts it on Envoy's admin listener.
+        var json = Assert.Single(on.AccessLogs);
+        var parser = new Google.Protobuf.JsonParser(Google.Protobuf.JsonParser.Settings.Default.WithTypeRegistry(Mesh.Xds.XdsTypeRegistry.Instance));
+        var log = parser.Parse<Envoy.Config.Accesslog.V3.AccessLog>(json);
+        Assert.Equal("Consul Listener Filter Log", log.Name);
+        Assert.Null(log.Filter);
+        var file = log.TypedConfig.Unpack<Envoy.Extensions.AccessLoggers.File.V3.FileAccessLog>();
+        Assert.Equal("/var/log/envoy/admin.log", file.Path);
+        Assert.Equal("%RESPONSE_CODE%", file.LogFormat.JsonFormat.Fields["code"].StringValue);
+    }
+
+    [Fact]
     public async Task BootstrapParams_BadRequests_GetClearStatuses_AndTheServerKeepsServing()
     {
         await using var mesh = await StartAsync();

@@ -14,10 +14,13 @@ public sealed class WatchServersClusterTests
 
     private static string IdOf(TestServer server) => server.Server.Runtime.Self.NodeId;
 
+    private static string WanOf(int serverPort) => $"198.18.{serverPort / 256 % 256}.{serverPort % 256}";
+
     [Fact]
     public async Task AFourthServerJoining_AndAServerRemoved_AreReported()
     {
-        await using var cluster = await TestCluster.StartAsync(3);
+        // Each server advertises its own WAN address (never dialed here): a watcher asking for wan gets those.
+        await using var cluster = await TestCluster.StartAsync(3, c => c with { AdvertiseWanAddress = WanOf(c.ServerPort) });
         var watched = cluster.Leader;
         using var clients = new ConsulApiClients(watched.Server.Config.GrpcPort);
         using var stalled = new ConsulApiClients(watched.Server.Config.GrpcPort);
@@ -30,6 +33,13 @@ public sealed class WatchServersClusterTests
         var first = await ConsulApiClients.ReadUntilAsync(call.ResponseStream, r => Ids(r).SetEquals(three));
         Assert.All(first.Servers, s => Assert.Equal("127.0.0.1", s.Address));
         Assert.All(first.Servers, s => Assert.NotEmpty(s.Version));
+
+        using (var wanCall = clients.Servers.WatchServers(new WatchServersRequest { Wan = true }, new CallOptions(deadline: DateTime.UtcNow.AddMinutes(1))))
+        {
+            var wans = cluster.Running.ToDictionary(IdOf, s => WanOf(s.Server.Config.ServerPort));
+            var wanFirst = await ConsulApiClients.ReadUntilAsync(wanCall.ResponseStream, r => Ids(r).SetEquals(three));
+            Assert.All(wanFirst.Servers, s => Assert.Equal(wans[s.Id], s.Address));
+        }
 
         var fourth = await cluster.AddServerAsync();
         await cluster.WaitForMembersAsync(4, TimeSpan.FromSeconds(60));

@@ -32,6 +32,9 @@ public sealed class ClusterMember : IAsyncDisposable
 
     public DirectoryInfo Directory { get; }
 
+    /// <summary>The plaintext gRPC (xDS) port of a mesh server; 0 when unknown (etcd).</summary>
+    public int GrpcPort { get; init; }
+
     /// <summary>The running process, or null while killed.</summary>
     public ChildProcess? Process { get; private set; }
 

@@ -26,18 +26,19 @@ public sealed class MeshCluster : ClusterTarget
         for (var i = 0; i < size; i++)
         {
             var httpPort = FreePort.Next();
+            var grpcPort = FreePort.Next();
             var name = string.Create(CultureInfo.InvariantCulture, $"mesh-{i}");
             var peers = serverPorts.Where((_, j) => j != i).SelectMany(port => new[] { "-retry-join", $"127.0.0.1:{Port(port)}" });
             string[] agent =
             [
                 "agent", "-server", "-bootstrap-expect", Port(size), "-node", name, "-bind", "127.0.0.1", "-client", "127.0.0.1",
                 "-data-dir", Path.Combine(directory.FullName, name), "-log-level", "warn",
-                "-grpc-port", Port(FreePort.Next()), "-server-port", Port(serverPorts[i]), .. peers,
+                "-grpc-port", Port(grpcPort), "-server-port", Port(serverPorts[i]), .. peers,
                 .. tls is null ? (string[])["-http-port", Port(httpPort)] : ["-config-file", TlsConfigFile(directory, name, tls, httpPort)],
             ];
             members.Add(new ClusterMember(
                 name, isDll ? "dotnet" : meshBinary, isDll ? [meshBinary, .. agent] : agent, new Uri($"{(tls is null ? "http" : "https")}://127.0.0.1:{Port(httpPort)}"),
-                $"127.0.0.1:{Port(serverPorts[i])}", directory));
+                $"127.0.0.1:{Port(serverPorts[i])}", directory) { GrpcPort = grpcPort });
         }
 
         var cluster = new MeshCluster(members, directory, tls);

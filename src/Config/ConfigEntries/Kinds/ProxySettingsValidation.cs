@@ -103,7 +103,12 @@ internal static class ProxySettingsValidation
         {
             try
             {
-                using var _ = JsonDocument.Parse(logs.JsonFormat);
+                using var document = JsonDocument.Parse(logs.JsonFormat);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    // Envoy's json_format is a Struct: a map of keys to format operators.
+                    throw Fail("AccessLogs.JSONFormat: invalid access log json for JSON format: the format must be a JSON object");
+                }
             }
             catch (JsonException error)
             {
