@@ -29,7 +29,6 @@ public static class UnimplementedConfigKeys
         ["serf_wan_allowed_cidrs"] = NoGossip,
         ["advertise_addr_ipv4"] = "servers are advertised at bind_addr / advertise_addr",
         ["advertise_addr_ipv6"] = "servers are advertised at bind_addr / advertise_addr",
-        ["advertise_addr_wan"] = OneDatacenter,
         ["advertise_addr_wan_ipv4"] = OneDatacenter,
         ["advertise_addr_wan_ipv6"] = OneDatacenter,
         ["translate_wan_addrs"] = OneDatacenter,
