@@ -21,6 +21,14 @@ public interface IClusterView
     /// <summary>Makes the current leader (this server or, over RPC, another) give up leadership; returns the new leader's address.</summary>
     /// <exception cref="Cluster.LeadershipTransferException">The leader refused or no new leader was elected in time.</exception>
     Task<string> StepDownLeaderAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves leadership away from the current leader and, when <paramref name="targetAddress"/> is given, on until that
+    /// server leads. Leadership changing while a forwarded step-down is in flight (its answer lost with it) is not a
+    /// failure: the outcome is judged by who leads afterwards. Returns the new leader's address.
+    /// </summary>
+    /// <exception cref="Cluster.LeadershipTransferException">No new leader (or not the target) within the allowed rounds.</exception>
+    Task<string> TransferLeadershipAsync(string? targetAddress, CancellationToken cancellationToken);
 }
 
 /// <summary>One server as the operator API reports it.</summary>

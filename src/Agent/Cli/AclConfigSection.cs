@@ -11,7 +11,7 @@ namespace Mesh.Agent.Cli;
 /// </summary>
 internal static class AclConfigSection
 {
-    public static AclConfig Read(AclConfig acl, JsonElement block, string path)
+    public static AclConfig Read(AclConfig acl, JsonElement block, string path, ICollection<string>? warnings = null)
     {
         if (block.ValueKind != JsonValueKind.Object)
         {
@@ -37,18 +37,15 @@ internal static class AclConfigSection
                     ? acl with { DownPolicy = down }
                     : throw Invalid("acl.down_policy", path, "\"allow\", \"deny\", \"extend-cache\" or \"async-cache\""),
                 "enable_token_persistence" => acl with { EnableTokenPersistence = Bool(value, "acl.enable_token_persistence", path) },
-                "tokens" => acl with { Tokens = ReadTokens(acl.Tokens, value, path) },
-
-                // Accepted for compatibility; they tune caches this server does not have.
-                "policy_ttl" or "role_ttl" or "token_ttl" or "enable_key_list_policy" or "enable_token_replication" => acl,
-                _ => throw new UsageException($"Error reading config file {path}: invalid config key \"acl.{setting.Name}\""),
+                "tokens" => acl with { Tokens = ReadTokens(acl.Tokens, value, path, warnings) },
+                _ => Unimplemented(acl, "acl." + setting.Name, path, warnings),
             };
         }
 
         return acl;
     }
 
-    private static AclAgentTokens ReadTokens(AclAgentTokens tokens, JsonElement block, string path)
+    private static AclAgentTokens ReadTokens(AclAgentTokens tokens, JsonElement block, string path, ICollection<string>? warnings)
     {
         if (block.ValueKind != JsonValueKind.Object)
         {
@@ -64,12 +61,19 @@ internal static class AclConfigSection
                 "agent" => tokens with { Agent = Text(setting.Value, key, path) },
                 "default" => tokens with { Default = Text(setting.Value, key, path) },
                 "agent_recovery" or "agent_master" => tokens with { AgentRecovery = Text(setting.Value, key, path) },
-                "replication" or "dns" or "config_file_service_registration" => tokens,
-                _ => throw new UsageException($"Error reading config file {path}: invalid config key \"{key}\""),
+                _ => Unimplemented(tokens, key, path, warnings),
             };
         }
 
         return tokens;
+    }
+
+    /// <summary>A key Mesh accepts without effect (recorded as a warning) or refuses (see <see cref="UnimplementedConfigKeys"/>).</summary>
+    private static T Unimplemented<T>(T unchanged, string key, string path, ICollection<string>? warnings)
+    {
+        var warning = UnimplementedConfigKeys.WarningFor(key, path) ?? throw UnimplementedConfigKeys.Refusal(key, path);
+        warnings?.Add(warning);
+        return unchanged;
     }
 
     private static string Text(JsonElement value, string key, string path)

@@ -31,7 +31,9 @@ public sealed class AgentCommand : ICliCommand
         .AddBool("bootstrap", "Bootstrap a single-server cluster")
         .AddInt("bootstrap-expect", 0, "Wait for this many servers, then bootstrap them together")
         .AddList("retry-join", "Address (host:server-port) of a server to join; repeatable")
-        .AddList("config-file", "JSON config file with Consul key names; repeatable")
+        .AddList("config-file", "Config file (JSON or HCL, Consul's key names); repeatable")
+        .AddList("config-dir", "Folder whose *.json and *.hcl files are read in name order; repeatable")
+        .AddString("config-format", null, "Language of config files whatever their extension: json or hcl")
         .AddString("log-level", "info", "trace, debug, info, warn or err")
         .AddInt("raft-snapshot-threshold", 16384, "Take a Raft snapshot after this many log entries"));
 
@@ -54,6 +56,11 @@ public sealed class AgentCommand : ICliCommand
 
         // SIGHUP reloads the configuration (log level, TLS certificates and keys), as Consul's does; the server keeps running.
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => { context.Cancel = true; ReloadOnSignal(Volatile.Read(ref running)); });
+
+        foreach (var warning in config.ConfigWarnings)
+        {
+            await console.Error.WriteLineAsync($"==> Warning: {warning}").ConfigureAwait(false);
+        }
 
         await console.Out.WriteLineAsync($"==> Starting Mesh agent{(config.Dev ? " in -dev mode" : string.Empty)}...").ConfigureAwait(false);
         MeshServer server;
@@ -119,9 +126,15 @@ public sealed class AgentCommand : ICliCommand
     public static AgentConfig Build(FlagSet flags)
     {
         var config = flags.GetBool("dev") ? AgentConfig.DevDefaults : new AgentConfig();
-        foreach (var file in flags.GetStrings("config-file").Concat(ChecksAndLogsFlags.ConfigDirFiles(flags)))
+        var format = flags.GetString("config-format");
+        foreach (var file in flags.GetStrings("config-file"))
         {
-            config = AgentConfigFile.Apply(config, file);
+            config = AgentConfigFile.Apply(config, file, format);
+        }
+
+        foreach (var directory in flags.GetStrings("config-dir"))
+        {
+            config = AgentConfigFile.ApplyDirectory(config, directory, format);
         }
 
         // Flags given on the command line override config files.

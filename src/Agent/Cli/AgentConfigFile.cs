@@ -1,19 +1,57 @@
 using System.Text.Json;
 using Mesh.Agent.Hosting;
+using Mesh.Config.Hcl;
 
 namespace Mesh.Agent.Cli;
 
-/// <summary>Reads an agent JSON config file with Consul's key names; unknown keys are an error, as in Consul.</summary>
+/// <summary>
+/// Reads an agent config file, JSON or HCL as Consul's, with Consul's key names. Keys Mesh does not implement are
+/// accepted with a warning when they do not apply to Mesh and refused otherwise (<see cref="UnimplementedConfigKeys"/>);
+/// unknown keys are an error, as in Consul.
+/// </summary>
 public static class AgentConfigFile
 {
-    public static AgentConfig Apply(AgentConfig config, string path)
+    /// <summary>
+    /// Applies one file. The language is <paramref name="format"/> ("json" or "hcl", Consul's <c>-config-format</c>)
+    /// when given, else the extension (<c>.json</c>, <c>.hcl</c>), else the content (JSON starts with '{').
+    /// </summary>
+    public static AgentConfig Apply(AgentConfig config, string path, string? format = null)
     {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Error reading config file {path}: {error.Message}");
+        }
+
+        var hcl = format switch
+        {
+            "hcl" => true,
+            "json" => false,
+            null or "" => Path.GetExtension(path).ToLowerInvariant() switch
+            {
+                ".hcl" => true,
+                ".json" => false,
+                _ => !HclDocument.LooksLikeJson(text),
+            },
+            _ => throw new UsageException($"-config-format \"{format}\" must be \"hcl\" or \"json\""),
+        };
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = hcl
+                ? JsonDocument.Parse(HclDocument.Parse(text, HclListKeys.AgentConfig).ToJsonString())
+                : JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or JsonException)
+        catch (HclSyntaxException error)
+        {
+            throw new UsageException($"Error parsing {path}: {error.Message}");
+        }
+        catch (JsonException error)
         {
             throw new UsageException($"Error reading config file {path}: {error.Message}");
         }
@@ -28,6 +66,35 @@ public static class AgentConfigFile
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 config = ApplyKey(config, property, path);
+            }
+        }
+
+        return config;
+    }
+
+    /// <summary>
+    /// Consul's <c>-config-dir</c>: every <c>*.json</c> and <c>*.hcl</c> file directly in the folder, in lexical order
+    /// of their names (later files override earlier ones); other files and subfolders are skipped.
+    /// </summary>
+    public static AgentConfig ApplyDirectory(AgentConfig config, string directory, string? format = null)
+    {
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(directory);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Error reading config directory {directory}: {error.Message}");
+        }
+
+        Array.Sort(files, StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var extension = Path.GetExtension(file).ToLowerInvariant();
+            if (extension is ".json" or ".hcl" || (extension.Length > 0 && format is { Length: > 0 } && extension == "." + format))
+            {
+                config = Apply(config, file, format);
             }
         }
 
@@ -53,18 +120,26 @@ public static class AgentConfigFile
             "retry_join" => config with { RetryJoin = value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray().Select(v => Text(v, property.Name, path))] : throw Invalid(property.Name, path, "an array of strings") },
             "log_level" => config with { LogLevel = Text(value, property.Name, path) },
             "raft_snapshot_threshold" => config with { SnapshotThreshold = Int(value, property.Name, path) },
+            "retry_interval" => config with { RetryInterval = Duration(value, property.Name, path) },
             "ports" => ApplyPorts(config, value, path),
             "connect" => ApplyConnect(config, value, path),
             "autopilot" => ApplyAutopilot(config, value, path),
             "xds" => ApplyXds(config, value, path),
-            "acl" => config with { Acl = AclConfigSection.Read(config.Acl, value, path) },
+            "acl" => ApplyAcl(config, value, path),
             "default_intention_policy" => config with { DefaultIntentionPolicy = IntentionPolicy(value, path) },
             "domain" => config with { Domain = Text(value, property.Name, path).TrimEnd('.') },
             "tls" => config with { Tls = TlsConfigFile.ApplyBlock(config.Tls, value, path) },
             _ when TlsConfigFile.ApplyLegacyKey(config.Tls, property, path) is { } tls => config with { Tls = tls },
             _ when ChecksAndLogsConfigKeys.Apply(config, property, path) is { } applied => applied,
-            _ => throw new UsageException($"Error reading config file {path}: invalid config key \"{property.Name}\""),
+            _ => UnimplementedConfigKeys.Unimplemented(config, property.Name, path),
         };
+    }
+
+    private static AgentConfig ApplyAcl(AgentConfig config, JsonElement value, string path)
+    {
+        var warnings = new List<string>();
+        var acl = AclConfigSection.Read(config.Acl, value, path, warnings);
+        return config with { Acl = acl, ConfigWarnings = [.. config.ConfigWarnings, .. warnings] };
     }
 
     /// <summary>Consul's <c>autopilot</c> block: <c>cleanup_dead_servers</c> and <c>dead_server_threshold</c>.</summary>
@@ -75,19 +150,18 @@ public static class AgentConfigFile
             throw Invalid("autopilot", path, "an object");
         }
 
-        var options = config.Autopilot;
         foreach (var setting in autopilot.EnumerateObject())
         {
-            options = setting.Name switch
+            var options = config.Autopilot;
+            config = setting.Name switch
             {
-                "cleanup_dead_servers" => options with { CleanupDeadServers = Bool(setting.Value, "autopilot.cleanup_dead_servers", path) },
-                "dead_server_threshold" => options with { DeadServerThreshold = Duration(setting.Value, "autopilot.dead_server_threshold", path) },
-                "last_contact_threshold" or "max_trailing_logs" or "server_stabilization_time" => options,
-                _ => throw new UsageException($"Error reading config file {path}: invalid config key \"autopilot.{setting.Name}\""),
+                "cleanup_dead_servers" => config with { Autopilot = options with { CleanupDeadServers = Bool(setting.Value, "autopilot.cleanup_dead_servers", path) } },
+                "dead_server_threshold" => config with { Autopilot = options with { DeadServerThreshold = Duration(setting.Value, "autopilot.dead_server_threshold", path) } },
+                _ => UnimplementedConfigKeys.Unimplemented(config, "autopilot." + setting.Name, path),
             };
         }
 
-        return config with { Autopilot = options };
+        return config;
     }
 
     /// <summary>
@@ -118,7 +192,7 @@ public static class AgentConfigFile
                                            && setting.Value.TryGetDouble(out var rate) && rate >= 0 && double.IsFinite(rate)
                     ? config with { XdsUpdateMaxPerSecond = rate }
                     : throw Invalid("xds.update_max_per_second", path, "a non-negative number (0 = no limit)"),
-                _ => throw new UsageException($"Error reading config file {path}: invalid config key \"xds.{setting.Name}\""),
+                _ => UnimplementedConfigKeys.Unimplemented(config, "xds." + setting.Name, path),
             };
         }
 
@@ -146,13 +220,19 @@ public static class AgentConfigFile
                 "server" => config with { ServerPort = Int(port.Value, "ports.server", path) },
                 "https" => config with { HttpsPort = Int(port.Value, "ports.https", path) },
                 "grpc_tls" => config with { GrpcTlsPort = Int(port.Value, "ports.grpc_tls", path) },
-                "dns" or "serf_lan" or "serf_wan" => config,
-                _ => throw new UsageException($"Error reading config file {path}: invalid config key \"ports.{port.Name}\""),
+                "sidecar_min_port" => config with { SidecarMinPort = Port(port.Value, "ports.sidecar_min_port", path) },
+                "sidecar_max_port" => config with { SidecarMaxPort = Port(port.Value, "ports.sidecar_max_port", path) },
+                _ => UnimplementedConfigKeys.Unimplemented(config, "ports." + port.Name, path),
             };
         }
 
-        return config;
+        return config.SidecarMinPort <= config.SidecarMaxPort
+            ? config
+            : throw Invalid("ports.sidecar_min_port", path, $"at most ports.sidecar_max_port ({config.SidecarMaxPort})");
     }
+
+    private static int Port(JsonElement value, string key, string path)
+        => Int(value, key, path) is var port and > 0 and <= 65535 ? port : throw Invalid(key, path, "a port from 1 to 65535");
 
     /// <summary>
     /// Consul's <c>connect</c> block: <c>enabled</c> (Connect is always on here), <c>ca_provider</c> and <c>ca_config</c>
@@ -169,12 +249,14 @@ public static class AgentConfigFile
         {
             config = setting.Name switch
             {
-                "enabled" => Bool(setting.Value, "connect.enabled", path) ? config : config,
+                "enabled" => Bool(setting.Value, "connect.enabled", path)
+                    ? config
+                    : config with { ConfigWarnings = [.. config.ConfigWarnings, $"config key \"connect.enabled\" in {path} has no effect in Mesh: Connect is always enabled"] },
                 "ca_provider" => config with { ConnectCaProvider = Text(setting.Value, "connect.ca_provider", path) },
                 "ca_config" => setting.Value.ValueKind == JsonValueKind.Object
                     ? config with { ConnectCaConfig = setting.Value.GetRawText() }
                     : throw Invalid("connect.ca_config", path, "an object"),
-                _ => throw new UsageException($"Error reading config file {path}: invalid config key \"connect.{setting.Name}\""),
+                _ => UnimplementedConfigKeys.Unimplemented(config, "connect." + setting.Name, path),
             };
         }
 

@@ -30,9 +30,9 @@ public static class ChecksAndLogsConfigKeys
             "check_output_max_size" => Int(value, property.Name, path) is var size and > 0
                 ? config with { CheckOutputMaxSize = size }
                 : throw Invalid(property.Name, path, "a positive integer"),
-            "service" => config with { Services = [.. config.Services, Definition(value, property.Name, path)] },
+            "service" => config with { Services = [.. config.Services, .. OneOrMany(value, property.Name, path)] },
             "services" => config with { Services = [.. config.Services, .. Definitions(value, property.Name, path)] },
-            "check" => config with { Checks = [.. config.Checks, Definition(value, property.Name, path)] },
+            "check" => config with { Checks = [.. config.Checks, .. OneOrMany(value, property.Name, path)] },
             "checks" => config with { Checks = [.. config.Checks, .. Definitions(value, property.Name, path)] },
             "log_json" => config with { LogOutput = log with { Json = Bool(value, property.Name, path) } },
             "log_file" => config with { LogOutput = log with { File = Text(value, property.Name, path) } },
@@ -46,6 +46,10 @@ public static class ChecksAndLogsConfigKeys
             _ => null,
         };
     }
+
+    /// <summary><c>service</c> / <c>check</c>: one definition, or several (repeated HCL blocks decode to an array).</summary>
+    private static List<string> OneOrMany(JsonElement value, string key, string path)
+        => value.ValueKind == JsonValueKind.Array ? Definitions(value, key, path) : [Definition(value, key, path)];
 
     private static List<string> Definitions(JsonElement value, string key, string path)
         => value.ValueKind == JsonValueKind.Array

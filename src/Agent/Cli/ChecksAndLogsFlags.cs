@@ -5,12 +5,11 @@ namespace Mesh.Agent.Cli;
 
 /// <summary>
 /// <c>mesh agent</c> flags for script checks, config folders and log output, with Consul's names; flags given on the
-/// command line override config files.
+/// command line override config files. (<c>-config-dir</c> is declared with <c>-config-file</c>.)
 /// </summary>
 public static class ChecksAndLogsFlags
 {
     public static FlagSet Add(FlagSet flags) => flags
-        .AddList("config-dir", "Folder of config files (*.json, *.hcl) read in name order after -config-file; repeatable")
         .AddBool("enable-script-checks", "Run script checks registered through the HTTP API or config files")
         .AddBool("enable-local-script-checks", "Run script checks defined in config files only")
         .AddBool("log-json", "Write logs as JSON, one object per line")
@@ -18,23 +17,6 @@ public static class ChecksAndLogsFlags
         .AddInt("log-rotate-bytes", 0, "Rotate the log file once it holds this many bytes (0: by time only)")
         .AddString("log-rotate-duration", "24h", "Rotate the log file after this long")
         .AddInt("log-rotate-max-files", 0, "Rotated log files kept (0: all, -1: none)");
-
-    /// <summary>The config files in each <c>-config-dir</c> folder, in name order, as Consul reads them.</summary>
-    public static IEnumerable<string> ConfigDirFiles(FlagSet flags)
-    {
-        foreach (var folder in flags.GetStrings("config-dir"))
-        {
-            if (!Directory.Exists(folder))
-            {
-                throw new UsageException($"Error reading config dir {folder}: no such folder");
-            }
-
-            foreach (var file in Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".hcl", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-            {
-                yield return file;
-            }
-        }
-    }
 
     public static AgentConfig Apply(AgentConfig config, FlagSet flags)
     {

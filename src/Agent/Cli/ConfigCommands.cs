@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 
 namespace Mesh.Agent.Cli;
 
-/// <summary><c>mesh config write FILE|-</c>: creates or replaces a config entry from JSON (<c>-cas -modify-index</c> for compare-and-set).</summary>
+/// <summary><c>mesh config write FILE|-</c>: creates or replaces a config entry from JSON or HCL (<c>-cas -modify-index</c> for compare-and-set).</summary>
 public sealed class ConfigWriteCommand : ICliCommand
 {
     public string Name => "config write";
@@ -60,14 +60,21 @@ public sealed class ConfigWriteCommand : ICliCommand
             throw new CliException($"Failed to load data: {error.Message}");
         }
 
-        JsonObject entry;
+        JsonNode? parsed;
         try
         {
-            entry = JsonNode.Parse(text) as JsonObject ?? throw new CliException("Failed to decode config entry input: expected a JSON object");
+            parsed = JsonOrHclFile.Parse(path, text, Mesh.Config.Hcl.HclListKeys.ConfigEntry);
         }
-        catch (JsonException error)
+        catch (CliException error)
         {
             throw new CliException($"Failed to decode config entry input: {error.Message}");
+        }
+
+        var entry = parsed as JsonObject ?? throw new CliException("Failed to decode config entry input: expected an object");
+
+        if (!Mesh.Config.Hcl.HclDocument.LooksLikeJson(text))
+        {
+            text = entry.ToJsonString();
         }
 
         var kind = ConfigFlags.Field(entry, "Kind") ?? throw new CliException("Failed to decode config entry input: Payload does not contain a kind/Kind key at the top level");

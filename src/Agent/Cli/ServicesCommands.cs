@@ -152,7 +152,7 @@ public sealed class ServicesDeregisterCommand : ICliCommand
     }
 }
 
-/// <summary>Reads service definitions from a JSON file in Consul's shapes.</summary>
+/// <summary>Reads service definitions from a JSON or HCL file in Consul's shapes.</summary>
 public static class ServiceFile
 {
     public static async Task<IReadOnlyList<JsonObject>> ReadAsync(string path, CancellationToken cancellationToken)
@@ -161,16 +161,16 @@ public static class ServiceFile
         try
         {
             var text = path == "-" ? await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false) : await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-            root = JsonNode.Parse(text);
+            root = JsonOrHclFile.Parse(path, text, Mesh.Config.Hcl.HclListKeys.ServiceDefinition);
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new CliException($"Error reading {path}: {error.Message}");
         }
 
         if (root is not JsonObject obj)
         {
-            throw new CliException($"Error reading {path}: expected a JSON object with \"Service\" or \"Services\"");
+            throw new CliException($"Error reading {path}: expected an object with \"Service\" or \"Services\"");
         }
 
         var single = obj["Service"] ?? obj["service"];

@@ -55,7 +55,6 @@ public static class TlsConfigFile
             "verify_incoming_rpc" => tls with { InternalRpc = tls.InternalRpc with { VerifyIncoming = Bool(value, key, path) } },
             "verify_incoming_https" => tls with { Https = tls.Https with { VerifyIncoming = Bool(value, key, path) } },
             "verify_server_hostname" => tls with { InternalRpc = tls.InternalRpc with { VerifyServerHostname = Bool(value, key, path) } },
-            "tls_prefer_server_cipher_suites" => tls,
             _ => null,
         };
     }

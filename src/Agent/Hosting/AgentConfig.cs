@@ -37,6 +37,18 @@ public sealed record AgentConfig
     /// <summary>Consul's <c>ports.grpc_tls</c>: the TLS gRPC (xDS) port; -1 (the default here) is off, 8503 by convention.</summary>
     public int GrpcTlsPort { get; init; } = -1;
 
+    /// <summary>Consul's <c>ports.sidecar_min_port</c>: the first port given to a sidecar registered without one.</summary>
+    public int SidecarMinPort { get; init; } = 21000;
+
+    /// <summary>Consul's <c>ports.sidecar_max_port</c>: the last port of the automatic sidecar range.</summary>
+    public int SidecarMaxPort { get; init; } = 21255;
+
+    /// <summary>
+    /// Warnings from the config files: keys of Consul's that Mesh accepts but that have no effect here, each naming
+    /// the key and the file (printed when the agent starts).
+    /// </summary>
+    public IReadOnlyList<string> ConfigWarnings { get; init; } = [];
+
     /// <summary>Consul's <c>domain</c> without the trailing dot: server certificates are checked for <c>server.&lt;dc&gt;.&lt;domain&gt;</c>.</summary>
     public string Domain { get; init; } = "consul";
 

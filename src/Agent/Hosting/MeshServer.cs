@@ -126,6 +126,8 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
                 Bootstrap = bootstrapAlone,
                 ClientAddresses = config.ClientAddresses,
                 HttpsPort = config.HttpsPort,
+                SidecarMinPort = config.SidecarMinPort,
+                SidecarMaxPort = config.SidecarMaxPort,
                 DefaultIntentionPolicy = config.DefaultIntentionPolicy,
                 EnableRemoteScriptChecks = config.EnableScriptChecks,
                 EnableLocalScriptChecks = config.EnableLocalScriptChecks,
@@ -227,6 +229,7 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
             try
             {
                 config = source();
+                warnings.AddRange(config.ConfigWarnings);
             }
             catch (Exception error) when (error is Mesh.Agent.Cli.UsageException or Mesh.Agent.Cli.CliException or IOException or InvalidDataException or System.Text.Json.JsonException or UnauthorizedAccessException or FormatException)
             {

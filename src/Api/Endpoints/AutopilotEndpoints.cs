@@ -135,7 +135,8 @@ public static class AutopilotEndpoints
 
     /// <summary>
     /// Without <c>?id</c> the leader gives leadership to whichever server wins the election; with it, until the named
-    /// server leads (a few rounds at most: DotNext offers resignation, not a targeted transfer).
+    /// server leads (a few rounds at most: DotNext offers resignation, not a targeted transfer). One call answers once
+    /// the outcome is known, even when it was forwarded to a leader that lost leadership mid-call.
     /// </summary>
     private static async Task TransferLeaderAsync(HttpContext context, ServerRuntime server)
     {
@@ -159,30 +160,16 @@ public static class AutopilotEndpoints
             throw ApiException.BadRequest("Failed to transfer Leader: cannot find peer: this is the only server");
         }
 
-        const int rounds = 5;
-        for (var round = 0; round < rounds; round++)
+        try
         {
-            string leader;
-            try
-            {
-                leader = await cluster.StepDownLeaderAsync(context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (LeadershipTransferException refused)
-            {
-                throw new ApiException(503, $"Failed to transfer Leader: {refused.Message}");
-            }
-
-            if (target is null || leader == target.Address)
-            {
-                await ApiResponse.WriteJsonAsync(context, new TransferLeaderView(true), OpsJsonContext.Default.TransferLeaderView).ConfigureAwait(false);
-                return;
-            }
-
-            // Another server won; ask it in turn once this server has seen it lead.
-            await server.Raft.WaitForLeaderAsync(TimeSpan.FromSeconds(10), context.RequestAborted).ConfigureAwait(false);
+            await cluster.TransferLeadershipAsync(target?.Address, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (LeadershipTransferException refused)
+        {
+            throw new ApiException(503, $"Failed to transfer Leader: {refused.Message}");
         }
 
-        throw new ApiException(503, $"Failed to transfer Leader: {target?.Id} did not win the election in {rounds} rounds");
+        await ApiResponse.WriteJsonAsync(context, new TransferLeaderView(true), OpsJsonContext.Default.TransferLeaderView).ConfigureAwait(false);
     }
 
     private static async Task UsageAsync(HttpContext context, ServerRuntime server)

@@ -22,4 +22,6 @@ internal sealed class DeferredClusterView(IServiceProvider services) : IClusterV
     public Mesh.Fsm.Model.AutopilotConfig Configuration => Monitor.Configuration;
 
     public Task<string> StepDownLeaderAsync(CancellationToken cancellationToken) => Monitor.StepDownLeaderAsync(cancellationToken);
+
+    public Task<string> TransferLeadershipAsync(string? targetAddress, CancellationToken cancellationToken) => Monitor.TransferLeadershipAsync(targetAddress, cancellationToken);
 }

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Text;
+using Mesh.Testing;
+
+namespace Mesh.Agent.Tests.Cli;
+
+/// <summary>
+/// The README's quick-start commands (the blocks between <c>&lt;!-- readme-test:begin --&gt;</c> and
+/// <c>&lt;!-- readme-test:end --&gt;</c>), run as written, in order, by bash in a fresh folder: <c>mesh</c> on the PATH is the
+/// built executable, the <c>mesh agent -dev</c> line starts a real agent (on free ports), the CLI finds it through
+/// <c>CONSUL_HTTP_ADDR</c>, and curl's <c>localhost:8500</c> is pointed at its HTTP port. Each command must exit 0.
+/// </summary>
+public sealed class ReadmeQuickStartTests
+{
+    private const string Begin = "<!-- readme-test:begin -->";
+    private const string End = "<!-- readme-test:end -->";
+
+    [Fact]
+    public async Task ReadmeQuickStart_EveryCommandExits0()
+    {
+        var commands = QuickStartCommands(await File.ReadAllTextAsync(FindReadme()));
+        Assert.True(commands.Count >= 10, $"expected the README's quick-start commands, found {commands.Count}");
+        Assert.StartsWith("mesh agent -dev", commands[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(commands.Skip(1), c => c.StartsWith("mesh agent", StringComparison.Ordinal));
+
+        using var work = new TempDirectory();
+        var bin = Directory.CreateDirectory(Path.Combine(work.Path, "bin")).FullName;
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var meshScript = Path.Combine(bin, "mesh");
+        await File.WriteAllTextAsync(meshScript, $"#!/bin/sh\nexec '{dotnet}' '{Path.Combine(AppContext.BaseDirectory, "mesh.dll")}' \"$@\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(meshScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        int httpPort = FreePort.Next(), serverPort = FreePort.Next(), grpcPort = FreePort.Next();
+        var address = $"127.0.0.1:{httpPort}";
+        using var agent = StartAgent(dotnet, work.Path, httpPort, serverPort, grpcPort, out var agentOutput);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://{address}"), Timeout = TimeSpan.FromSeconds(5) };
+            await Eventually.ValueAsync(() => LeaderAsync(http, agent), l => l.Length > 2 || agent.HasExited, TimeSpan.FromSeconds(60), "the agent's leader");
+            Assert.False(agent.HasExited, $"mesh agent -dev exited early:\n{Text(agentOutput)}");
+
+            foreach (var command in commands.Skip(1))
+            {
+                var asRun = command.Replace("localhost:8500", address, StringComparison.Ordinal);
+                var outcome = await BashAsync(asRun, work.Path, bin, address);
+                Assert.True(outcome.ExitCode == 0, $"README command failed (exit {outcome.ExitCode}): {command}\nstdout: {outcome.Out}\nstderr: {outcome.Error}");
+            }
+        }
+        finally
+        {
+            if (!agent.HasExited)
+            {
+                agent.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void QuickStartCommands_JoinContinuationsAndSkipProse()
+    {
+        var commands = QuickStartCommands($"""
+            text
+            {Begin}
+                mesh a \
+                    -b
+                mesh c   # comment stays for bash
+            prose
+            {End}
+                not-in-a-block
+            """);
+        Assert.Equal(["mesh a -b", "mesh c   # comment stays for bash"], commands);
+    }
+
+    /// <summary>The indented lines of the marked blocks, continuation lines (<c>\</c>) joined.</summary>
+    public static IReadOnlyList<string> QuickStartCommands(string readme)
+    {
+        var commands = new List<string>();
+        var inside = false;
+        var pending = new StringBuilder();
+        foreach (var raw in readme.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.Trim() == Begin)
+            {
+                inside = true;
+                continue;
+            }
+
+            if (line.Trim() == End)
+            {
+                inside = false;
+                continue;
+            }
+
+            if (!inside || !line.StartsWith("    ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var text = line.Trim();
+            if (text.EndsWith('\\'))
+            {
+                pending.Append(text[..^1].TrimEnd()).Append(' ');
+                continue;
+            }
+
+            commands.Add(pending.Append(text).ToString());
+            pending.Clear();
+        }
+
+        return commands;
+    }
+
+    private static string FindReadme()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "README.md")) && File.Exists(Path.Combine(dir.FullName, "Mesh.sln")))
+            {
+                return Path.Combine(dir.FullName, "README.md");
+            }
+        }
+
+        throw new FileNotFoundException("README.md next to Mesh.sln was not found above " + AppContext.BaseDirectory);
+    }
+
+    private static Process StartAgent(string dotnet, string workingDirectory, int httpPort, int serverPort, int grpcPort, out StringBuilder output)
+    {
+        var start = new ProcessStartInfo(dotnet)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "mesh.dll"), "agent", "-dev", "-http-port", $"{httpPort}", "-server-port", $"{serverPort}", "-grpc-port", $"{grpcPort}" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var log = new StringBuilder();
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Append(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        Assert.True(process.Start());
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        output = log;
+        return process;
+    }
+
+    private static async Task<Cli.Outcome> BashAsync(string command, string workingDirectory, string bin, string address)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(command);
+        start.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+        start.Environment["CONSUL_HTTP_ADDR"] = address;
+        foreach (var inherited in new[] { "MESH_HTTP_ADDR", "MESH_HTTP_TOKEN", "CONSUL_HTTP_TOKEN", "MESH_HTTP_TOKEN_FILE", "CONSUL_HTTP_TOKEN_FILE", "CONSUL_GRPC_ADDR", "CONSUL_HTTP_SSL" })
+        {
+            start.Environment.Remove(inherited);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start bash");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return new Cli.Outcome(process.ExitCode, await output, await error);
+    }
+
+    private static async Task<string> LeaderAsync(HttpClient http, Process process)
+    {
+        if (process.HasExited)
+        {
+            return string.Empty;
+        }
+
+        try
+        {
+            return await http.GetStringAsync("/v1/status/leader");
+        }
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private static void Append(StringBuilder output, string? line)
+    {
+        if (line is not null)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        }
+    }
+
+    private static string Text(StringBuilder output)
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
+    }
+}
