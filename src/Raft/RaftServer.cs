@@ -28,6 +28,9 @@ public sealed partial class RaftServer : IAsyncDisposable
     private CancellationTokenSource? _guardStop;
     private Task? _guardLoop;
     private bool _fresh;
+
+    // The current election hold's number (positive while in force, negated once released; see HoldOutOfElectionsAsync).
+    private int _electionHold;
     private long _leaderChangedAtTicks = Environment.TickCount64;
     private long _leaderContactTicks = Environment.TickCount64;
 
@@ -248,6 +251,55 @@ public sealed partial class RaftServer : IAsyncDisposable
         return standby
             ? await cluster.EnableStandbyModeAsync(cancellationToken).ConfigureAwait(false)
             : await cluster.RevertToNormalModeAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Keeps this follower out of elections for at most <paramref name="duration"/> (a targeted leadership transfer holds
+    /// every voter but the target, so only the target stands when the leader resigns). The hold ends by itself, so a
+    /// transfer that dies half-way cannot leave a server unable to lead; a later hold or <see cref="ReleaseElectionHoldAsync"/>
+    /// supersedes it. Returns false when this server is not a follower in normal mode (nothing is held then).
+    /// </summary>
+    public async Task<bool> HoldOutOfElectionsAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var cluster = Cluster;
+        if (IsLeader || cluster.Standby || !await cluster.EnableStandbyModeAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var hold = Interlocked.Increment(ref _electionHold);
+        _ = ReleaseHoldLaterAsync(hold, duration);
+        return true;
+    }
+
+    /// <summary>True while a hold taken by <see cref="HoldOutOfElectionsAsync"/> is in force.</summary>
+    public bool IsElectionHeld => Volatile.Read(ref _electionHold) > 0;
+
+    /// <summary>Ends a hold taken by <see cref="HoldOutOfElectionsAsync"/> (nothing when none is in force).</summary>
+    public async Task ReleaseElectionHoldAsync(CancellationToken cancellationToken)
+    {
+        var hold = Volatile.Read(ref _electionHold);
+        if (hold > 0 && Interlocked.CompareExchange(ref _electionHold, -hold, hold) == hold && _cluster is { Standby: true } cluster)
+        {
+            await cluster.RevertToNormalModeAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [SuppressMessage("Design", "CA1031", Justification = "A failed revert leaves the server in standby only until the next hold or restart; it must not crash the process.")]
+    private async Task ReleaseHoldLaterAsync(int hold, TimeSpan duration)
+    {
+        try
+        {
+            await Task.Delay(duration).ConfigureAwait(false);
+            if (Interlocked.CompareExchange(ref _electionHold, -hold, hold) == hold && _cluster is { Standby: true } cluster)
+            {
+                await cluster.RevertToNormalModeAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception error)
+        {
+            Log.HoldReleaseFailed(_logger, error);
+        }
     }
 
     /// <summary>
@@ -476,6 +528,9 @@ public sealed partial class RaftServer : IAsyncDisposable
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Ending an election hold failed; the server stays out of elections until the next hold or restart")]
+        public static partial void HoldReleaseFailed(ILogger logger, Exception error);
+
         [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Raft log opened at {Path}: last index {LastIndex}, committed {CommitIndex}, applied {AppliedIndex}, snapshot {SnapshotIndex}")]
         public static partial void Opened(ILogger logger, string path, long lastIndex, long commitIndex, long appliedIndex, long snapshotIndex);
 

@@ -82,7 +82,8 @@ public sealed partial class ClusterJoiner(ServerRuntime runtime, ServerRpc rpc, 
             var listed = raft.Members.Any(m => ServerAddress.Format(m) == own);
             if (raft.Leader is not null && listed)
             {
-                if (raft.IsStandby && await raft.SetStandbyAsync(false, cancellationToken).ConfigureAwait(false))
+                // A leadership transfer's election hold ends by itself; only a removed server's standby ends here.
+                if (raft.IsStandby && !raft.IsElectionHeld && await raft.SetStandbyAsync(false, cancellationToken).ConfigureAwait(false))
                 {
                     Log.Readmitted(logger, ServerAddress.Format(raft.Leader));
                 }

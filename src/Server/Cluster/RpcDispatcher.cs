@@ -31,6 +31,7 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
                 SignLeafRequest sign => await LeafSigningForwarder.AnswerAsync(runtime, sign, cancellationToken).ConfigureAwait(false),
                 ReadIndexRequest => await ConsistentReadBarrier.AnswerAsync(runtime, cancellationToken).ConfigureAwait(false),
                 StepDownRequest => await StepDownAsync(cancellationToken).ConfigureAwait(false),
+                ElectionHoldRequest hold => await HoldAsync(hold, cancellationToken).ConfigureAwait(false),
                 _ => new AckResponse { Error = $"unknown RPC {request.GetType().Name}" },
             };
         }
@@ -177,6 +178,21 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
         {
             return NotLeaderAck();
         }
+    }
+
+    private async Task<RpcResponse> HoldAsync(ElectionHoldRequest hold, CancellationToken cancellationToken)
+    {
+        if (hold.Milliseconds <= 0)
+        {
+            await runtime.Raft.ReleaseElectionHoldAsync(cancellationToken).ConfigureAwait(false);
+            return new AckResponse { Ok = true };
+        }
+
+        // Bounded, so a transfer that never comes back cannot keep this server out of elections.
+        var duration = TimeSpan.FromMilliseconds(Math.Min(hold.Milliseconds, 30_000));
+        return await runtime.Raft.HoldOutOfElectionsAsync(duration, cancellationToken).ConfigureAwait(false)
+            ? new AckResponse { Ok = true }
+            : new AckResponse { Error = "not a follower in normal mode" };
     }
 
     private AckResponse NotLeaderAck() => new() { NotLeader = true, LeaderHint = LeaderHint(), Error = "not the leader" };

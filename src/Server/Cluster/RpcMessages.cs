@@ -12,6 +12,7 @@ namespace Mesh.Server.Cluster;
 [Union(6, typeof(SignLeafRequest))]
 [Union(7, typeof(ReadIndexRequest))]
 [Union(8, typeof(StepDownRequest))]
+[Union(9, typeof(ElectionHoldRequest))]
 public abstract record RpcRequest;
 
 /// <summary>Server-to-server RPC responses.</summary>
@@ -156,6 +157,17 @@ public sealed record StepDownRequest : RpcRequest
 {
     [Key(0)]
     public string FromAddress { get; init; } = string.Empty;
+}
+
+/// <summary>
+/// Asks a follower to stay out of elections for a while (<see cref="Milliseconds"/> &gt; 0), or to end that hold (0):
+/// a transfer to a named server holds every other voter so that only the target stands when the leader resigns.
+/// </summary>
+[MessagePackObject]
+public sealed record ElectionHoldRequest : RpcRequest
+{
+    [Key(0)]
+    public int Milliseconds { get; init; }
 }
 
 [MessagePackObject]

@@ -98,11 +98,14 @@ public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, 
     }
 
     /// <summary>
-    /// Step-downs tried before a targeted transfer gives up. Each elects whichever server wins; in some clusters the same
-    /// non-target server keeps winning (about 1 run in 5 of the operator cluster test still fails after 20 rounds), so a
-    /// real fix keeps the other voters out of the election (standby) while the target stands. A round is one election.
+    /// Step-downs tried before a transfer gives up; a round is one election. For a targeted transfer every voter but the
+    /// target is held out of elections (DotNext's standby) while the leader resigns, so only the target stands; a
+    /// round fails only when the target cannot win (unreachable, behind, or a hold that could not be taken).
     /// </summary>
-    private const int TransferRounds = 20;
+    private const int TransferRounds = 5;
+
+    /// <summary>How long a held voter stays out of elections at most if the transfer never releases it.</summary>
+    private static readonly TimeSpan ElectionHold = TimeSpan.FromSeconds(10);
 
     public async Task<string> TransferLeadershipAsync(string? targetAddress, CancellationToken cancellationToken)
     {
@@ -115,6 +118,7 @@ public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, 
             }
 
             string? elected;
+            var held = targetAddress is null ? [] : await HoldVotersAsync(stepped, targetAddress, cancellationToken).ConfigureAwait(false);
             try
             {
                 elected = await StepDownLeaderAsync(cancellationToken).ConfigureAwait(false);
@@ -127,6 +131,10 @@ public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, 
                 // who leads once this server sees a new leader decides the outcome.
                 Log.StepDownAnswerLost(logger, stepped, error.Message);
                 elected = null;
+            }
+            finally
+            {
+                await ReleaseVotersAsync(held).ConfigureAwait(false);
             }
 
             // This server's own view must move past the old leader before judging, or before the next round asks it.
@@ -145,6 +153,58 @@ public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, 
         throw new LeadershipTransferException(false, targetAddress is null
             ? $"no other server was elected leader in {TransferRounds} rounds"
             : $"{targetAddress} did not win the election in {TransferRounds} rounds");
+    }
+
+    /// <summary>Holds every voter except the leader and the target out of elections; returns those held.</summary>
+    private async Task<List<string>> HoldVotersAsync(string leader, string target, CancellationToken cancellationToken)
+    {
+        var own = self.Info().RaftAddress;
+        var held = new List<string>();
+        foreach (var address in runtime.Raft.Members.Select(ServerAddress.Format).Where(a => a != leader && a != target))
+        {
+            try
+            {
+                var ok = address == own
+                    ? await runtime.Raft.HoldOutOfElectionsAsync(ElectionHold, cancellationToken).ConfigureAwait(false)
+                    : (await rpc.CallAsync<AckResponse>(ServerRpc.ParseEndPoint(address, 8300), new ElectionHoldRequest { Milliseconds = (int)ElectionHold.TotalMilliseconds }, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false)).Ok;
+                if (ok)
+                {
+                    held.Add(address);
+                }
+            }
+            catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or InvalidDataException or TimeoutException
+                                          || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // An unreachable voter cannot stand either; a reachable one that was not held may win this round.
+                Log.HoldFailed(logger, address, error.Message);
+            }
+        }
+
+        return held;
+    }
+
+    /// <summary>Ends the holds (best effort: each also ends by itself after <see cref="ElectionHold"/>).</summary>
+    private async Task ReleaseVotersAsync(List<string> held)
+    {
+        var own = self.Info().RaftAddress;
+        foreach (var address in held)
+        {
+            try
+            {
+                if (address == own)
+                {
+                    await runtime.Raft.ReleaseElectionHoldAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    await rpc.CallAsync<AckResponse>(ServerRpc.ParseEndPoint(address, 8300), new ElectionHoldRequest { Milliseconds = 0 }, TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or InvalidDataException or TimeoutException or OperationCanceledException)
+            {
+                Log.HoldFailed(logger, address, error.Message);
+            }
+        }
     }
 
     /// <summary>The leader this server knows of, waiting (up to 10s) for one that is not <paramref name="other"/> when given.</summary>
@@ -282,6 +342,9 @@ public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, 
     {
         [LoggerMessage(EventId = 8100, Level = LogLevel.Information, Message = "Leadership transfer: the step-down of {Leader} was not answered ({Reason}); judging by the next leader")]
         public static partial void StepDownAnswerLost(ILogger logger, string leader, string reason);
+
+        [LoggerMessage(EventId = 8400, Level = LogLevel.Information, Message = "Leadership transfer: holding (or releasing) {Address} out of elections failed: {Reason}")]
+        public static partial void HoldFailed(ILogger logger, string address, string reason);
 
         [LoggerMessage(EventId = 4301, Level = LogLevel.Warning, Message = "Autopilot: removing server {Address}, unreachable for more than {Threshold}")]
         public static partial void RemovingDead(ILogger logger, string address, TimeSpan threshold);
