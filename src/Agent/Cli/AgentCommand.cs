@@ -31,6 +31,7 @@ public sealed class AgentCommand : ICliCommand
         .AddInt("bootstrap-expect", 0, "Wait for this many servers, then bootstrap them together")
         .AddList("retry-join", "Address (host:server-port) of a server to join; repeatable")
         .AddList("config-file", "JSON config file with Consul key names; repeatable")
+        .AddBool("ui", "Serve the web UI at /ui/ (on by default in -dev)")
         .AddString("log-level", "info", "trace, debug, info, warn or err")
         .AddInt("raft-snapshot-threshold", 16384, "Take a Raft snapshot after this many log entries");
 
@@ -202,6 +203,11 @@ public sealed class AgentCommand : ICliCommand
         if (flags.IsSet("retry-join"))
         {
             config = config with { RetryJoin = flags.GetStrings("retry-join") };
+        }
+
+        if (flags.IsSet("ui"))
+        {
+            config = config with { UiEnabled = flags.GetBool("ui") };
         }
 
         if (flags.IsSet("log-level"))
