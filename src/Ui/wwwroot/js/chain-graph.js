@@ -55,8 +55,12 @@ export function chainGraph(chain) {
     const row = heights[column]++;
     place.set(node.id, { ...node, x: PAD + column * (BOX_W + GAP_X), y: PAD + 18 + row * (BOX_H + GAP_Y) });
   }
+  // An edge that skips a column (a router straight to a resolver) runs in a lane under the boxes.
+  const column = x => Math.round((x - PAD) / (BOX_W + GAP_X));
+  const skipping = edges.filter(e => place.has(e.from) && place.has(e.to) && column(place.get(e.to).x) - column(place.get(e.from).x) > 1);
   const width = PAD * 2 + COLUMNS.length * BOX_W + (COLUMNS.length - 1) * GAP_X;
-  const height = PAD * 2 + 18 + Math.max(1, ...heights) * (BOX_H + GAP_Y);
+  const boxesBottom = PAD + 18 + Math.max(1, ...heights) * (BOX_H + GAP_Y);
+  const height = boxesBottom + PAD + skipping.length * 22;
   const svg = s('svg', {
     class: 'chain', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
     'aria-label': `Discovery chain of ${chain.ServiceName}: ${nodes.length} nodes, ${edges.length} edges`,
@@ -71,6 +75,17 @@ export function chainGraph(chain) {
     const x1 = a.x + BOX_W; const y1 = a.y + BOX_H / 2;
     const x2 = b.x; const y2 = b.y + BOX_H / 2;
     const mid = (x1 + x2) / 2;
+    const lane = skipping.indexOf(edge);
+    if (lane >= 0) {
+      const y = boxesBottom + 6 + lane * 22;
+      const bend = GAP_X / 2;
+      svg.append(s('path', {
+        d: `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x1 + bend} ${y}, ${x1 + GAP_X} ${y} L ${x2 - GAP_X} ${y} C ${x2 - bend} ${y}, ${x2 - bend} ${y2}, ${x2} ${y2}`,
+        'marker-end': 'url(#arrow)', 'data-from': edge.from, 'data-to': edge.to,
+      }));
+      if (edge.label) svg.append(s('text', { x: mid, y: y - 4, class: 'edge-label', 'text-anchor': 'middle' }, short(edge.label, 24)));
+      continue;
+    }
     svg.append(s('path', { d: `M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`, 'marker-end': 'url(#arrow)', 'data-from': edge.from, 'data-to': edge.to }));
     if (edge.label) svg.append(s('text', { x: mid, y: (y1 + y2) / 2 - 4, class: 'edge-label', 'text-anchor': 'middle' }, short(edge.label, 16)));
   }
