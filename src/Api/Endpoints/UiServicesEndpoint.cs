@@ -31,6 +31,7 @@ public static class UiServicesEndpoint
     private static List<UiServiceSummaryView> Summaries(StoreState state, string datacenter, AclReadFilter acl)
     {
         var byName = new SortedDictionary<string, Summary>(StringComparer.Ordinal);
+        var checksByNode = new Dictionary<string, NodeChecks>(StringComparer.Ordinal); // each node's checks read once
         foreach (var (key, service) in state.Services)
         {
             var node = state.Nodes[key.Node].Name;
@@ -44,10 +45,48 @@ public static class UiServicesEndpoint
                 byName[service.Service] = summary = new Summary(service.Kind);
             }
 
-            summary.Add(node, service, state.ChecksForInstance(key.Node, service.Id));
+            if (!checksByNode.TryGetValue(key.Node, out var checks))
+            {
+                checksByNode[key.Node] = checks = NodeChecks.Of(state.ChecksOnNode(key.Node));
+            }
+
+            summary.Add(node, service, checks.For(service.Id));
         }
 
         return [.. byName.Select(pair => pair.Value.View(pair.Key, datacenter))];
+    }
+
+    /// <summary>One node's checks split into node-level ones and those of each service instance.</summary>
+    private sealed class NodeChecks
+    {
+        private readonly List<HealthCheck> _node = [];
+        private readonly Dictionary<string, List<HealthCheck>> _byService = new(StringComparer.Ordinal);
+
+        public static NodeChecks Of(IEnumerable<HealthCheck> checks)
+        {
+            var split = new NodeChecks();
+            foreach (var check in checks)
+            {
+                if (check.ServiceId.Length == 0)
+                {
+                    split._node.Add(check);
+                }
+                else if (split._byService.TryGetValue(check.ServiceId, out var list))
+                {
+                    list.Add(check);
+                }
+                else
+                {
+                    split._byService[check.ServiceId] = [check];
+                }
+            }
+
+            return split;
+        }
+
+        /// <summary>What decides an instance's health: the node's checks and its own (as <c>ChecksForInstance</c>).</summary>
+        public IEnumerable<HealthCheck> For(string serviceId)
+            => _byService.TryGetValue(serviceId, out var own) ? _node.Concat(own) : _node;
     }
 
     /// <summary>The running totals of one service name while the instances are walked.</summary>
