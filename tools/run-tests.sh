@@ -22,6 +22,16 @@ if ! command -v promtool >/dev/null 2>&1; then
   fi
 fi
 
+# The UI's browser tests drive Debian's chromium headless (through playwright-core, which the test project's build
+# fetches from npm; no browser download); they skip without it.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing chromium for the UI browser tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+      || echo "warning: could not install chromium"
+  fi
+fi
+
 log=$(mktemp)
 dotnet build Mesh.sln -c Release 2>&1 | tail -n 3
 status=${PIPESTATUS[0]}

@@ -81,6 +81,7 @@ public static class ApiRoutes
         AutopilotEndpoints.Map(app, server);
         SnapshotEndpoints.Map(app, server);
         InternalEndpoints.Map(app, server);
+        UiServicesEndpoint.Map(app, server);
         ConfigEndpoints.Map(app, server);
         DiscoveryChainEndpoints.Map(app, server);
         IntentionEndpoints.Map(app, server);

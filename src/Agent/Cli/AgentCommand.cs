@@ -34,6 +34,7 @@ public sealed class AgentCommand : ICliCommand
         .AddList("config-file", "Config file (JSON or HCL, Consul's key names); repeatable")
         .AddList("config-dir", "Folder whose *.json and *.hcl files are read in name order; repeatable")
         .AddString("config-format", null, "Language of config files whatever their extension: json or hcl")
+        .AddBool("ui", "Serve the web UI at /ui/ (on by default in -dev)")
         .AddString("log-level", "info", "trace, debug, info, warn or err")
         .AddInt("raft-snapshot-threshold", 16384, "Take a Raft snapshot after this many log entries"));
 
@@ -221,6 +222,11 @@ public sealed class AgentCommand : ICliCommand
         if (flags.IsSet("retry-join"))
         {
             config = config with { RetryJoin = flags.GetStrings("retry-join") };
+        }
+
+        if (flags.IsSet("ui"))
+        {
+            config = config with { UiEnabled = flags.GetBool("ui") };
         }
 
         if (flags.IsSet("log-level"))

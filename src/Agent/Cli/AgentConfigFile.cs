@@ -127,6 +127,8 @@ public static class AgentConfigFile
             "xds" => ApplyXds(config, value, path),
             "acl" => ApplyAcl(config, value, path),
             "default_intention_policy" => config with { DefaultIntentionPolicy = IntentionPolicy(value, path) },
+            "ui_config" => ApplyUiConfig(config, value, path),
+            "ui" => config with { UiEnabled = Bool(value, property.Name, path) },
             "domain" => config with { Domain = Text(value, property.Name, path).TrimEnd('.') },
             "tls" => config with { Tls = TlsConfigFile.ApplyBlock(config.Tls, value, path) },
             _ when TlsConfigFile.ApplyLegacyKey(config.Tls, property, path) is { } tls => config with { Tls = tls },
@@ -140,6 +142,26 @@ public static class AgentConfigFile
         var warnings = new List<string>();
         var acl = AclConfigSection.Read(config.Acl, value, path, warnings);
         return config with { Acl = acl, ConfigWarnings = [.. config.ConfigWarnings, .. warnings] };
+    }
+
+    /// <summary>Consul's <c>ui_config</c> block: <c>enabled</c> (the UI's other settings, such as metrics providers, are not supported).</summary>
+    private static AgentConfig ApplyUiConfig(AgentConfig config, JsonElement ui, string path)
+    {
+        if (ui.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("ui_config", path, "an object");
+        }
+
+        foreach (var setting in ui.EnumerateObject())
+        {
+            config = setting.Name switch
+            {
+                "enabled" => config with { UiEnabled = Bool(setting.Value, "ui_config.enabled", path) },
+                _ => throw new UsageException($"Error reading config file {path}: invalid config key \"ui_config.{setting.Name}\" (only ui_config.enabled is supported)"),
+            };
+        }
+
+        return config;
     }
 
     /// <summary>Consul's <c>autopilot</c> block: <c>cleanup_dead_servers</c> and <c>dead_server_threshold</c>.</summary>

@@ -54,8 +54,6 @@ public static class UnimplementedConfigKeys
         ["raft_boltdb"] = OwnRaft,
         ["raft_logstore"] = OwnRaft,
         ["performance"] = OwnRaft,
-        ["ui"] = "Mesh serves no web UI",
-        ["ui_config"] = "Mesh serves no web UI",
         ["ui_dir"] = "Mesh serves no web UI",
         ["dns_config"] = NoDns,
         ["recursors"] = NoDns,

@@ -110,7 +110,9 @@ public sealed record AgentConfig
 
     /// <summary>Logging: <c>log_json</c>, <c>log_file</c> and the <c>log_rotate_*</c> keys.</summary>
     public Mesh.Agent.Logging.LogOutputOptions LogOutput { get; init; } = new();
+    /// <summary>Consul's <c>ui_config.enabled</c> (and <c>-ui</c>): serve the web UI at <c>/ui/</c>; on by default only in <c>-dev</c>.</summary>
+    public bool UiEnabled { get; init; }
 
     /// <summary>A development server: one in-memory-like server with its log in a temp folder, bootstrapped at once.</summary>
-    public static AgentConfig DevDefaults { get; } = new() { Dev = true, Server = true, Bootstrap = true, LogLevel = "info" };
+    public static AgentConfig DevDefaults { get; } = new() { Dev = true, Server = true, Bootstrap = true, LogLevel = "info", UiEnabled = true };
 }

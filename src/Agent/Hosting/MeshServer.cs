@@ -152,6 +152,7 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
             Port = config.HttpPort,
             HttpsPort = config.HttpsPort,
             ConfigureHttps = tls.Https is { } https ? listen => listen.UseHttps(TlsListener.Options(https, HttpsProtocols)) : null,
+            MapHostEndpoints = config.UiEnabled ? MapUi() : null,
         });
         if (config.GrpcPort >= 0 || tls.Grpc is not null) // Consul's ports.grpc = -1 and no ports.grpc_tls: disabled
         {
@@ -190,6 +191,13 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
             await server.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>The web UI's routes (<c>/ui/</c>, and <c>/</c> redirecting there), with the files read once for this server.</summary>
+    private static Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder> MapUi()
+    {
+        var assets = Mesh.Ui.UiAssets.Load();
+        return app => Mesh.Ui.UiRoutes.Map(app, new Mesh.Ui.UiOptions(), assets);
     }
 
     /// <summary>Waits until the server's own node is in the catalog and the Connect CA exists: the server is then fully usable.</summary>

@@ -51,6 +51,7 @@ public sealed class MeshApiHost(ServerRuntime runtime, ServerMetrics metrics, IL
             }
         });
         var web = builder.Build();
+        options.MapHostEndpoints?.Invoke(web);
         web.UseMeshApi(runtime);
         await web.StartAsync(cancellationToken).ConfigureAwait(false);
         _web = web;

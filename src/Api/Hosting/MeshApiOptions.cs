@@ -13,4 +13,10 @@ public sealed record MeshApiOptions
 
     /// <summary>Applies the agent's TLS to the HTTPS listener (the TLS material lives with the agent, not here).</summary>
     public Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>? ConfigureHttps { get; init; }
+
+    /// <summary>
+    /// Endpoints the host adds beside the API (the agent maps the web UI's <c>/ui/</c> here); they pass through the
+    /// same middleware (metrics, errors, token checks) as the API's own routes. Null: none.
+    /// </summary>
+    public Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder>? MapHostEndpoints { get; init; }
 }

@@ -37,4 +37,5 @@ namespace Mesh.Api.Json;
 [JsonSerializable(typeof(AutopilotHealthView))]
 [JsonSerializable(typeof(IReadOnlyList<AgentMemberView>))]
 [JsonSerializable(typeof(StateDigestView))]
+[JsonSerializable(typeof(IReadOnlyList<UiServiceSummaryView>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
