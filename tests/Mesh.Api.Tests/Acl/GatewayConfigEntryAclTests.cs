@@ -51,3 +51,27 @@ public sealed class GatewayConfigEntryAclTests
         (await server.AsAsync(meshWrite, HttpMethod.Delete, "/v1/config/ingress-gateway/edge")).ExpectOk();
     }
 }
+
+/// <summary>Default deny: gateway-services needs service:read on the gateway, health/ingress service:read on the service.</summary>
+public sealed class GatewayCatalogAclTests
+{
+    [Fact]
+    public async Task GatewayServices_And_HealthIngress_403WithoutServiceRead_RowsFilteredByServiceRead()
+    {
+        var (server, management) = await AclApiServer.StartAsync();
+        await using var _s = server;
+        (await server.AsAsync(management, HttpMethod.Put, "/v1/config",
+            """{"Kind":"terminating-gateway","Name":"term","Services":[{"Name":"api"},{"Name":"billing"}]}""")).ExpectOk();
+        var other = await AclTestTokens.CreateAsync(server, "service \"api\" { policy = \"read\" }");
+        var gatewayRead = await AclTestTokens.CreateAsync(server, "service \"term\" { policy = \"read\" }\nservice \"api\" { policy = \"read\" }");
+
+        (await server.AsAsync(null, HttpMethod.Get, "/v1/catalog/gateway-services/term")).Expect(HttpStatusCode.Forbidden);
+        (await server.AsAsync(other, HttpMethod.Get, "/v1/catalog/gateway-services/term")).Expect(HttpStatusCode.Forbidden);
+        var rows = (await server.AsAsync(gatewayRead, HttpMethod.Get, "/v1/catalog/gateway-services/term")).ExpectOk().Json;
+        var row = Assert.Single(rows.EnumerateArray());
+        Assert.Equal("api", row.GetProperty("Service").GetProperty("Name").GetString());
+
+        (await server.AsAsync(null, HttpMethod.Get, "/v1/health/ingress/billing")).Expect(HttpStatusCode.Forbidden);
+        (await server.AsAsync(other, HttpMethod.Get, "/v1/health/ingress/api")).ExpectOk();
+    }
+}
