@@ -9,7 +9,8 @@ namespace Mesh.EnvoyResources;
 /// each listener port. A TCP listener is the exposed service's upstream listener (<c>&lt;svc&gt;:&lt;addr&gt;:&lt;port&gt;</c>,
 /// tcp_proxy); an HTTP-like one is <c>&lt;protocol&gt;:&lt;addr&gt;:&lt;port&gt;</c> with an HTTP connection manager whose
 /// stat prefix is <c>ingress_upstream_&lt;port&gt;</c> and whose RDS route is named after the port. TLS (gateway or
-/// listener level) adds a downstream context with the gateway's leaf.
+/// listener level) adds a downstream context with the gateway's leaf. Every listener is repeated on each bind address
+/// (<see cref="GatewayBindAddresses"/>).
 /// </summary>
 internal static class IngressListeners
 {
@@ -17,7 +18,18 @@ internal static class IngressListeners
     {
         var ingress = snapshot.IngressGateway!;
         var upstreams = snapshot.Upstreams.ToDictionary(upstream => upstream.Id.EnvoyId, StringComparer.Ordinal);
-        var address = snapshot.Address.Length > 0 ? snapshot.Address : "0.0.0.0";
+        foreach (var address in GatewayBindAddresses.Of(snapshot))
+        {
+            foreach (var listener in Listeners(snapshot, ingress, upstreams, address))
+            {
+                yield return listener;
+            }
+        }
+    }
+
+    private static IEnumerable<Listener> Listeners(
+        ConfigSnapshot snapshot, IngressGatewaySnapshot ingress, Dictionary<string, UpstreamSnapshot> upstreams, string address)
+    {
         foreach (var listener in ingress.Listeners)
         {
             if (listener.Services.Length == 0)

@@ -41,6 +41,7 @@ public sealed class IngressGatewayConformanceTests
     [ConsulGoldenTheory]
     [InlineData("ingress-gateway", AllTypes)]
     [InlineData("ingress-gateway-no-services", AllTypes)]
+    [InlineData("ingress-gateway-bind-addrs", AllTypes)]
     [InlineData("ingress-with-tls-listener", AllTypes)]
     [InlineData("ingress-with-chain-and-failover", AllTypes)]
     [InlineData("ingress-with-chain-and-router", AllTypes)]

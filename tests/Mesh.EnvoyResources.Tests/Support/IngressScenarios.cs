@@ -20,6 +20,31 @@ internal static class IngressScenarios
             f.ConfigEntry("""{"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[{"Port":8080,"Protocol":"tcp","Services":[{"Name":"db"}]}]}""");
             Db(f);
         },
+        ["ingress-gateway-bind-addrs"] = f =>
+        {
+            RegisterGateway(f, new NodeService
+            {
+                Kind = ServiceKind.IngressGateway,
+                Id = Gateway.ServiceId,
+                Service = "ingress-gateway",
+                Address = "1.2.3.4",
+                Port = 9999,
+                TaggedAddresses = new Dictionary<string, ServiceAddress>
+                {
+                    ["lan"] = new() { Address = "10.0.0.1", Port = 9999 },
+                    ["wan"] = new() { Address = "172.16.0.1", Port = 9999 },
+                },
+                Proxy = new ConnectProxyConfig
+                {
+                    Config = new JsonBlob("""
+                        {"envoy_gateway_no_default_bind":true,"envoy_gateway_bind_tagged_addresses":true,
+                         "envoy_gateway_bind_addresses":{"foo":{"address":"8.8.8.8"}}}
+                        """),
+                },
+            });
+            f.ConfigEntry("""{"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[{"Port":8080,"Protocol":"tcp","Services":[{"Name":"db"}]}]}""");
+            Db(f);
+        },
         ["ingress-gateway-no-services"] = f =>
         {
             RegisterGateway(f);
@@ -80,9 +105,9 @@ internal static class IngressScenarios
     };
 
     /// <summary>The gateway service on its own node, address 1.2.3.4, port 9999; the snapshot is the gateway's.</summary>
-    public static void RegisterGateway(MeshFixture f)
+    public static void RegisterGateway(MeshFixture f, NodeService? gateway = null)
     {
-        f.Register(Gateway.NodeName, "127.0.0.20", new NodeService
+        f.Register(Gateway.NodeName, "127.0.0.20", gateway ?? new NodeService
         {
             Kind = ServiceKind.IngressGateway,
             Id = Gateway.ServiceId,
