@@ -71,6 +71,7 @@ public static class ApiRoutes
     {
         CatalogEndpoints.Map(app, server);
         HealthEndpoints.Map(app, server);
+        GatewayEndpoints.Map(app, server);
         AgentEndpoints.Map(app, server);
         AgentMembershipEndpoints.Map(app, server);
         AgentTokenEndpoint.Map(app, server);

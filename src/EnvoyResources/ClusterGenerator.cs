@@ -39,6 +39,9 @@ internal static class ClusterGenerator
         }
     }
 
+    /// <summary>The clusters of every upstream's chain (a gateway has no local app).</summary>
+    public static IEnumerable<Cluster> Upstreams(ConfigSnapshot snapshot) => snapshot.Upstreams.SelectMany(upstream => Upstream(snapshot, upstream));
+
     /// <summary><c>makeAppCluster</c>: the local service, or the user's <c>envoy_local_cluster_json</c>.</summary>
     private static Cluster LocalApp(ConfigSnapshot snapshot, ProxyConfigOptions options)
     {
@@ -85,14 +88,23 @@ internal static class ClusterGenerator
             {
                 var aggregate = new AggregateClusterConfig();
                 aggregate.Clusters.AddRange(resolver.Targets.Select(t => t.Name));
-                clusters.Add(new Cluster
+                var failover = new Cluster
                 {
                     Name = resolver.BaseName,
                     AltStatName = resolver.BaseName,
                     ConnectTimeout = connectTimeout,
                     LbPolicy = Cluster.Types.LbPolicy.ClusterProvided,
                     ClusterType = new Cluster.Types.CustomClusterType { Name = "envoy.clusters.aggregate", TypedConfig = Any.Pack(aggregate) },
-                });
+                };
+
+                // An ingress gateway applies its services' passive health checks to the aggregate too (Consul's
+                // makeUpstreamClustersForDiscoveryChain sets outlier detection on it for ingress only).
+                if (snapshot.Kind == Mesh.Fsm.Model.ServiceKind.IngressGateway)
+                {
+                    failover.OutlierDetection = new OutlierDetection();
+                }
+
+                clusters.Add(failover);
             }
 
             foreach (var target in resolver.Targets)

@@ -12,6 +12,11 @@ public static class ResourceGenerator
     public static EnvoyResourceSet Generate(ConfigSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        if (snapshot.Kind == ServiceKind.IngressGateway)
+        {
+            return IngressGateway(snapshot);
+        }
+
         if (snapshot.Kind != ServiceKind.ConnectProxy)
         {
             throw new NotSupportedException($"resources for {snapshot.Kind} proxies are not generated yet");
@@ -23,6 +28,17 @@ public static class ResourceGenerator
         byType[XdsTypeUrls.ClusterLoadAssignment] = ByName(EndpointGenerator.Generate(snapshot), e => e.ClusterName);
         byType[XdsTypeUrls.Listener] = ByName(ListenerGenerator.Generate(snapshot, options), l => l.Name);
         byType[XdsTypeUrls.RouteConfiguration] = ByName(RouteGenerator.Generate(snapshot), r => r.Name);
+        return new EnvoyResourceSet(byType.ToImmutable());
+    }
+
+    /// <summary>An ingress gateway: the exposed services' clusters and endpoints, listeners by port, routes for HTTP listeners.</summary>
+    private static EnvoyResourceSet IngressGateway(ConfigSnapshot snapshot)
+    {
+        var byType = ImmutableSortedDictionary.CreateBuilder<string, ImmutableSortedDictionary<string, IMessage>>(StringComparer.Ordinal);
+        byType[XdsTypeUrls.Cluster] = ByName(ClusterGenerator.Upstreams(snapshot), c => c.Name);
+        byType[XdsTypeUrls.ClusterLoadAssignment] = ByName(EndpointGenerator.Generate(snapshot), e => e.ClusterName);
+        byType[XdsTypeUrls.Listener] = ByName(IngressListeners.Generate(snapshot), l => l.Name);
+        byType[XdsTypeUrls.RouteConfiguration] = ByName(IngressRoutes.Generate(snapshot), r => r.Name);
         return new EnvoyResourceSet(byType.ToImmutable());
     }
 

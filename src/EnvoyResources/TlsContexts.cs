@@ -24,6 +24,23 @@ internal static class TlsContexts
         return new TransportSocket { Name = TransportSocketName, TypedConfig = Any.Pack(context) };
     }
 
+    /// <summary>
+    /// An ingress listener's socket (Consul's <c>makeDownstreamTLSContextFromSnapshotListenerConfig</c> with the mesh CA):
+    /// the gateway's leaf, the Connect roots as trusted CA, ALPN by protocol, no client certificate required.
+    /// </summary>
+    public static TransportSocket IngressDownstream(ConfigSnapshot snapshot, string protocol, GatewayTlsConfig? tls)
+    {
+        var common = Common(snapshot, tls is null ? null : new MeshDirectionalTlsConfig
+        {
+            TlsMinVersion = tls.TlsMinVersion,
+            TlsMaxVersion = tls.TlsMaxVersion,
+            CipherSuites = tls.CipherSuites,
+        });
+        common.AlpnProtocols.AddRange(AlpnProtocols(protocol));
+        var context = new DownstreamTlsContext { CommonTlsContext = common, RequireClientCertificate = false };
+        return new TransportSocket { Name = TransportSocketName, TypedConfig = Any.Pack(context) };
+    }
+
     /// <summary>An upstream cluster's socket: SNI of the target and its SPIFFE ID as the only accepted URI SAN.</summary>
     public static TransportSocket Upstream(ConfigSnapshot snapshot, string sni, string spiffeId)
     {

@@ -79,7 +79,7 @@ internal static class UpstreamListeners
     }
 
     /// <summary>tcp_proxy to the chain's cluster, or an HTTP connection manager with an inline route or RDS.</summary>
-    private static FilterChain? FilterChain(UpstreamSnapshot upstream)
+    public static FilterChain? FilterChain(UpstreamSnapshot upstream)
     {
         var useRds = UpstreamRouting.UsesRds(upstream);
         var cluster = useRds ? string.Empty : UpstreamRouting.SimpleCluster(upstream.Chain);

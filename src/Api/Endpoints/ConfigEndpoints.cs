@@ -49,7 +49,7 @@ public static class ConfigEndpoints
         // As in Consul, a list leaves out the entries the token may not read instead of refusing the whole request.
         return RespondAsync(context, server, options, [WatchKeys.ConfigKind(kind.Kind)], [],
             state => FilterList(filter, ConfigEntryOutput.List(state.ConfigEntriesOfKind(kind.Kind)
-                .Where(entry => kind.OpenRead || acl.Read(kind.Resource, kind.Resource == AclResource.Mesh ? string.Empty : entry.Name)))));
+                .Where(entry => kind.OpenRead || acl.Read(kind.ReadResource, kind.ReadResource == AclResource.Mesh ? string.Empty : entry.Name)))));
     }
 
     /// <summary>Applies <c>?filter</c> to the entries of a JSON array as they are written out (Consul's field names).</summary>
@@ -170,7 +170,7 @@ public static class ConfigEndpoints
     {
         if (!kind.OpenRead)
         {
-            Writes.Authorize(context, server, kind.Resource, name, AclAccess.Read);
+            Writes.Authorize(context, server, kind.ReadResource, name, AclAccess.Read);
         }
     }
 

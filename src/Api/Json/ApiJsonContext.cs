@@ -25,6 +25,7 @@ namespace Mesh.Api.Json;
 [JsonSerializable(typeof(IReadOnlyList<Node>))]
 [JsonSerializable(typeof(IReadOnlyList<ServiceNodeView>))]
 [JsonSerializable(typeof(IReadOnlyList<CheckServiceNodeView>))]
+[JsonSerializable(typeof(IReadOnlyList<GatewayServiceView>))]
 [JsonSerializable(typeof(IReadOnlyList<HealthCheck>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, IReadOnlyList<string>>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, AgentServiceView>))]

@@ -91,6 +91,8 @@ public static partial class ConfigEntryJson
         bool flag => !flag,
         int number => number == 0,
         long number => number == 0,
+        uint number => number == 0,
+        ulong number => number == 0,
         double number => number == 0,
         JsonBlob blob => blob.IsEmpty,
         ICollection collection => collection.Count == 0,

@@ -16,4 +16,10 @@ namespace Mesh.Config.ConfigEntries;
 [JsonSerializable(typeof(ServiceRouterEntry))]
 [JsonSerializable(typeof(ServiceSplitterEntry))]
 [JsonSerializable(typeof(ServiceResolverEntry))]
+[JsonSerializable(typeof(IngressGatewayEntry))]
+[JsonSerializable(typeof(TerminatingGatewayEntry))]
+[JsonSerializable(typeof(ApiGatewayEntry))]
+[JsonSerializable(typeof(HttpRouteEntry))]
+[JsonSerializable(typeof(TcpRouteEntry))]
+[JsonSerializable(typeof(InlineCertificateEntry))]
 public sealed partial class ConfigEntryJsonContext : JsonSerializerContext;

@@ -27,6 +27,8 @@ public abstract class ConfigEntryKind<TEntry> : IConfigEntryKind
 
     public abstract AclResource Resource { get; }
 
+    public virtual AclResource ReadResource => Resource;
+
     public virtual bool OpenRead => false;
 
     public ParsedConfigEntry Parse(JsonObject document) => Encode(ConfigEntryJson.Decode<TEntry>(document));

@@ -24,6 +24,18 @@ public static class ConfigEntryKinds
 
     public static ServiceResolverKind ServiceResolver { get; } = new();
 
+    public static IngressGatewayKind IngressGateway { get; } = new();
+
+    public static TerminatingGatewayKind TerminatingGateway { get; } = new();
+
+    public static ApiGatewayKind ApiGateway { get; } = new();
+
+    public static HttpRouteKind HttpRoute { get; } = new();
+
+    public static TcpRouteKind TcpRoute { get; } = new();
+
+    public static InlineCertificateKind InlineCertificate { get; } = new();
+
     private static readonly Dictionary<string, IConfigEntryKind> ByName = new IConfigEntryKind[]
     {
         ProxyDefaults,
@@ -33,6 +45,12 @@ public static class ConfigEntryKinds
         ServiceRouter,
         ServiceSplitter,
         ServiceResolver,
+        IngressGateway,
+        TerminatingGateway,
+        ApiGateway,
+        HttpRoute,
+        TcpRoute,
+        InlineCertificate,
     }.ToDictionary(kind => kind.Kind, StringComparer.Ordinal);
 
     public static IEnumerable<string> Names => ByName.Keys.Order(StringComparer.Ordinal);

@@ -23,7 +23,11 @@ public sealed class ConfigEntryValidator : IConfigEntryValidator
             return $"invalid config entry kind: {entry.Kind}";
         }
 
-        return kind.CheckStored(entry) ?? Refusal(() => ConfigEntryGraph.EnsureValidUpsert(state, entry));
+        return kind.CheckStored(entry) ?? Refusal(() =>
+        {
+            ConfigEntryGraph.EnsureValidUpsert(state, entry);
+            GatewayEntryGraph.EnsureValidUpsert(state, entry);
+        });
     }
 
     public string? CheckDelete(StoreState state, string kind, string name)
@@ -31,7 +35,11 @@ public sealed class ConfigEntryValidator : IConfigEntryValidator
         ArgumentNullException.ThrowIfNull(state);
         return ConfigEntryKinds.Find(kind) is null
             ? $"invalid config entry kind: {kind}"
-            : Refusal(() => ConfigEntryGraph.EnsureValidDelete(state, kind, name));
+            : Refusal(() =>
+            {
+                ConfigEntryGraph.EnsureValidDelete(state, kind, name);
+                GatewayEntryGraph.EnsureValidDelete(state, kind, name);
+            });
     }
 
     private static string? Refusal(Action check)

@@ -17,6 +17,9 @@ public interface IConfigEntryKind
     /// <summary>The ACL resource a write (and, unless <see cref="OpenRead"/>, a read) of an entry of this kind needs.</summary>
     AclResource Resource { get; }
 
+    /// <summary>The ACL resource a read needs (on the entry's name for service); the gateway kinds read as service:read but write as mesh:write.</summary>
+    AclResource ReadResource { get; }
+
     /// <summary>Entries of this kind are readable by anyone (proxy-defaults, mesh), as in Consul.</summary>
     bool OpenRead { get; }
 

@@ -51,7 +51,7 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
             return false;
         }
 
-        EnsureLeafLoop(proxy.Proxy.DestinationServiceName);
+        EnsureLeafLoop(SnapshotBuilder.LeafService(proxy));
         var reads = new HashSet<string>(StringComparer.Ordinal);
         var scope = new BuildScope(Source.Caches.For(state), reads, Published);
         ConfigSnapshot? snapshot;

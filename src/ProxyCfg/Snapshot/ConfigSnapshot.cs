@@ -41,7 +41,7 @@ public sealed record ConfigSnapshot
     /// <summary>The CA roots (active one first) trusted for mTLS, and the active root's ID.</summary>
     public required RootsSnapshot Roots { get; init; }
 
-    /// <summary>The leaf certificate for <see cref="ConnectProxyConfig.DestinationServiceName"/>.</summary>
+    /// <summary>The leaf certificate for <see cref="ConnectProxyConfig.DestinationServiceName"/> (a gateway's: its own name).</summary>
     public required IssuedLeaf Leaf { get; init; }
 
     /// <summary>Intentions whose destination matches the proxied service (exact or <c>*</c>), highest precedence first.</summary>
@@ -58,6 +58,9 @@ public sealed record ConfigSnapshot
 
     /// <summary>Explicit upstreams and, in transparent mode, upstreams implied by intentions; sorted by EnvoyId.</summary>
     public required ImmutableArray<UpstreamSnapshot> Upstreams { get; init; }
+
+    /// <summary>The ingress-gateway part; set only when <see cref="Kind"/> is <c>ingress-gateway</c>.</summary>
+    public IngressGatewaySnapshot? IngressGateway { get; init; }
 
     /// <summary>The store index this snapshot reflects (for logs and metrics, not for versions).</summary>
     public long StoreIndex { get; init; }

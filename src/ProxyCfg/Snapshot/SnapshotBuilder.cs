@@ -46,12 +46,19 @@ public static class SnapshotBuilder
         return Build(state, id, leaf, self, new BuildScope(caches.For(state), reads: null, previous));
     }
 
-    /// <summary>The connect-proxy registration with this ID, or null.</summary>
+    /// <summary>The connect-proxy or ingress-gateway registration with this ID, or null.</summary>
     public static NodeService? FindProxy(StoreState state, ProxyId id)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(id);
-        return state.FindService(id.NodeName, id.ServiceId) is { Kind: ServiceKind.ConnectProxy } proxy ? proxy : null;
+        return state.FindService(id.NodeName, id.ServiceId) is { Kind: ServiceKind.ConnectProxy or ServiceKind.IngressGateway } proxy ? proxy : null;
+    }
+
+    /// <summary>The service whose leaf the proxy presents: the proxied service for a sidecar, the gateway's own name for a gateway.</summary>
+    public static string LeafService(NodeService proxy)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        return proxy.Kind == ServiceKind.ConnectProxy ? proxy.Proxy.DestinationServiceName : proxy.Service;
     }
 
     /// <summary>
@@ -82,6 +89,7 @@ public static class SnapshotBuilder
         return proxy.Kind switch
         {
             ServiceKind.ConnectProxy => BuildConnectProxy(state, id, proxy, leaf, self, ca, roots, scope),
+            ServiceKind.IngressGateway => BuildIngressGateway(state, id, proxy, leaf, self, ca, roots, scope),
             _ => null,
         };
     }
@@ -131,6 +139,34 @@ public static class SnapshotBuilder
             Mesh = Mesh(state, reads),
             AccessLogs = ServiceConfigMerge.AccessLogs(state, reads),
             Upstreams = [.. upstreams.Values.OrderBy(u => u.Id.EnvoyId, StringComparer.Ordinal)],
+            StoreIndex = state.AppliedIndex,
+        };
+    }
+
+    private static ConfigSnapshot BuildIngressGateway(
+        StoreState state, ProxyId id, NodeService gateway, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
+    {
+        var node = state.FindNode(id.NodeName);
+        var (ingress, upstreams) = IngressGatewayBuilder.Build(new UpstreamContext(state, self, gateway.Service, scope), gateway);
+        return new ConfigSnapshot
+        {
+            Kind = ServiceKind.IngressGateway,
+            ProxyId = id,
+            Service = gateway.Service,
+            Address = gateway.Address.Length > 0 ? gateway.Address : node?.Address ?? string.Empty,
+            Port = gateway.Port,
+            ServiceMeta = gateway.Meta.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            TaggedAddresses = gateway.TaggedAddresses.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            Datacenter = self.Datacenter,
+            TrustDomain = ca.TrustDomain,
+            Proxy = gateway.Proxy,
+            Roots = roots,
+            Leaf = leaf,
+            Intentions = [],
+            IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
+            Mesh = Mesh(state, scope.Reads),
+            Upstreams = upstreams,
+            IngressGateway = ingress,
             StoreIndex = state.AppliedIndex,
         };
     }

@@ -35,7 +35,8 @@ public sealed class SnapshotEquality
             [nameof(ConfigSnapshot.Kind), nameof(ConfigSnapshot.ProxyId), nameof(ConfigSnapshot.Service), nameof(ConfigSnapshot.Address),
              nameof(ConfigSnapshot.Port), nameof(ConfigSnapshot.ServiceMeta), nameof(ConfigSnapshot.TaggedAddresses), nameof(ConfigSnapshot.Datacenter),
              nameof(ConfigSnapshot.TrustDomain), nameof(ConfigSnapshot.Proxy), nameof(ConfigSnapshot.Roots), nameof(ConfigSnapshot.Leaf),
-             nameof(ConfigSnapshot.Intentions), nameof(ConfigSnapshot.IntentionDefaultAllow), nameof(ConfigSnapshot.Mesh), nameof(ConfigSnapshot.AccessLogs), nameof(ConfigSnapshot.Upstreams)],
+             nameof(ConfigSnapshot.Intentions), nameof(ConfigSnapshot.IntentionDefaultAllow), nameof(ConfigSnapshot.Mesh), nameof(ConfigSnapshot.AccessLogs), nameof(ConfigSnapshot.Upstreams),
+             nameof(ConfigSnapshot.IngressGateway)],
             [nameof(ConfigSnapshot.StoreIndex), nameof(ConfigSnapshot.IsTransparent)]),
         [typeof(RootsSnapshot)] = ([nameof(RootsSnapshot.ActiveRootId), nameof(RootsSnapshot.Roots)], [nameof(RootsSnapshot.TrustedCaPem)]),
         [typeof(CaRoot)] = (
@@ -59,6 +60,11 @@ public sealed class SnapshotEquality
             [nameof(IntentionView.Description), nameof(IntentionView.SourceNs), nameof(IntentionView.SourceName), nameof(IntentionView.DestinationNs),
              nameof(IntentionView.DestinationName), nameof(IntentionView.SourcePeer), nameof(IntentionView.SourceType), nameof(IntentionView.Action),
              nameof(IntentionView.Permissions), nameof(IntentionView.Meta), nameof(IntentionView.CreateIndex), nameof(IntentionView.IsL7)]),
+        [typeof(IngressGatewaySnapshot)] = ([nameof(IngressGatewaySnapshot.Tls), nameof(IngressGatewaySnapshot.Listeners)], []),
+        [typeof(IngressListenerSnapshot)] = (
+            [nameof(IngressListenerSnapshot.Port), nameof(IngressListenerSnapshot.Protocol), nameof(IngressListenerSnapshot.Tls), nameof(IngressListenerSnapshot.Services)],
+            []),
+        [typeof(IngressServiceSnapshot)] = ([nameof(IngressServiceSnapshot.Upstream), nameof(IngressServiceSnapshot.Hosts)], []),
         [typeof(UpstreamSnapshot)] = ([nameof(UpstreamSnapshot.Id), nameof(UpstreamSnapshot.Config), nameof(UpstreamSnapshot.Chain), nameof(UpstreamSnapshot.Endpoints)], []),
         [typeof(UpstreamEndpoint)] = (
             [nameof(UpstreamEndpoint.Node), nameof(UpstreamEndpoint.ServiceId), nameof(UpstreamEndpoint.Address), nameof(UpstreamEndpoint.Port),
@@ -97,8 +103,22 @@ public sealed class SnapshotEquality
                && SameMesh(left.Mesh, right.Mesh)
                && Equals(left.AccessLogs, right.AccessLogs)
                && left.Upstreams.Length == right.Upstreams.Length
-               && left.Upstreams.Zip(right.Upstreams).All(p => SameUpstream(p.First, p.Second, endpoints));
+               && left.Upstreams.Zip(right.Upstreams).All(p => SameUpstream(p.First, p.Second, endpoints))
+               && SameIngress(left.IngressGateway, right.IngressGateway);
     }
+
+    private static bool SameIngress(IngressGatewaySnapshot? left, IngressGatewaySnapshot? right)
+        => ReferenceEquals(left, right)
+           || (left is not null && right is not null
+               && Canonical(left.Tls) == Canonical(right.Tls)
+               && left.Listeners.Length == right.Listeners.Length
+               && left.Listeners.Zip(right.Listeners).All(p => p.First.Port == p.Second.Port && p.First.Protocol == p.Second.Protocol
+                   && Canonical(p.First.Tls) == Canonical(p.Second.Tls)
+                   && p.First.Services.Length == p.Second.Services.Length
+                   && p.First.Services.Zip(p.Second.Services).All(s => s.First.Upstream == s.Second.Upstream && s.First.Hosts.SequenceEqual(s.Second.Hosts))));
+
+    /// <summary>A gateway TLS block compared whole, by its canonical JSON.</summary>
+    private static string Canonical(GatewayTlsConfig? tls) => tls is null ? string.Empty : ConfigEntryJson.Canonical(tls).Json;
 
     private static bool SameLeaf(ConfigSnapshot left, ConfigSnapshot right)
         => ReferenceEquals(left.Leaf, right.Leaf)

@@ -12,7 +12,10 @@ public sealed class ConfigEntryKindsTests
     [Fact]
     public void Names_ListsTheRegisteredKinds()
         => Assert.Equal(
-            ["mesh", "proxy-defaults", "service-defaults", "service-intentions", "service-resolver", "service-router", "service-splitter"],
+            [
+                "api-gateway", "http-route", "ingress-gateway", "inline-certificate", "mesh", "proxy-defaults", "service-defaults", "service-intentions",
+                "service-resolver", "service-router", "service-splitter", "tcp-route", "terminating-gateway",
+            ],
             ConfigEntryKinds.Names);
 
     [Fact]
@@ -87,7 +90,7 @@ public sealed class ConfigEntryKindsTests
     [Fact]
     public void Require_UnknownKind_NamesIt()
     {
-        var error = Assert.Throws<InvalidConfigEntryException>(() => ConfigEntryKinds.Require("ingress-gateway"));
-        Assert.Equal("invalid config entry kind: ingress-gateway", error.Message);
+        var error = Assert.Throws<InvalidConfigEntryException>(() => ConfigEntryKinds.Require("exported-services"));
+        Assert.Equal("invalid config entry kind: exported-services", error.Message);
     }
 }

@@ -32,7 +32,7 @@ internal static class ChainScenarios
     ];
 
     /// <summary>Consul's router fixture: one route per match and destination feature.</summary>
-    private static void Router(MeshFixture f)
+    internal static void Router(MeshFixture f)
     {
         HttpEverywhere(f);
         f.ConfigEntry("""
@@ -97,7 +97,7 @@ internal static class ChainScenarios
     }
 
     /// <summary>Consul's failover fixture: db fails over to fail (its own instances), 33s connect timeout, tcp.</summary>
-    private static void Failover(MeshFixture f)
+    internal static void Failover(MeshFixture f)
     {
         f.ConfigEntry("""{"Kind":"service-resolver","Name":"db","ConnectTimeout":"33s","Failover":{"*":{"Service":"fail"}}}""");
         Scenarios.Base(f);

@@ -138,10 +138,13 @@ internal sealed class MeshFixture
         DefaultIntentionPolicy = DefaultIntentionPolicy,
     };
 
-    /// <summary>The web sidecar's snapshot, built by proxycfg from the current state.</summary>
+    /// <summary>The proxy whose snapshot <see cref="Snapshot"/> builds: web's sidecar unless a gateway scenario says otherwise.</summary>
+    public ProxyId SnapshotProxy { get; set; } = WebProxy;
+
+    /// <summary>The snapshot of <see cref="SnapshotProxy"/>, built by proxycfg from the current state.</summary>
     public ConfigSnapshot Snapshot()
     {
-        var snapshot = SnapshotBuilder.Build(State, WebProxy, Leaf, Self);
+        var snapshot = SnapshotBuilder.Build(State, SnapshotProxy, Leaf, Self);
         Assert.NotNull(snapshot);
         return snapshot;
     }

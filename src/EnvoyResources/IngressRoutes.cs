@@ -1,0 +1,60 @@
+using System.Globalization;
+using Envoy.Config.Route.V3;
+using Mesh.ProxyCfg;
+
+namespace Mesh.EnvoyResources;
+
+/// <summary>
+/// An ingress gateway's route configurations (Consul's <c>routesForIngressGateway</c>): one per HTTP-like listener,
+/// named after its port, with a virtual host per exposed service built from the service's discovery chain. The
+/// domains are the configured Hosts (else <c>&lt;svc&gt;.ingress.*</c>), then a <c>:&lt;port&gt;</c> form of each one
+/// that has no port.
+/// </summary>
+internal static class IngressRoutes
+{
+    public static IEnumerable<RouteConfiguration> Generate(ConfigSnapshot snapshot)
+    {
+        var ingress = snapshot.IngressGateway!;
+        var upstreams = snapshot.Upstreams.ToDictionary(upstream => upstream.Id.EnvoyId, StringComparer.Ordinal);
+        foreach (var listener in ingress.Listeners.Where(listener => NetworkFilters.IsHttpLike(listener.Protocol) && listener.Services.Length > 0))
+        {
+            var route = new RouteConfiguration { Name = listener.Port.ToString(CultureInfo.InvariantCulture) };
+            foreach (var service in listener.Services)
+            {
+                if (!upstreams.TryGetValue(service.Upstream.EnvoyId, out var upstream)
+                    || RouteGenerator.VirtualHost(upstream.Chain, upstream.Id.EnvoyId) is not { } host)
+                {
+                    continue;
+                }
+
+                host.Domains.Clear();
+                host.Domains.AddRange(Domains(service, listener.Port));
+                route.VirtualHosts.Add(host);
+            }
+
+            if (snapshot.Mesh?.ValidateClusters == true)
+            {
+                route.ValidateClusters = true;
+            }
+
+            yield return route;
+        }
+    }
+
+    /// <summary>Consul's <c>generateUpstreamIngressDomains</c>.</summary>
+    private static List<string> Domains(IngressServiceSnapshot service, int port)
+    {
+        var hosts = service.Hosts.Length > 0 ? [.. service.Hosts] : new List<string> { service.Upstream.Name + ".ingress.*" };
+        var domains = new List<string>(hosts);
+        foreach (var host in hosts.Where(host => !host.Contains(':', StringComparison.Ordinal)))
+        {
+            var withPort = host + ":" + port.ToString(CultureInfo.InvariantCulture);
+            if (!domains.Contains(withPort))
+            {
+                domains.Add(withPort);
+            }
+        }
+
+        return domains;
+    }
+}

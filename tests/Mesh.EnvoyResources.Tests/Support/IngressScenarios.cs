@@ -1,0 +1,140 @@
+using Mesh.Fsm.Model;
+using Mesh.ProxyCfg;
+
+namespace Mesh.EnvoyResources.Tests.Support;
+
+/// <summary>
+/// Ingress gateway scenarios after Consul's <c>testing_ingress_gateway.go</c> fixtures: gateway service
+/// <c>ingress-gateway</c> (kind ingress-gateway) at 1.2.3.4:9999, its config entry, and the exposed services'
+/// instances (addresses in 127.0.0.0/8, as in the sidecar scenarios), all written as store commands.
+/// </summary>
+internal static class IngressScenarios
+{
+    public static readonly ProxyId Gateway = new("node-ingress", "ingress-gateway");
+
+    public static IReadOnlyDictionary<string, Action<MeshFixture>> All { get; } = new SortedDictionary<string, Action<MeshFixture>>(StringComparer.Ordinal)
+    {
+        ["ingress-gateway"] = f =>
+        {
+            RegisterGateway(f);
+            f.ConfigEntry("""{"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[{"Port":8080,"Protocol":"tcp","Services":[{"Name":"db"}]}]}""");
+            Db(f);
+        },
+        ["ingress-gateway-bind-addrs"] = f =>
+        {
+            RegisterGateway(f, new NodeService
+            {
+                Kind = ServiceKind.IngressGateway,
+                Id = Gateway.ServiceId,
+                Service = "ingress-gateway",
+                Address = "1.2.3.4",
+                Port = 9999,
+                TaggedAddresses = new Dictionary<string, ServiceAddress>
+                {
+                    ["lan"] = new() { Address = "10.0.0.1", Port = 9999 },
+                    ["wan"] = new() { Address = "172.16.0.1", Port = 9999 },
+                },
+                Proxy = new ConnectProxyConfig
+                {
+                    Config = new JsonBlob("""
+                        {"envoy_gateway_no_default_bind":true,"envoy_gateway_bind_tagged_addresses":true,
+                         "envoy_gateway_bind_addresses":{"foo":{"address":"8.8.8.8"}}}
+                        """),
+                },
+            });
+            f.ConfigEntry("""{"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[{"Port":8080,"Protocol":"tcp","Services":[{"Name":"db"}]}]}""");
+            Db(f);
+        },
+        ["ingress-gateway-no-services"] = f =>
+        {
+            RegisterGateway(f);
+            f.ConfigEntry("""{"Kind":"ingress-gateway","Name":"ingress-gateway"}""");
+        },
+        ["ingress-with-tls-listener"] = f =>
+        {
+            RegisterGateway(f);
+            f.ConfigEntry("""{"Kind":"ingress-gateway","Name":"ingress-gateway","TLS":{"Enabled":true},"Listeners":[{"Port":8080,"Protocol":"tcp","Services":[{"Name":"db"}]}]}""");
+            Db(f);
+        },
+        ["ingress-with-chain-and-failover"] = f =>
+        {
+            ChainScenarios.Failover(f);
+            RegisterGateway(f);
+            f.ConfigEntry("""{"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[{"Port":8080,"Protocol":"tcp","Services":[{"Name":"db"}]}]}""");
+        },
+        ["ingress-with-chain-and-router"] = f =>
+        {
+            // Consul's chain-and-router fixture compiles db's chain with a 33s connect timeout.
+            f.ConfigEntry("""{"Kind":"service-resolver","Name":"db","ConnectTimeout":"33s"}""");
+            ChainScenarios.Router(f);
+            RegisterGateway(f);
+            f.ConfigEntry("""{"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[{"Port":8080,"Protocol":"http","Services":[{"Name":"db"}]}]}""");
+        },
+        ["ingress-http-multiple-services"] = f =>
+        {
+            MultipleServices(f, "http");
+            f.ConfigEntry("""
+                {"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[
+                  {"Port":8080,"Protocol":"http","Services":[{"Name":"foo","Hosts":["test1.example.com","test2.example.com","test2.example.com:8080"]},{"Name":"bar"}]},
+                  {"Port":443,"Protocol":"http","Services":[{"Name":"baz"},{"Name":"qux"}]}]}
+                """);
+        },
+        ["ingress-grpc-multiple-services"] = f =>
+        {
+            MultipleServices(f, "grpc");
+            f.ConfigEntry("""
+                {"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[
+                  {"Port":8080,"Protocol":"grpc","Services":[{"Name":"foo","Hosts":["test1.example.com","test2.example.com","test2.example.com:8080"]},{"Name":"bar"}]}]}
+                """);
+        },
+        ["ingress-with-tls-mixed-listeners"] = f =>
+        {
+            f.ConfigEntry("""{"Kind":"proxy-defaults","Name":"global","Config":{"protocol":"http"}}""");
+            RegisterGateway(f);
+            f.ConfigEntry("""
+                {"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[
+                  {"Port":8080,"Protocol":"http","TLS":{"Enabled":true},"Services":[{"Name":"s1"}]},
+                  {"Port":9090,"Protocol":"http","Services":[{"Name":"s2"}]}]}
+                """);
+            foreach (var service in new[] { "s1", "s2" })
+            {
+                f.RegisterInstance(service, "node-" + service + "-1", "127.10.1.1");
+                f.RegisterInstance(service, "node-" + service + "-2", "127.10.1.2");
+            }
+        },
+    };
+
+    /// <summary>The gateway service on its own node, address 1.2.3.4, port 9999; the snapshot is the gateway's.</summary>
+    public static void RegisterGateway(MeshFixture f, NodeService? gateway = null)
+    {
+        f.Register(Gateway.NodeName, "127.0.0.20", gateway ?? new NodeService
+        {
+            Kind = ServiceKind.IngressGateway,
+            Id = Gateway.ServiceId,
+            Service = "ingress-gateway",
+            Address = "1.2.3.4",
+            Port = 9999,
+        });
+        f.SnapshotProxy = Gateway;
+    }
+
+    private static void Db(MeshFixture f)
+    {
+        f.RegisterInstance("db", "node-db-1", "127.10.1.1");
+        f.RegisterInstance("db", "node-db-2", "127.10.1.2");
+    }
+
+    /// <summary>Consul's multiple-services fixture: foo and bar resolvers with 22s timeouts, baz and qux default chains.</summary>
+    private static void MultipleServices(MeshFixture f, string protocol)
+    {
+        f.ConfigEntry($$$"""{"Kind":"proxy-defaults","Name":"global","Config":{"protocol":"{{{protocol}}}"} }""");
+        f.ConfigEntry("""{"Kind":"service-resolver","Name":"foo","ConnectTimeout":"22s","RequestTimeout":"22s"}""");
+        f.ConfigEntry("""{"Kind":"service-resolver","Name":"bar","ConnectTimeout":"22s","RequestTimeout":"22s"}""");
+        RegisterGateway(f);
+        foreach (var service in new[] { "foo", "bar", "baz", "qux" })
+        {
+            f.RegisterInstance(service, "node-" + service + "-1", "127.10.1.1");
+            f.RegisterInstance(service, "node-" + service + "-2", "127.10.1.2");
+        }
+    }
+}
