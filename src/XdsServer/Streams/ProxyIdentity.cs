@@ -8,11 +8,14 @@ namespace Mesh.XdsServer.Streams;
 /// Which catalog proxy a stream is for (Consul's proxyID from the first request's Node): <c>node.id</c> is the proxy's
 /// service ID, <c>node.metadata.node_name</c> its catalog node. Without a node name Consul assumes the serving agent's
 /// node; with no client agents here a proxy may be registered through any server, so when it is not on this server's
-/// node the one connect-proxy with that service ID anywhere is used.
+/// node the one sidecar or ingress gateway with that service ID anywhere is used.
 /// </summary>
 internal static class ProxyIdentity
 {
     public const string NodeNameKey = "node_name";
+
+    /// <summary>The service kinds proxycfg builds snapshots for (the other gateway kinds are not served yet).</summary>
+    private static readonly string[] ProxyKinds = [ServiceKind.ConnectProxy, ServiceKind.IngressGateway];
 
     public static ProxyId Resolve(Envoy.Config.Core.V3.Node? node, XdsServerContext server)
     {
@@ -36,7 +39,7 @@ internal static class ProxyIdentity
             return new ProxyId(self, node.Id);
         }
 
-        var matches = state.ServicesByKind.Get(ServiceKind.ConnectProxy).Where(key => key.ServiceId == node.Id).Take(2).ToList();
+        var matches = ProxyKinds.SelectMany(kind => state.ServicesByKind.Get(kind)).Where(key => key.ServiceId == node.Id).Take(2).ToList();
         return matches.Count == 1
             ? new ProxyId(state.FindNode(matches[0].Node)?.Name ?? matches[0].Node, node.Id)
             : new ProxyId(self, node.Id);
