@@ -279,7 +279,16 @@ public sealed partial class RaftServer : IAsyncDisposable
     public async Task ReleaseElectionHoldAsync(CancellationToken cancellationToken)
     {
         var hold = Volatile.Read(ref _electionHold);
-        if (hold > 0 && Interlocked.CompareExchange(ref _electionHold, -hold, hold) == hold && _cluster is { Standby: true } cluster)
+        if (hold > 0)
+        {
+            await EndHoldAsync(hold, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Leaves standby when <paramref name="hold"/> is still the hold in force (a later hold supersedes it).</summary>
+    private async Task EndHoldAsync(int hold, CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _electionHold, -hold, hold) == hold && _cluster is { Standby: true } cluster)
         {
             await cluster.RevertToNormalModeAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -291,10 +300,7 @@ public sealed partial class RaftServer : IAsyncDisposable
         try
         {
             await Task.Delay(duration).ConfigureAwait(false);
-            if (Interlocked.CompareExchange(ref _electionHold, -hold, hold) == hold && _cluster is { Standby: true } cluster)
-            {
-                await cluster.RevertToNormalModeAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+            await EndHoldAsync(hold, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception error)
         {

@@ -46,12 +46,15 @@ public static class SnapshotBuilder
         return Build(state, id, leaf, self, new BuildScope(caches.For(state), reads: null, previous));
     }
 
-    /// <summary>The connect-proxy or ingress-gateway registration with this ID, or null.</summary>
+    /// <summary>The service kinds snapshots are built for (the other gateway kinds are not served yet).</summary>
+    public static IReadOnlyList<string> BuiltKinds { get; } = [ServiceKind.ConnectProxy, ServiceKind.IngressGateway];
+
+    /// <summary>The registration of a <see cref="BuiltKinds">built kind</see> with this ID, or null.</summary>
     public static NodeService? FindProxy(StoreState state, ProxyId id)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(id);
-        return state.FindService(id.NodeName, id.ServiceId) is { Kind: ServiceKind.ConnectProxy or ServiceKind.IngressGateway } proxy ? proxy : null;
+        return state.FindService(id.NodeName, id.ServiceId) is { } proxy && BuiltKinds.Contains(proxy.Kind) ? proxy : null;
     }
 
     /// <summary>The service whose leaf the proxy presents: the proxied service for a sidecar, the gateway's own name for a gateway.</summary>

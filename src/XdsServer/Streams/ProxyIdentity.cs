@@ -14,9 +14,6 @@ internal static class ProxyIdentity
 {
     public const string NodeNameKey = "node_name";
 
-    /// <summary>The service kinds proxycfg builds snapshots for (the other gateway kinds are not served yet).</summary>
-    private static readonly string[] ProxyKinds = [ServiceKind.ConnectProxy, ServiceKind.IngressGateway];
-
     public static ProxyId Resolve(Envoy.Config.Core.V3.Node? node, XdsServerContext server)
     {
         if (node is null || string.IsNullOrWhiteSpace(node.Id))
@@ -39,7 +36,7 @@ internal static class ProxyIdentity
             return new ProxyId(self, node.Id);
         }
 
-        var matches = ProxyKinds.SelectMany(kind => state.ServicesByKind.Get(kind)).Where(key => key.ServiceId == node.Id).Take(2).ToList();
+        var matches = SnapshotBuilder.BuiltKinds.SelectMany(kind => state.ServicesByKind.Get(kind)).Where(key => key.ServiceId == node.Id).Take(2).ToList();
         return matches.Count == 1
             ? new ProxyId(state.FindNode(matches[0].Node)?.Name ?? matches[0].Node, node.Id)
             : new ProxyId(self, node.Id);
