@@ -34,9 +34,12 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
 
     /// <summary>
     /// Concurrent streams one connection may open. Envoy and proxyless gRPC open one ADS stream per connection; the
-    /// bound keeps one client from tying up unbounded handlers and buffers.
+    /// bound keeps one client from tying up unbounded handlers and buffers. It must not be below 100: HTTP/2 clients
+    /// (.NET's SocketsHttpHandler, grpc-go) assume 100 until the server's SETTINGS arrive, so a client that opens many
+    /// streams at once on a new connection had the ones above a lower bound refused, and .NET's duplex gRPC calls then
+    /// never completed (a third of a 100-stream load run never got its initial config with a bound of 32).
     /// </summary>
-    public const int MaxStreamsPerConnection = 32;
+    public const int MaxStreamsPerConnection = 100;
 
     /// <summary>Request bytes a stream may have unread by its handler before its client must wait.</summary>
     public const int StreamWindowBytes = 64 * 1024;

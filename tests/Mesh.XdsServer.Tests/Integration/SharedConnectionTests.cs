@@ -105,6 +105,37 @@ public sealed class SharedConnectionTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Clients open their streams before the server's SETTINGS arrive and assume 100 concurrent streams until then
+    /// (.NET, grpc-go): every one of that many streams opened at once on a fresh connection gets its configuration.
+    /// With a lower bound the streams above it were refused and never completed.
+    /// </summary>
+    [Fact]
+    public async Task AHundredStreamsOpenedAtOnceOnAFreshConnection_AllGetTheirConfiguration()
+    {
+        await using var mesh = await XdsMesh.StartAsync();
+        await mesh.RegisterDbAsync(1);
+        await mesh.RegisterWebSidecarAsync();
+        Assert.True(XdsGrpcHost.MaxStreamsPerConnection >= 100);
+
+        using var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{mesh.GrpcPort}", new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = false });
+        var clients = Enumerable.Range(0, 100).Select(_ => DeltaAdsClient.OpenOn(channel, XdsMesh.WebProxy, XdsMesh.WebNode)).ToList();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await Task.WhenAll(clients.Select(client => client.SyncAsync().WaitAsync(timeout.Token)));
+            Assert.All(clients, client => Assert.NotEmpty(client.HeldOf(XdsTypeUrls.Cluster)));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
     private static async Task<string> SendBacklogAsync(AsyncDuplexStreamingCall<DeltaDiscoveryRequest, DeltaDiscoveryResponse> call)
     {
         var i = 0;
