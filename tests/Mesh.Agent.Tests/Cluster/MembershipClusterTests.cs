@@ -20,6 +20,16 @@ public sealed class MembershipClusterTests
         await using var cluster = await TestCluster.StartAsync(3, c => c with { AdvertiseWanAddress = WanOf(c.ServerPort) });
         var leader = cluster.Leader;
         var rows = await ConsulRowsAsync(leader, 3);
+
+        // A server's WAN address reaches the leader with its first status answer, which may come after the leader
+        // registered it under its LAN address: the next reconcile round corrects it.
+        var expectedWan = cluster.Running.Select(s => (s.NodeName, WanOf(s.Server.Config.ServerPort))).Order().ToList();
+        var withWan = await Eventually.ValueAsync(
+            () => leader.GetJsonAsync("/v1/catalog/service/consul"),
+            r => r.EnumerateArray().Select(row => (row.GetProperty("Node").GetString()!, row.GetProperty("TaggedAddresses").GetProperty("wan").GetString()!)).Order().SequenceEqual(expectedWan),
+            TimeSpan.FromSeconds(30),
+            "every server's wan tagged address");
+        rows = [.. withWan.EnumerateArray()];
         Assert.Equal(
             cluster.Running.Select(s => (s.NodeName, s.Server.Config.ServerPort)).Order(),
             rows.Select(r => (r.GetProperty("Node").GetString()!, r.GetProperty("ServicePort").GetInt32())).Order());
