@@ -14,8 +14,12 @@ public interface IReplicatedStateMachine
     /// <summary>Records an index that carried no payload (leader no-ops, membership changes).</summary>
     void Skip(long index);
 
-    /// <summary>Serializes the state as of the last applied entry.</summary>
-    ReadOnlyMemory<byte> CaptureSnapshot();
+    /// <summary>
+    /// Captures the state as of the last applied entry and returns a function that serializes that captured state. The
+    /// capture runs on the apply loop and must be cheap (an immutable reference); the function runs later, on another
+    /// thread, while later entries are applied.
+    /// </summary>
+    Func<ReadOnlyMemory<byte>> CaptureSnapshot();
 
     /// <summary>Replaces the whole state from a snapshot made by <see cref="CaptureSnapshot"/>.</summary>
     void RestoreSnapshot(ReadOnlyMemory<byte> snapshot);

@@ -74,6 +74,9 @@ public sealed partial class RaftServer : IAsyncDisposable
 
     public long SnapshotsTaken => _machine?.SnapshotsTaken ?? 0;
 
+    /// <summary>The index of the newest durable snapshot the log can compact to (0: none yet).</summary>
+    public long SnapshotIndex => ((ISnapshotManager?)_machine)?.Snapshot?.Index ?? 0;
+
     /// <summary>Time since this server last knew it was in contact with a leader: zero on the leader.</summary>
     public TimeSpan LastContact => IsLeader || _cluster is null
         ? TimeSpan.Zero

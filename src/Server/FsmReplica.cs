@@ -20,7 +20,11 @@ public sealed class FsmReplica(StateMachine fsm, Metrics.ServerInstruments? inst
 
     public void Skip(long index) => fsm.Skip(index);
 
-    public ReadOnlyMemory<byte> CaptureSnapshot() => StoreSnapshotCodec.Serialize(fsm.Current);
+    public Func<ReadOnlyMemory<byte>> CaptureSnapshot()
+    {
+        var state = fsm.Current;
+        return () => StoreSnapshotCodec.Serialize(state);
+    }
 
     public void RestoreSnapshot(ReadOnlyMemory<byte> snapshot) => fsm.Restore(StoreSnapshotCodec.Read(snapshot));
 }

@@ -115,6 +115,40 @@ public sealed class RaftServerTests
         Assert.Equal(0, node.Machine.OrderViolations);
     }
 
+    /// <summary>
+    /// Issue 18: a snapshot is serialized and written in the background. While one is held open (a large store being
+    /// serialized), the entries after its index are still applied and acknowledged; the snapshot becomes the log's
+    /// compaction point once it is durable, and a restart restores it.
+    /// </summary>
+    [Fact]
+    public async Task SnapshotBeingWritten_DoesNotHoldUpTheEntriesAfterIt()
+    {
+        const int threshold = 16;
+        await using var node = new RaftNode();
+        var server = await node.StartAsync(snapshotThreshold: threshold);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        node.Machine.SerializeGate = gate.Task;
+
+        var results = await node.ProposeAllAsync(RaftNode.Payloads(3 * threshold));
+        Assert.True(server.SnapshotsTaken >= 2, $"{server.SnapshotsTaken} snapshots captured by index {results[^1].Index}");
+        Assert.Equal(0, server.SnapshotIndex);
+
+        gate.SetResult();
+        var expected = results[^1].Index / threshold * threshold;
+        var deadline = DateTime.UtcNow + RaftNode.Timeout;
+        while (server.SnapshotIndex < expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(expected, server.SnapshotIndex);
+        await node.StopAsync();
+
+        await node.StartAsync(snapshotThreshold: threshold);
+        await node.Machine.WaitForPayloadsAsync(3 * threshold, RaftNode.Timeout);
+        Assert.Equal(expected, Assert.Single(node.Machine.RestoredSnapshotIndexes));
+    }
+
     [Fact]
     public async Task StartAsync_AfterSnapshots_RestoresSnapshotThenAppliesOnlyTheTail()
     {

@@ -43,6 +43,9 @@ const string Usage = """
                  tls.https.verify_incoming; requests/s, latency and server CPU per request
                  --concurrency 8 --duration 10 --warmup 2
 
+      startup    time from process start to the first HTTP answer and to a known leader of `mesh agent -dev`
+                 --runs 10               starts per binary; --mesh-bin a,b compares binaries, interleaved run by run
+
       --mesh-bin PATH   mesh executable or mesh.dll (default: the one built next to this tool)
       --etcd-bin PATH   etcd executable (default: etcd on PATH; Debian package etcd-server)
     Servers run as child processes on free 127.0.0.1 ports with data in temp folders, and are stopped afterwards.
@@ -76,6 +79,7 @@ try
         "xds" => await Mesh.LoadTest.Xds.XdsCommand.RunAsync(options, stop.Token),
         "dataplane" => await Mesh.LoadTest.Dataplane.DataplaneCommand.RunAsync(options, stop.Token),
         "tls-handshake" => await Mesh.LoadTest.Tls.TlsHandshakeCommand.RunAsync(options, stop.Token),
+        "startup" => await Mesh.LoadTest.Startup.StartupCommand.RunAsync(options, stop.Token),
         _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
     };
 }

@@ -12,13 +12,13 @@ public static class RegisterLoadCommand
 {
     public static async Task<int> RunAsync(ToolOptions options, CancellationToken cancellationToken)
     {
-        options.RejectUnknown("target", "concurrency", "duration", "warmup", "rounds", "mesh-bin", "etcd-bin");
+        options.RejectUnknown("target", "concurrency", "duration", "warmup", "rounds", "mesh-bin", "etcd-bin", "mesh-args");
         var targets = options.List("target", "mesh,etcd");
         var levels = options.Numbers("concurrency", "1,16,64");
         var duration = options.Seconds("duration", 10);
         var warmup = options.Seconds("warmup", 2);
         var rounds = options.Number("rounds", 3);
-        var launcher = new TargetLauncher(options.Text("mesh-bin", TargetLauncher.DefaultMeshBinary()), options.Text("etcd-bin", "etcd"));
+        var launcher = new TargetLauncher(options.Text("mesh-bin", TargetLauncher.DefaultMeshBinary()), options.Text("etcd-bin", "etcd"), options.Text("mesh-args", string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries));
         FileDescriptorLimit.EnsureAtLeast((ulong)levels.Max() + 256);
 
         var runs = new List<WriteRunResult>();

@@ -89,15 +89,28 @@ public sealed class RecordingStateMachine : IReplicatedStateMachine
         }
     }
 
-    public ReadOnlyMemory<byte> CaptureSnapshot()
+    /// <summary>When set, serializing a captured snapshot waits for this task (a slow snapshot, held open by a test).</summary>
+    public Task? SerializeGate { get; set; }
+
+    public Func<ReadOnlyMemory<byte>> CaptureSnapshot()
     {
+        var gate = SerializeGate;
+        long lastIndex;
+        byte[][] payloads;
         lock (_gate)
         {
+            lastIndex = _lastIndex;
+            payloads = [.. _payloads];
+        }
+
+        return () =>
+        {
+            gate?.Wait();
             using var buffer = new MemoryStream();
             using var writer = new BinaryWriter(buffer);
-            writer.Write(_lastIndex);
-            writer.Write(_payloads.Count);
-            foreach (var payload in _payloads)
+            writer.Write(lastIndex);
+            writer.Write(payloads.Length);
+            foreach (var payload in payloads)
             {
                 writer.Write(payload.Length);
                 writer.Write(payload);
@@ -105,7 +118,7 @@ public sealed class RecordingStateMachine : IReplicatedStateMachine
 
             writer.Flush();
             return buffer.ToArray();
-        }
+        };
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed class MeshTarget : ILoadTarget
     public ProcessProbe Probe { get; }
 
     /// <summary>Starts <paramref name="meshBinary"/> (the apphost, or <c>mesh.dll</c> run through <c>dotnet</c>).</summary>
-    public static async Task<MeshTarget> StartAsync(string meshBinary, CancellationToken cancellationToken)
+    public static async Task<MeshTarget> StartAsync(string meshBinary, CancellationToken cancellationToken, IReadOnlyList<string>? extraArguments = null)
     {
         var directory = Directory.CreateTempSubdirectory("mesh-load-");
         var httpPort = FreePort.Next();
@@ -37,7 +37,7 @@ public sealed class MeshTarget : ILoadTarget
         string[] agent =
         [
             "agent", "-server", "-bootstrap", "-node", NodeName, "-bind", "127.0.0.1", "-client", "127.0.0.1",
-            "-data-dir", Path.Combine(directory.FullName, "data"), "-log-level", "warn", .. ports,
+            "-data-dir", Path.Combine(directory.FullName, "data"), "-log-level", "warn", .. ports, .. extraArguments ?? [],
         ];
         var isDll = meshBinary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         ChildProcess process;

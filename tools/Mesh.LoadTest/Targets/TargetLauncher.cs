@@ -1,7 +1,8 @@
 namespace Mesh.LoadTest.Targets;
 
 /// <summary>Starts a target by name, with the executables given on the command line.</summary>
-public sealed record TargetLauncher(string MeshBinary, string EtcdBinary)
+/// <param name="MeshArguments">Extra <c>mesh agent</c> flags (<c>--mesh-args</c>, space-separated), for A/B runs of one setting.</param>
+public sealed record TargetLauncher(string MeshBinary, string EtcdBinary, IReadOnlyList<string>? MeshArguments = null)
 {
     public static IReadOnlyList<string> Names { get; } = ["mesh", "etcd"];
 
@@ -14,7 +15,7 @@ public sealed record TargetLauncher(string MeshBinary, string EtcdBinary)
 
     public async Task<ILoadTarget> StartAsync(string name, CancellationToken cancellationToken) => name switch
     {
-        "mesh" => await MeshTarget.StartAsync(MeshBinary, cancellationToken).ConfigureAwait(false),
+        "mesh" => await MeshTarget.StartAsync(MeshBinary, cancellationToken, MeshArguments).ConfigureAwait(false),
         "etcd" => await EtcdTarget.StartAsync(EtcdBinary, cancellationToken).ConfigureAwait(false),
         _ => throw new ArgumentException($"unknown target \"{name}\"; known: {string.Join(", ", Names)}"),
     };
