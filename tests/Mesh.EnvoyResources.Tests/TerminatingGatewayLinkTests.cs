@@ -41,7 +41,7 @@ public sealed class TerminatingGatewayLinkTests
         Assert.Equal("ca.pem", cluster.TransportSocket.TypedConfig.Unpack<UpstreamTlsContext>().CommonTlsContext.ValidationContext.TrustedCa.Filename);
         Assert.True(after.Of(XdsTypeUrls.ClusterLoadAssignment).ContainsKey(FutureCluster));
         var chains = ((Listener)after.Of(XdsTypeUrls.Listener).Values.Single()).FilterChains;
-        Assert.Equal([FutureCluster], chains[0].FilterChainMatch.ServerNames);
+        Assert.Equal([FutureCluster], chains[0].FilterChainMatch.ServerNames.ToList());
         Assert.Equal(2, chains.Count);
     }
 
@@ -57,7 +57,7 @@ public sealed class TerminatingGatewayLinkTests
         f.ServiceLeaf = service => service == "orders" ? TerminatingScenarios.LeafFor(service) : null;
 
         var snapshot = f.Snapshot();
-        Assert.Equal(["billing", "orders"], snapshot.TerminatingGateway!.Services.Select(s => s.Name));
+        Assert.Equal(["billing", "orders"], snapshot.TerminatingGateway!.Services.Select(s => s.Name).ToList());
         var set = ResourceGenerator.Generate(snapshot);
         Assert.Equal(2, set.Of(XdsTypeUrls.Cluster).Count);
 
@@ -68,9 +68,9 @@ public sealed class TerminatingGatewayLinkTests
 
         // orders has a leaf: its HTTP chain and route; billing has none yet: no chain, no route.
         var chains = ((Listener)set.Of(XdsTypeUrls.Listener).Values.Single()).FilterChains;
-        Assert.Equal(["orders.default.dc1.internal." + MeshFixture.TrustDomain], chains[0].FilterChainMatch.ServerNames);
+        Assert.Equal(["orders.default.dc1.internal." + MeshFixture.TrustDomain], chains[0].FilterChainMatch.ServerNames.ToList());
         Assert.Equal(2, chains.Count);
         var route = (RouteConfiguration)Assert.Single(set.Of(XdsTypeUrls.RouteConfiguration)).Value;
-        Assert.True(route.VirtualHosts[0].Routes[0].Route.AutoHostRewrite);
+        Assert.True(route.VirtualHosts[0].Routes[0].Route_.AutoHostRewrite);
     }
 }
