@@ -106,6 +106,33 @@ public sealed class TerminatingGatewayStreamTests
             .Endpoints.SelectMany(l => l.LbEndpoints)).Endpoint.Address.SocketAddress.Address);
     }
 
+    [Fact]
+    public async Task LinkingAServiceThatDoesNotExistYet_IsAccepted_AndItGoesLiveOnTheStreamWhenRegistered()
+    {
+        await using var mesh = await XdsMesh.StartAsync(XdsMesh.Fast);
+        await mesh.RegisterAsync("""{"Node":"node-edge","Address":"127.0.0.50","Service":{"Kind":"terminating-gateway","ID":"terminating-gateway-1","Service":"terminating-gateway","Port":8443}}""");
+
+        // Accepted (WriteConfigAsync asserts a 2xx) though no instance of "later" is registered, as in Consul.
+        await mesh.WriteConfigAsync("""{"Kind":"terminating-gateway","Name":"terminating-gateway","Services":[{"Name":"later"}]}""");
+        var links = await mesh.Server.GetJsonAsync("/v1/catalog/gateway-services/terminating-gateway");
+        Assert.Equal("later", Assert.Single(links.EnumerateArray()).GetProperty("Service").GetProperty("Name").GetString());
+
+        await using var envoy = DeltaAdsClient.Open(mesh.GrpcPort, GatewayId);
+        await envoy.SyncAsync();
+        Assert.Empty(envoy.HeldOf(XdsTypeUrls.Cluster));
+        Assert.Empty(ChainNames(envoy)); // only the fallback chain
+        Assert.Single(envoy.Resource<Listener>(XdsTypeUrls.Listener, Listener).FilterChains);
+
+        await mesh.RegisterAsync("""{"Node":"ext-later","Address":"127.0.0.64","Service":{"ID":"later","Service":"later","Port":7000}}""");
+        var trustDomain = await WaitForChainsAsync(envoy, ["later"]);
+        while (!envoy.HeldOf(XdsTypeUrls.Cluster).ContainsKey("later.default.dc1.internal." + trustDomain))
+        {
+            await envoy.AckAsync(await envoy.ReceiveAsync());
+        }
+
+        Assert.NotNull(envoy.Resource<Cluster>(XdsTypeUrls.Cluster, "later.default.dc1.internal." + trustDomain));
+    }
+
     /// <summary>
     /// Receives until the listener has a chain for each of <paramref name="services"/> (each linked service's leaf is
     /// issued on its own, so the first listener may have only the fallback chain); returns the trust domain.
