@@ -146,7 +146,7 @@ internal static class ClusterGenerator
         => ResourceNames.SpiffeId(snapshot.TrustDomain, target.Partition, target.Namespace, target.Datacenter, target.Service);
 
     /// <summary><c>injectLBToCluster</c>.</summary>
-    private static void ApplyLoadBalancer(LoadBalancer? lb, Cluster cluster)
+    internal static void ApplyLoadBalancer(LoadBalancer? lb, Cluster cluster)
     {
         switch (lb?.Policy)
         {
@@ -185,7 +185,7 @@ internal static class ClusterGenerator
     }
 
     /// <summary>An HTTP/2 upstream cluster speaks HTTP/2 to the upstream's sidecar, whatever the app spoke to us.</summary>
-    private static void SetExplicitHttp2Options(Cluster cluster)
+    internal static void SetExplicitHttp2Options(Cluster cluster)
     {
         var options = new HttpProtocolOptions
         {

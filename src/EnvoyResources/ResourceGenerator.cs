@@ -17,6 +17,11 @@ public static class ResourceGenerator
             return IngressGateway(snapshot);
         }
 
+        if (snapshot.Kind == ServiceKind.TerminatingGateway)
+        {
+            return TerminatingGatewayResources.Generate(snapshot);
+        }
+
         if (snapshot.Kind != ServiceKind.ConnectProxy)
         {
             throw new NotSupportedException($"resources for {snapshot.Kind} proxies are not generated yet");

@@ -194,7 +194,7 @@ internal static class RouteGenerator
     }
 
     /// <summary><c>injectLBToRouteAction</c>: hash-based balancers hash on what the policies name.</summary>
-    private static void ApplyHashPolicies(LoadBalancer? lb, RouteAction action)
+    internal static void ApplyHashPolicies(LoadBalancer? lb, RouteAction action)
     {
         if (lb?.Policy is not ("ring_hash" or "maglev") || lb.HashPolicies is not { Count: > 0 } policies)
         {

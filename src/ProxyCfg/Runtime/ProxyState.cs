@@ -9,10 +9,6 @@ namespace Mesh.ProxyCfg;
 /// </summary>
 internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
 {
-    /// <summary>Longest single leaf wait; the loop simply asks again.</summary>
-    private static readonly TimeSpan LeafWait = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan LeafRetry = TimeSpan.FromSeconds(1);
-
     private readonly Lock _leafGate = new();
     private Task _leafLoop = Task.CompletedTask;
     private CancellationTokenSource? _leafStop;
@@ -23,7 +19,11 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
         : base(source)
     {
         Id = id;
+        LinkedLeaves = new LinkedServiceLeaves(source, id, MarkDirty, Stopping);
     }
+
+    /// <summary>A terminating gateway's leaves for the services it links (none for other kinds).</summary>
+    private LinkedServiceLeaves LinkedLeaves { get; }
 
     public ProxyId Id { get; }
 
@@ -36,6 +36,7 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
         }
 
         await Quietly(leafLoop);
+        await LinkedLeaves.StopAsync();
         _leafStop?.Dispose();
     }
 
@@ -52,8 +53,11 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
         }
 
         EnsureLeafLoop(SnapshotBuilder.LeafService(proxy));
+        LinkedLeaves.Keep(proxy.Kind == Mesh.Fsm.Model.ServiceKind.TerminatingGateway
+            ? TerminatingGatewayBuilder.Links(state, proxy.Service).Select(link => link.Service).ToHashSet(StringComparer.Ordinal)
+            : []);
         var reads = new HashSet<string>(StringComparer.Ordinal);
-        var scope = new BuildScope(Source.Caches.For(state), reads, Published);
+        var scope = new BuildScope(Source.Caches.For(state), reads, Published) { ServiceLeaf = LinkedLeaves.For };
         ConfigSnapshot? snapshot;
         try
         {
@@ -107,35 +111,10 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
         }
     }
 
-    private async Task LeafLoopAsync(string service, CancellationToken cancellationToken)
-    {
-        long minIndex = 0;
-        while (!cancellationToken.IsCancellationRequested)
+    private Task LeafLoopAsync(string service, CancellationToken cancellationToken)
+        => LeafFollower.RunAsync(Source, Id, service, () => Volatile.Read(ref _leaf), leaf =>
         {
-            try
-            {
-                var leaf = await Source.Leaves.GetAsync(service, minIndex, LeafWait, cancellationToken);
-                var current = Volatile.Read(ref _leaf);
-                if (current is null || leaf.ModifyIndex != current.ModifyIndex || leaf.SerialNumber != current.SerialNumber)
-                {
-                    Volatile.Write(ref _leaf, leaf);
-                    ProxyCfgLog.LeafArrived(Source.Logger, leaf.SerialNumber, service, Id);
-                    MarkDirty();
-                }
-
-                minIndex = leaf.ModifyIndex;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // the leader may be away or rate limiting; keep asking
-            catch (Exception error)
-#pragma warning restore CA1031
-            {
-                ProxyCfgLog.LeafFailed(Source.Logger, service, Id, error);
-                await Task.Delay(LeafRetry, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+            Volatile.Write(ref _leaf, leaf);
+            MarkDirty();
+        }, cancellationToken);
 }

@@ -17,6 +17,8 @@ internal sealed class BuildCache
     private readonly ConcurrentDictionary<CompileRequest, ChainCompilationResult> _chains = new();
     private readonly ConcurrentDictionary<(string Service, string Filter), ImmutableArray<UpstreamEndpoint>> _endpoints = new();
 
+    private readonly ConcurrentDictionary<(string Service, string Filter), ImmutableArray<UpstreamEndpoint>> _instances = new();
+
     private ImmutableSortedSet<string>? _typicalServiceNames;
 
     public BuildCache(StoreState state, FilterCache filters)
@@ -36,6 +38,10 @@ internal sealed class BuildCache
 
     public ImmutableArray<UpstreamEndpoint> Endpoints(string service, string filter)
         => _endpoints.GetOrAdd((service, filter), static (key, cache) => UpstreamEndpoints.Resolve(cache.State, key.Service, key.Filter, cache._filters), this);
+
+    /// <summary>A service's own instances (what a terminating gateway sends to), narrowed by a subset filter.</summary>
+    public ImmutableArray<UpstreamEndpoint> Instances(string service, string filter)
+        => _instances.GetOrAdd((service, filter), static (key, cache) => ServiceInstances.Resolve(cache.State, key.Service, key.Filter, cache._filters), this);
 
     /// <summary>The names of the typical (non-proxy, non-gateway) services in the catalog, sorted.</summary>
     public ImmutableSortedSet<string> TypicalServiceNames()

@@ -15,6 +15,9 @@ internal sealed class BuildScope(BuildCache cache, ISet<string>? reads, ConfigSn
 
     public ConfigSnapshot? Previous { get; } = previous;
 
+    /// <summary>The leaf a terminating gateway presents for a service it links, by service name; null until one is issued.</summary>
+    public Func<string, Mesh.Ca.Leaves.IssuedLeaf?> ServiceLeaf { get; init; } = static _ => null;
+
     public IReadOnlyList<ChainFailure> ChainFailures => _chainFailures;
 
     public void ChainFailed(UpstreamId upstream, string reason, bool keptLast) => _chainFailures.Add(new ChainFailure(upstream, reason, keptLast));

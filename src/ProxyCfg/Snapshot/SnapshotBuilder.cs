@@ -46,8 +46,20 @@ public static class SnapshotBuilder
         return Build(state, id, leaf, self, new BuildScope(caches.For(state), reads: null, previous));
     }
 
+    /// <summary>
+    /// As <see cref="Build(StoreState, ProxyId, IssuedLeaf, AgentIdentity)"/> for a terminating gateway, with the leaf it
+    /// presents for each service it links (<paramref name="serviceLeaf"/> by service name; null: not issued yet).
+    /// </summary>
+    public static ConfigSnapshot? Build(StoreState state, ProxyId id, IssuedLeaf leaf, AgentIdentity self, Func<string, IssuedLeaf?> serviceLeaf)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(leaf);
+        ArgumentNullException.ThrowIfNull(serviceLeaf);
+        return Build(state, id, leaf, self, new BuildScope(BuildCache.Unshared(state), reads: null, previous: null) { ServiceLeaf = serviceLeaf });
+    }
+
     /// <summary>The service kinds snapshots are built for (the other gateway kinds are not served yet).</summary>
-    public static IReadOnlyList<string> BuiltKinds { get; } = [ServiceKind.ConnectProxy, ServiceKind.IngressGateway];
+    public static IReadOnlyList<string> BuiltKinds { get; } = [ServiceKind.ConnectProxy, ServiceKind.IngressGateway, ServiceKind.TerminatingGateway];
 
     /// <summary>The registration of a <see cref="BuiltKinds">built kind</see> with this ID, or null.</summary>
     public static NodeService? FindProxy(StoreState state, ProxyId id)
@@ -93,6 +105,7 @@ public static class SnapshotBuilder
         {
             ServiceKind.ConnectProxy => BuildConnectProxy(state, id, proxy, leaf, self, ca, roots, scope),
             ServiceKind.IngressGateway => BuildIngressGateway(state, id, proxy, leaf, self, ca, roots, scope),
+            ServiceKind.TerminatingGateway => TerminatingGatewaySnapshotOf(state, id, proxy, leaf, self, ca, roots, scope),
             _ => null,
         };
     }
@@ -170,6 +183,34 @@ public static class SnapshotBuilder
             Mesh = Mesh(state, scope.Reads),
             Upstreams = upstreams,
             IngressGateway = ingress,
+            StoreIndex = state.AppliedIndex,
+        };
+    }
+
+    private static ConfigSnapshot TerminatingGatewaySnapshotOf(
+        StoreState state, ProxyId id, NodeService gateway, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
+    {
+        var node = state.FindNode(id.NodeName);
+        return new ConfigSnapshot
+        {
+            Kind = ServiceKind.TerminatingGateway,
+            ProxyId = id,
+            Service = gateway.Service,
+            Address = gateway.Address.Length > 0 ? gateway.Address : node?.Address ?? string.Empty,
+            Port = gateway.Port,
+            ServiceMeta = gateway.Meta.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            TaggedAddresses = gateway.TaggedAddresses.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            Datacenter = self.Datacenter,
+            TrustDomain = ca.TrustDomain,
+            Proxy = gateway.Proxy,
+            Roots = roots,
+            Leaf = leaf,
+            Intentions = [],
+            IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
+            Mesh = Mesh(state, scope.Reads),
+            AccessLogs = ServiceConfigMerge.AccessLogs(state, scope.Reads),
+            Upstreams = [],
+            TerminatingGateway = TerminatingGatewayBuilder.Build(state, gateway, scope),
             StoreIndex = state.AppliedIndex,
         };
     }

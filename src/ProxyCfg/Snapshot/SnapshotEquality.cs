@@ -36,7 +36,7 @@ public sealed class SnapshotEquality
              nameof(ConfigSnapshot.Port), nameof(ConfigSnapshot.ServiceMeta), nameof(ConfigSnapshot.TaggedAddresses), nameof(ConfigSnapshot.Datacenter),
              nameof(ConfigSnapshot.TrustDomain), nameof(ConfigSnapshot.Proxy), nameof(ConfigSnapshot.Roots), nameof(ConfigSnapshot.Leaf),
              nameof(ConfigSnapshot.Intentions), nameof(ConfigSnapshot.IntentionDefaultAllow), nameof(ConfigSnapshot.Mesh), nameof(ConfigSnapshot.AccessLogs), nameof(ConfigSnapshot.Upstreams),
-             nameof(ConfigSnapshot.IngressGateway)],
+             nameof(ConfigSnapshot.IngressGateway), nameof(ConfigSnapshot.TerminatingGateway)],
             [nameof(ConfigSnapshot.StoreIndex), nameof(ConfigSnapshot.IsTransparent)]),
         [typeof(RootsSnapshot)] = ([nameof(RootsSnapshot.ActiveRootId), nameof(RootsSnapshot.Roots)], [nameof(RootsSnapshot.TrustedCaPem)]),
         [typeof(CaRoot)] = (
@@ -65,6 +65,14 @@ public sealed class SnapshotEquality
             [nameof(IngressListenerSnapshot.Port), nameof(IngressListenerSnapshot.Protocol), nameof(IngressListenerSnapshot.Tls), nameof(IngressListenerSnapshot.Services)],
             []),
         [typeof(IngressServiceSnapshot)] = ([nameof(IngressServiceSnapshot.Upstream), nameof(IngressServiceSnapshot.Hosts)], []),
+        [typeof(TerminatingGatewaySnapshot)] = ([nameof(TerminatingGatewaySnapshot.Services)], []),
+        [typeof(TerminatingServiceSnapshot)] = (
+            [nameof(TerminatingServiceSnapshot.Name), nameof(TerminatingServiceSnapshot.CaFile), nameof(TerminatingServiceSnapshot.CertFile),
+             nameof(TerminatingServiceSnapshot.KeyFile), nameof(TerminatingServiceSnapshot.Sni), nameof(TerminatingServiceSnapshot.AutoHostRewrite),
+             nameof(TerminatingServiceSnapshot.Protocol),
+             nameof(TerminatingServiceSnapshot.Resolver), nameof(TerminatingServiceSnapshot.Endpoints), nameof(TerminatingServiceSnapshot.Leaf),
+             nameof(TerminatingServiceSnapshot.Intentions)],
+            [nameof(TerminatingServiceSnapshot.Instances)]),
         [typeof(UpstreamSnapshot)] = ([nameof(UpstreamSnapshot.Id), nameof(UpstreamSnapshot.Config), nameof(UpstreamSnapshot.Chain), nameof(UpstreamSnapshot.Endpoints)], []),
         [typeof(UpstreamEndpoint)] = (
             [nameof(UpstreamEndpoint.Node), nameof(UpstreamEndpoint.ServiceId), nameof(UpstreamEndpoint.Address), nameof(UpstreamEndpoint.Port),
@@ -104,8 +112,30 @@ public sealed class SnapshotEquality
                && Equals(left.AccessLogs, right.AccessLogs)
                && left.Upstreams.Length == right.Upstreams.Length
                && left.Upstreams.Zip(right.Upstreams).All(p => SameUpstream(p.First, p.Second, endpoints))
-               && SameIngress(left.IngressGateway, right.IngressGateway);
+               && SameIngress(left.IngressGateway, right.IngressGateway)
+               && SameTerminating(left.TerminatingGateway, right.TerminatingGateway);
     }
+
+    /// <summary>
+    /// A terminating gateway's linked services compared whole, instances included even when only endpoints may differ:
+    /// a service addressed by hostname carries its endpoint inside its cluster, so any change regenerates everything.
+    /// </summary>
+    private static bool SameTerminating(TerminatingGatewaySnapshot? left, TerminatingGatewaySnapshot? right)
+        => ReferenceEquals(left, right)
+           || (left is not null && right is not null
+               && left.Services.Length == right.Services.Length
+               && left.Services.Zip(right.Services).All(p => SameLinkedService(p.First, p.Second)));
+
+    private static bool SameLinkedService(TerminatingServiceSnapshot left, TerminatingServiceSnapshot right)
+        => left.Name == right.Name && left.CaFile == right.CaFile && left.CertFile == right.CertFile && left.KeyFile == right.KeyFile
+           && left.Sni == right.Sni && left.AutoHostRewrite == right.AutoHostRewrite && left.Protocol == right.Protocol
+           && (left.Resolver is null ? right.Resolver is null : right.Resolver is not null && ConfigEntryJson.Canonical(left.Resolver).Equals(ConfigEntryJson.Canonical(right.Resolver)))
+           && (left.Leaf is null ? right.Leaf is null : right.Leaf is not null && left.Leaf.SerialNumber == right.Leaf.SerialNumber
+               && left.Leaf.ModifyIndex == right.Leaf.ModifyIndex && left.Leaf.CertPem == right.Leaf.CertPem)
+           && left.Intentions.Length == right.Intentions.Length
+           && left.Intentions.Zip(right.Intentions).All(p => p.First.Id == p.Second.Id && p.First.ModifyIndex == p.Second.ModifyIndex && p.First.Precedence == p.Second.Precedence)
+           && left.Endpoints.Count == right.Endpoints.Count
+           && left.Endpoints.Zip(right.Endpoints).All(p => p.First.Key == p.Second.Key && SameEndpoints(p.First.Value, p.Second.Value));
 
     private static bool SameIngress(IngressGatewaySnapshot? left, IngressGatewaySnapshot? right)
         => ReferenceEquals(left, right)

@@ -141,10 +141,15 @@ internal sealed class MeshFixture
     /// <summary>The proxy whose snapshot <see cref="Snapshot"/> builds: web's sidecar unless a gateway scenario says otherwise.</summary>
     public ProxyId SnapshotProxy { get; set; } = WebProxy;
 
+    /// <summary>A terminating gateway's leaf for each linked service (null: none issued yet); unset for other proxies.</summary>
+    public Func<string, IssuedLeaf?>? ServiceLeaf { get; set; }
+
     /// <summary>The snapshot of <see cref="SnapshotProxy"/>, built by proxycfg from the current state.</summary>
     public ConfigSnapshot Snapshot()
     {
-        var snapshot = SnapshotBuilder.Build(State, SnapshotProxy, Leaf, Self);
+        var snapshot = ServiceLeaf is { } serviceLeaf
+            ? SnapshotBuilder.Build(State, SnapshotProxy, Leaf, Self, serviceLeaf)
+            : SnapshotBuilder.Build(State, SnapshotProxy, Leaf, Self);
         Assert.NotNull(snapshot);
         return snapshot;
     }
