@@ -140,32 +140,8 @@ public static class EnvoyBootstrap
         };
     }
 
-    private static JsonObject SelfAdminCluster(EnvoyBootstrapArgs args) => new()
-    {
-        ["name"] = "self_admin",
-        ["ignore_health_on_host_removal"] = false,
-        ["connect_timeout"] = "5s",
-        ["type"] = "STATIC",
-        ["typed_extension_protocol_options"] = new JsonObject
-        {
-            ["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] = new JsonObject
-            {
-                ["@type"] = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-                ["explicit_http_config"] = new JsonObject { ["http_protocol_options"] = new JsonObject() },
-            },
-        },
-        ["loadAssignment"] = new JsonObject
-        {
-            ["clusterName"] = "self_admin",
-            ["endpoints"] = new JsonArray(new JsonObject
-            {
-                ["lbEndpoints"] = new JsonArray(new JsonObject
-                {
-                    ["endpoint"] = new JsonObject { ["address"] = SocketAddress(args.AdminHost, args.AdminPort) },
-                }),
-            }),
-        },
-    };
+    private static JsonObject SelfAdminCluster(EnvoyBootstrapArgs args)
+        => StaticCluster("self_admin", "5s", "http_protocol_options", args.AdminHost, args.AdminPort);
 
     private static JsonObject ReadyListener(string host, int port) => new()
     {
@@ -257,28 +233,32 @@ public static class EnvoyBootstrap
         };
     }
 
-    private static JsonObject LocalAgentPlainCluster(EnvoyBootstrapArgs args) => new()
+    private static JsonObject LocalAgentPlainCluster(EnvoyBootstrapArgs args)
+        => StaticCluster(args.AdsClusterName, "1s", "http2_protocol_options", args.GrpcHost, args.GrpcPort);
+
+    /// <summary>A STATIC cluster of one endpoint speaking HTTP/1 or HTTP/2 (<paramref name="protocolOptions"/>), in Consul's template's spelling.</summary>
+    private static JsonObject StaticCluster(string name, string connectTimeout, string protocolOptions, string host, int port) => new()
     {
-        ["name"] = args.AdsClusterName,
+        ["name"] = name,
         ["ignore_health_on_host_removal"] = false,
-        ["connect_timeout"] = "1s",
+        ["connect_timeout"] = connectTimeout,
         ["type"] = "STATIC",
         ["typed_extension_protocol_options"] = new JsonObject
         {
             ["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] = new JsonObject
             {
                 ["@type"] = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-                ["explicit_http_config"] = new JsonObject { ["http2_protocol_options"] = new JsonObject() },
+                ["explicit_http_config"] = new JsonObject { [protocolOptions] = new JsonObject() },
             },
         },
         ["loadAssignment"] = new JsonObject
         {
-            ["clusterName"] = args.AdsClusterName,
+            ["clusterName"] = name,
             ["endpoints"] = new JsonArray(new JsonObject
             {
                 ["lbEndpoints"] = new JsonArray(new JsonObject
                 {
-                    ["endpoint"] = new JsonObject { ["address"] = SocketAddress(args.GrpcHost, args.GrpcPort) },
+                    ["endpoint"] = new JsonObject { ["address"] = SocketAddress(host, port) },
                 }),
             }),
         },

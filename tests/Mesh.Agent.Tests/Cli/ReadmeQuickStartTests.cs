@@ -29,18 +29,11 @@ public sealed class ReadmeQuickStartTests
         Assert.DoesNotContain(commands.Skip(1), c => c.StartsWith("mesh agent", StringComparison.Ordinal));
 
         using var work = new TempDirectory();
-        var bin = Directory.CreateDirectory(Path.Combine(work.Path, "bin")).FullName;
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var meshScript = Path.Combine(bin, "mesh");
-        await File.WriteAllTextAsync(meshScript, $"#!/bin/sh\nexec '{dotnet}' '{Path.Combine(AppContext.BaseDirectory, "mesh.dll")}' \"$@\"\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(meshScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        var bin = await MeshOnPathAsync(work.Path);
 
         int httpPort = FreePort.Next(), serverPort = FreePort.Next(), grpcPort = FreePort.Next();
         var address = $"127.0.0.1:{httpPort}";
-        using var agent = StartAgent(dotnet, work.Path, httpPort, serverPort, grpcPort, out var agentOutput);
+        using var agent = StartBash($"exec mesh agent -dev -http-port {httpPort} -server-port {serverPort} -grpc-port {grpcPort}", work.Path, bin, out var agentOutput);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://{address}"), Timeout = TimeSpan.FromSeconds(5) };
@@ -78,14 +71,7 @@ public sealed class ReadmeQuickStartTests
         Assert.DoesNotContain(commands.Skip(1), c => c.StartsWith("mesh agent", StringComparison.Ordinal));
 
         using var work = new TempDirectory();
-        var bin = Directory.CreateDirectory(Path.Combine(work.Path, "bin")).FullName;
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var meshScript = Path.Combine(bin, "mesh");
-        await File.WriteAllTextAsync(meshScript, $"#!/bin/sh\nexec '{dotnet}' '{Path.Combine(AppContext.BaseDirectory, "mesh.dll")}' \"$@\"\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(meshScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        var bin = await MeshOnPathAsync(work.Path);
 
         var serverPort = FreePort.Next();
         var httpPorts = new[] { FreePort.Next(), FreePort.Next(), FreePort.Next() };
@@ -235,32 +221,23 @@ public sealed class ReadmeQuickStartTests
         throw new FileNotFoundException("README.md next to Mesh.sln was not found above " + AppContext.BaseDirectory);
     }
 
-    private static Process StartAgent(string dotnet, string workingDirectory, int httpPort, int serverPort, int grpcPort, out StringBuilder output)
+    /// <summary>A <c>bin</c> folder whose <c>mesh</c> runs the built executable; returns its path.</summary>
+    private static async Task<string> MeshOnPathAsync(string work)
     {
-        var start = new ProcessStartInfo(dotnet)
+        var bin = Directory.CreateDirectory(Path.Combine(work, "bin")).FullName;
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var meshScript = Path.Combine(bin, "mesh");
+        await File.WriteAllTextAsync(meshScript, $"#!/bin/sh\nexec '{dotnet}' '{Path.Combine(AppContext.BaseDirectory, "mesh.dll")}' \"$@\"\n");
+        if (!OperatingSystem.IsWindows())
         {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "mesh.dll"), "agent", "-dev", "-http-port", $"{httpPort}", "-server-port", $"{serverPort}", "-grpc-port", $"{grpcPort}" })
-        {
-            start.ArgumentList.Add(arg);
+            File.SetUnixFileMode(meshScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        var log = new StringBuilder();
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
-        Assert.True(process.Start());
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        output = log;
-        return process;
+        return bin;
     }
 
-    private static Process StartBash(string command, string workingDirectory, string bin, out StringBuilder output)
+    /// <summary><c>bash -c command</c> in the work folder, with <c>bin</c> (the built <c>mesh</c>) first on the PATH.</summary>
+    private static ProcessStartInfo Bash(string command, string workingDirectory, string bin)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -272,6 +249,13 @@ public sealed class ReadmeQuickStartTests
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(command);
         start.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+        return start;
+    }
+
+    /// <summary>A long-running command (an agent), its output kept for the failure message.</summary>
+    private static Process StartBash(string command, string workingDirectory, string bin, out StringBuilder output)
+    {
+        var start = Bash(command, workingDirectory, bin);
         var log = new StringBuilder();
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Append(log, e.Data);
@@ -298,16 +282,7 @@ public sealed class ReadmeQuickStartTests
 
     private static async Task<Cli.Outcome> BashAsync(string command, string workingDirectory, string bin, string address)
     {
-        var start = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(command);
-        start.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+        var start = Bash(command, workingDirectory, bin);
         start.Environment["CONSUL_HTTP_ADDR"] = address;
         foreach (var inherited in new[] { "MESH_HTTP_ADDR", "MESH_HTTP_TOKEN", "CONSUL_HTTP_TOKEN", "MESH_HTTP_TOKEN_FILE", "CONSUL_HTTP_TOKEN_FILE", "CONSUL_GRPC_ADDR", "CONSUL_HTTP_SSL" })
         {
