@@ -51,6 +51,7 @@ public sealed partial class ConfigFileRegistrations(ServerRuntime runtime, Agent
             var goneChecks = ownedChecks.Where(id => !plan.CheckIds.Contains(id) && state.FindCheck(node, id) is { } check && !goneServices.Contains(check.ServiceId)).ToList();
             commands.AddRange(goneChecks.Select(id => new DeregisterCommand { Node = node, CheckId = id }));
             var services = new List<(RegisterCommand Command, RequestToken Token)>();
+            var checks = new List<Command>();
             foreach (var command in plan.Commands.Select(c => KeepStatus(c, state, node)))
             {
                 if (command is RegisterCommand { Service: { } service } register)
@@ -59,10 +60,11 @@ public sealed partial class ConfigFileRegistrations(ServerRuntime runtime, Agent
                 }
                 else
                 {
-                    commands.Add(command);
+                    checks.Add(command);
                 }
             }
 
+            // Removals first, then each service with its token, then the standalone checks (which may name those services).
             if (commands.Count > 0)
             {
                 await SubmitAsync(new BatchCommand { Commands = commands }, runtime.AgentToken, cancellationToken).ConfigureAwait(false);
@@ -81,6 +83,13 @@ public sealed partial class ConfigFileRegistrations(ServerRuntime runtime, Agent
                 }
 
                 await SubmitAsync(register, token, cancellationToken).ConfigureAwait(false);
+            }
+
+            // A standalone check of a refused service has no service to attach to: it waits for the service's token too.
+            checks.RemoveAll(c => c is RegisterCommand r && r.Checks.Any(h => refused.Contains(h.ServiceId)));
+            if (checks.Count > 0)
+            {
+                await SubmitAsync(new BatchCommand { Commands = checks }, runtime.AgentToken, cancellationToken).ConfigureAwait(false);
             }
 
             var serviceIds = plan.ServiceIds.Where(id => !refused.Contains(id)).ToHashSet(StringComparer.Ordinal);

@@ -24,6 +24,12 @@ public sealed class ConfigServiceTokenTests
               name = "db"
               port = 5432
             }
+            checks {
+              id         = "db-alive"
+              name       = "db alive"
+              service_id = "db"
+              ttl        = "30s"
+            }
             """);
         var logs = new CapturedLogs();
         AgentConfig? initial = null;
@@ -38,6 +44,7 @@ public sealed class ConfigServiceTokenTests
         Assert.Contains("Service db (\"db\") of the config files was not registered: Permission denied", refusal, StringComparison.Ordinal);
         Assert.Contains("\"token\"", refusal, StringComparison.Ordinal);
         Assert.Null(server.Server.Fsm.Current.FindService(node, "db"));
+        Assert.Null(server.Server.Fsm.Current.FindCheck(node, "db-alive")); // its service was refused, so it waits too
 
         var management = await AclTestTokens.ManagementAsync(server);
         var webToken = await AclTestTokens.CreateAsync(server, "service \"web\" { policy = \"write\" }");
