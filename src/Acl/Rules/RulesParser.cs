@@ -1,10 +1,13 @@
 using Mesh.Fsm.Model.Acl;
+using Mesh.Hcl;
 
 namespace Mesh.Acl.Rules;
 
 /// <summary>
-/// Reads a policy's <c>Rules</c> (HCL or JSON) into <see cref="PolicyRules"/>, with Consul's resources and policy
-/// strings. Every error is a <see cref="RulesSyntaxException"/> naming the line and column.
+/// Reads a policy's <c>Rules</c> (HCL or JSON, parsed by the shared <see cref="HclParser"/>) into
+/// <see cref="PolicyRules"/>, with Consul's resources and policy strings. An HCL block <c>service "web" { ... }</c>
+/// and the JSON <c>"service": {"web": {...}}</c> have the same shape, so one reader interprets both. Every error is a
+/// <see cref="RulesSyntaxException"/> naming the line and column.
 /// </summary>
 public static class RulesParser
 {
@@ -45,9 +48,9 @@ public static class RulesParser
             throw new RulesSyntaxException($"rules are {text.Length} characters, more than the limit of {AclNames.MaxRulesLength}", 1, 1);
         }
 
-        var document = RulesSyntaxParser.Parse(text);
+        var document = RulesSyntax.Parse(text);
         var rules = new List<ResourceRule>();
-        foreach (var entry in document.Entries)
+        foreach (var entry in document.Items)
         {
             if (Scalars.TryGetValue(entry.Key, out var scalar))
             {
@@ -88,20 +91,20 @@ public static class RulesParser
     }
 
     /// <summary><c>service = { "web" = { policy = ... } }</c>, or a list of such objects (HCL's JSON form allows both).</summary>
-    private static void ReadNamed(SyntaxEntry entry, AclResource resource, bool prefix, List<ResourceRule> rules)
+    private static void ReadNamed(HclItem entry, AclResource resource, bool prefix, List<ResourceRule> rules)
     {
         var objects = entry.Value switch
         {
-            SyntaxObject single => [single],
-            SyntaxList list when list.Items.All(i => i is SyntaxObject) => list.Items.Cast<SyntaxObject>().ToList(),
+            HclBody single => [single],
+            HclList list when list.Items.All(i => i is HclBody) => list.Items.Cast<HclBody>().ToList(),
             _ => throw Error($"\"{entry.Key}\" must be a block with a name, such as {entry.Key} \"web\" {{ policy = \"read\" }}", entry.Value.Position),
         };
 
         foreach (var labels in objects)
         {
-            foreach (var labeled in labels.Entries)
+            foreach (var labeled in labels.Items)
             {
-                if (labeled.Value is not SyntaxObject body)
+                if (labeled.Value is not HclBody body)
                 {
                     throw Error($"{entry.Key} \"{labeled.Key}\" must be a block such as {{ policy = \"read\" }}", labeled.Value.Position);
                 }
@@ -111,12 +114,12 @@ public static class RulesParser
         }
     }
 
-    private static ResourceRule ReadBody(string blockName, string label, SyntaxObject body, AclResource resource, bool prefix)
+    private static ResourceRule ReadBody(string blockName, string label, HclBody body, AclResource resource, bool prefix)
     {
         var policy = AccessLevel.Default;
         var intentions = AccessLevel.Default;
         var allowList = resource == AclResource.Key;
-        foreach (var setting in body.Entries)
+        foreach (var setting in body.Items)
         {
             switch (setting.Key)
             {
@@ -142,21 +145,26 @@ public static class RulesParser
         return new ResourceRule(resource, label, prefix, policy, intentions);
     }
 
-    private static AccessLevel Level(SyntaxValue value, string what, bool allowList)
+    private static AccessLevel Level(HclValue value, string what, bool allowList)
     {
         var allowed = allowList ? "\"read\", \"write\", \"list\" or \"deny\"" : "\"read\", \"write\" or \"deny\"";
-        if (value is not SyntaxString text)
+        if (value is HclScalar { Form: HclScalarForm.Heredoc })
+        {
+            throw Error($"Invalid {what}: heredoc strings are not supported in ACL rules (expected {allowed})", value.Position);
+        }
+
+        if (value is not HclScalar { Text: { } text })
         {
             throw Error($"Invalid {what}: expected {allowed}", value.Position);
         }
 
-        if (!AccessLevels.TryParse(text.Value, out var level) || (level == AccessLevel.List && !allowList))
+        if (!AccessLevels.TryParse(text, out var level) || (level == AccessLevel.List && !allowList))
         {
-            throw Error($"Invalid {what}: \"{text.Value}\" (expected {allowed})", value.Position);
+            throw Error($"Invalid {what}: \"{text}\" (expected {allowed})", value.Position);
         }
 
         return level;
     }
 
-    private static RulesSyntaxException Error(string problem, SourcePosition position) => new(problem, position.Line, position.Column);
+    private static RulesSyntaxException Error(string problem, HclPosition position) => new(problem, position.Line, position.Column);
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Mesh.Agent.Hosting;
-using Mesh.Config.Hcl;
+using Mesh.Hcl;
 
 namespace Mesh.Agent.Cli;
 

@@ -63,7 +63,7 @@ public sealed class ConfigWriteCommand : ICliCommand
         JsonNode? parsed;
         try
         {
-            parsed = JsonOrHclFile.Parse(path, text, Mesh.Config.Hcl.HclListKeys.ConfigEntry);
+            parsed = JsonOrHclFile.Parse(path, text, Mesh.Hcl.HclListKeys.ConfigEntry);
         }
         catch (CliException error)
         {
@@ -72,7 +72,7 @@ public sealed class ConfigWriteCommand : ICliCommand
 
         var entry = parsed as JsonObject ?? throw new CliException("Failed to decode config entry input: expected an object");
 
-        if (!Mesh.Config.Hcl.HclDocument.LooksLikeJson(text))
+        if (!Mesh.Hcl.HclDocument.LooksLikeJson(text))
         {
             text = entry.ToJsonString();
         }

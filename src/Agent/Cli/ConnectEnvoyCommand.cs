@@ -6,8 +6,9 @@ using Mesh.Agent.Connect;
 namespace Mesh.Agent.Cli;
 
 /// <summary>
-/// <c>mesh connect envoy</c>: builds the Envoy bootstrap for a registered proxy and either prints it
-/// (<c>-bootstrap</c>) or runs <c>envoy</c> from PATH with it.
+/// <c>mesh connect envoy</c>: builds the Envoy bootstrap for a registered sidecar proxy or gateway (with
+/// <c>-gateway</c>, optionally registering it first with <c>-register</c>) and either prints it (<c>-bootstrap</c>) or
+/// runs <c>envoy</c> from PATH with it.
 /// </summary>
 public sealed class ConnectEnvoyCommand : ICliCommand
 {
@@ -26,20 +27,38 @@ public sealed class ConnectEnvoyCommand : ICliCommand
             .AddString("grpc-ca-path", null, "Path to a directory of CA certificates Envoy trusts for the xDS server (env MESH_GRPC_CAPATH or CONSUL_GRPC_CAPATH; default: -ca-path)")
             .AddString("admin-bind", "localhost:19000", "Address of Envoy's admin listener")
             .AddString("admin-access-log-path", "/dev/null", "Path of Envoy's admin access log");
+        ConnectEnvoyGateway.AddFlags(flags);
         HttpApiClient.AddFlags(flags);
         CliArgs.NoPositional(flags.Parse(args));
         var proxyId = flags.GetString("proxy-id") ?? string.Empty;
         var sidecarFor = flags.GetString("sidecar-for") ?? string.Empty;
-        if (proxyId.Length > 0 == sidecarFor.Length > 0)
+        var gateway = ConnectEnvoyGateway.FromFlags(flags, proxyId, sidecarFor);
+        if (gateway is null && proxyId.Length > 0 == sidecarFor.Length > 0)
         {
-            throw new UsageException("Give exactly one of -proxy-id or -sidecar-for");
+            throw new UsageException("Give exactly one of -proxy-id or -sidecar-for (or -gateway for a gateway)");
         }
 
         using var client = HttpApiClient.FromFlags(flags);
+        if (gateway is { Register: true })
+        {
+            await gateway.RegisterAsync(client, cancellationToken).ConfigureAwait(false);
+            if (!flags.GetBool("bootstrap"))
+            {
+                await console.Out.WriteLineAsync($"Registered service: {gateway.ServiceName}").ConfigureAwait(false);
+            }
+        }
+        else if (gateway is not null)
+        {
+            gateway = await gateway.ReadRegisteredAsync(client, cancellationToken).ConfigureAwait(false);
+        }
+
         using var self = await ReadSelfAsync(client, console, cancellationToken).ConfigureAwait(false);
-        var proxy = sidecarFor.Length > 0
-            ? await FindSidecarAsync(client, sidecarFor, cancellationToken).ConfigureAwait(false)
-            : await ReadServiceAsync(client, proxyId, cancellationToken).ConfigureAwait(false);
+        var proxy = gateway is not null
+            ? new ProxyService(gateway.Id, gateway.ServiceName, null)
+            : sidecarFor.Length > 0
+                ? await FindSidecarAsync(client, sidecarFor, cancellationToken).ConfigureAwait(false)
+                : await ReadServiceAsync(client, proxyId, cancellationToken).ConfigureAwait(false);
+        var ready = gateway?.ReadyListener() ?? (null, 0);
         var grpcCaFile = flags.GetString("grpc-ca-file") ?? ClientEnvironment.Get("GRPC_CACERT");
         var grpcCaPath = flags.GetString("grpc-ca-path") ?? ClientEnvironment.Get("GRPC_CAPATH");
         var grpc = GrpcAddress(flags.GetString("grpc-addr"), !string.IsNullOrEmpty(grpcCaFile) || !string.IsNullOrEmpty(grpcCaPath), client.BaseAddress, self.RootElement);
@@ -62,6 +81,8 @@ public sealed class ConnectEnvoyCommand : ICliCommand
             AdminHost = adminHost == "localhost" ? "127.0.0.1" : adminHost,
             AdminPort = adminPort,
             AdminAccessLogPath = flags.GetString("admin-access-log-path")!,
+            ReadyHost = ready.Host,
+            ReadyPort = ready.Port,
         };
         var json = EnvoyBootstrap.Render(bootstrap);
         if (flags.GetBool("bootstrap"))

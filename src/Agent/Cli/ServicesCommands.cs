@@ -161,7 +161,7 @@ public static class ServiceFile
         try
         {
             var text = path == "-" ? await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false) : await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-            root = JsonOrHclFile.Parse(path, text, Mesh.Config.Hcl.HclListKeys.ServiceDefinition);
+            root = JsonOrHclFile.Parse(path, text, Mesh.Hcl.HclListKeys.ServiceDefinition);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

@@ -45,6 +45,15 @@ public sealed record EnvoyBootstrapArgs
     /// <summary>The static cluster Envoy's ADS stream uses: <c>local_agent</c> (Consul's template), <c>consul-dataplane</c> behind a dataplane.</summary>
     public string AdsClusterName { get; init; } = "local_agent";
 
+    /// <summary>
+    /// Where an ingress gateway's <c>envoy_ready_listener</c> binds (its registered address and port, so the gateway's TCP
+    /// check passes before any listener is configured); it answers <c>/ready</c> from Envoy's admin through the
+    /// <c>self_admin</c> cluster, as Consul's template does. Null for none.
+    /// </summary>
+    public string? ReadyHost { get; init; }
+
+    public int ReadyPort { get; init; }
+
     /// <summary>Whether the ADS stream carries <see cref="Token"/> as <c>x-consul-token</c>; a dataplane adds its own token instead.</summary>
     public bool TokenInMetadata { get; init; } = true;
 }
@@ -101,7 +110,7 @@ public static class EnvoyBootstrap
                     ["static_layer"] = new JsonObject { ["re2.max_program_size.error_level"] = 1048576 },
                 }),
             },
-            ["static_resources"] = new JsonObject { ["clusters"] = new JsonArray(LocalAgentCluster(args)) },
+            ["static_resources"] = StaticResources(args),
             ["stats_config"] = StatsConfig(args),
             ["dynamic_resources"] = new JsonObject
             {
@@ -116,6 +125,67 @@ public static class EnvoyBootstrap
             },
         };
     }
+
+    private static JsonObject StaticResources(EnvoyBootstrapArgs args)
+    {
+        if (args.ReadyHost is null)
+        {
+            return new JsonObject { ["clusters"] = new JsonArray(LocalAgentCluster(args)) };
+        }
+
+        return new JsonObject
+        {
+            ["clusters"] = new JsonArray(LocalAgentCluster(args), SelfAdminCluster(args)),
+            ["listeners"] = new JsonArray(ReadyListener(args.ReadyHost, args.ReadyPort)),
+        };
+    }
+
+    private static JsonObject SelfAdminCluster(EnvoyBootstrapArgs args)
+        => StaticCluster("self_admin", "5s", "http_protocol_options", args.AdminHost, args.AdminPort);
+
+    private static JsonObject ReadyListener(string host, int port) => new()
+    {
+        ["name"] = "envoy_ready_listener",
+        ["address"] = SocketAddress(host, port),
+        ["filter_chains"] = new JsonArray(new JsonObject
+        {
+            ["filters"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "envoy.filters.network.http_connection_manager",
+                ["typedConfig"] = new JsonObject
+                {
+                    ["@type"] = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                    ["stat_prefix"] = "envoy_ready",
+                    ["codec_type"] = "HTTP1",
+                    ["route_config"] = new JsonObject
+                    {
+                        ["name"] = "self_admin_route",
+                        ["virtual_hosts"] = new JsonArray(new JsonObject
+                        {
+                            ["name"] = "self_admin",
+                            ["domains"] = new JsonArray("*"),
+                            ["routes"] = new JsonArray(
+                                new JsonObject
+                                {
+                                    ["match"] = new JsonObject { ["path"] = "/ready" },
+                                    ["route"] = new JsonObject { ["cluster"] = "self_admin", ["prefix_rewrite"] = "/ready" },
+                                },
+                                new JsonObject
+                                {
+                                    ["match"] = new JsonObject { ["prefix"] = "/" },
+                                    ["direct_response"] = new JsonObject { ["status"] = 404 },
+                                }),
+                        }),
+                    },
+                    ["http_filters"] = new JsonArray(new JsonObject
+                    {
+                        ["name"] = "envoy.filters.http.router",
+                        ["typedConfig"] = new JsonObject { ["@type"] = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" },
+                    }),
+                },
+            }),
+        }),
+    };
 
     private static JsonObject GrpcService(EnvoyBootstrapArgs args)
     {
@@ -163,28 +233,32 @@ public static class EnvoyBootstrap
         };
     }
 
-    private static JsonObject LocalAgentPlainCluster(EnvoyBootstrapArgs args) => new()
+    private static JsonObject LocalAgentPlainCluster(EnvoyBootstrapArgs args)
+        => StaticCluster(args.AdsClusterName, "1s", "http2_protocol_options", args.GrpcHost, args.GrpcPort);
+
+    /// <summary>A STATIC cluster of one endpoint speaking HTTP/1 or HTTP/2 (<paramref name="protocolOptions"/>), in Consul's template's spelling.</summary>
+    private static JsonObject StaticCluster(string name, string connectTimeout, string protocolOptions, string host, int port) => new()
     {
-        ["name"] = args.AdsClusterName,
+        ["name"] = name,
         ["ignore_health_on_host_removal"] = false,
-        ["connect_timeout"] = "1s",
+        ["connect_timeout"] = connectTimeout,
         ["type"] = "STATIC",
         ["typed_extension_protocol_options"] = new JsonObject
         {
             ["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] = new JsonObject
             {
                 ["@type"] = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-                ["explicit_http_config"] = new JsonObject { ["http2_protocol_options"] = new JsonObject() },
+                ["explicit_http_config"] = new JsonObject { [protocolOptions] = new JsonObject() },
             },
         },
         ["loadAssignment"] = new JsonObject
         {
-            ["clusterName"] = args.AdsClusterName,
+            ["clusterName"] = name,
             ["endpoints"] = new JsonArray(new JsonObject
             {
                 ["lbEndpoints"] = new JsonArray(new JsonObject
                 {
-                    ["endpoint"] = new JsonObject { ["address"] = SocketAddress(args.GrpcHost, args.GrpcPort) },
+                    ["endpoint"] = new JsonObject { ["address"] = SocketAddress(host, port) },
                 }),
             }),
         },

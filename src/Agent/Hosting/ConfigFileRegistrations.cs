@@ -2,6 +2,7 @@ using Mesh.Agent.Cli;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.State;
 using Mesh.Server;
+using Mesh.Server.Access;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Agent.Hosting;
@@ -49,30 +50,76 @@ public sealed partial class ConfigFileRegistrations(ServerRuntime runtime, Agent
             commands.AddRange(goneServices.Select(id => new DeregisterCommand { Node = node, ServiceId = id }));
             var goneChecks = ownedChecks.Where(id => !plan.CheckIds.Contains(id) && state.FindCheck(node, id) is { } check && !goneServices.Contains(check.ServiceId)).ToList();
             commands.AddRange(goneChecks.Select(id => new DeregisterCommand { Node = node, CheckId = id }));
-            commands.AddRange(plan.Commands.Select(c => KeepStatus(c, state, node)));
-            if (commands.Count > 0)
+            var services = new List<(RegisterCommand Command, RequestToken Token)>();
+            var checks = new List<Command>();
+            foreach (var command in plan.Commands.Select(c => KeepStatus(c, state, node)))
             {
-                var result = await runtime.Commands.SubmitAsync(new BatchCommand { Commands = commands }, runtime.AgentToken, cancellationToken).ConfigureAwait(false);
-                if (!result.Succeeded)
+                if (command is RegisterCommand { Service: { } service } register)
                 {
-                    throw new ConfigRegistrationException(result.Error!);
+                    services.Add((register, ServiceToken(plan, service.Id)));
+                }
+                else
+                {
+                    checks.Add(command);
                 }
             }
 
-            if (plan.ServiceIds.Count > 0 || plan.CheckIds.Count > 0 || File.Exists(statePath))
+            // Removals first, then each service with its token, then the standalone checks (which may name those services).
+            if (commands.Count > 0)
             {
-                Save(plan.ServiceIds, plan.CheckIds);
+                await SubmitAsync(new BatchCommand { Commands = commands }, runtime.AgentToken, cancellationToken).ConfigureAwait(false);
+            }
+
+            var refused = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (register, token) in services)
+            {
+                // The service's own token (else acl.tokens.default) must allow the write, as it would over the HTTP
+                // API; a refused service is left out and logged, the others and the agent go on.
+                if (runtime.Access.CheckForwarded(token, register) is { } denied)
+                {
+                    refused.Add(register.Service!.Id);
+                    Log.ServiceRefused(logger, register.Service.Id, register.Service.Service, denied);
+                    continue;
+                }
+
+                await SubmitAsync(register, token, cancellationToken).ConfigureAwait(false);
+            }
+
+            // A standalone check of a refused service has no service to attach to: it waits for the service's token too.
+            checks.RemoveAll(c => c is RegisterCommand r && r.Checks.Any(h => refused.Contains(h.ServiceId)));
+            if (checks.Count > 0)
+            {
+                await SubmitAsync(new BatchCommand { Commands = checks }, runtime.AgentToken, cancellationToken).ConfigureAwait(false);
+            }
+
+            var serviceIds = plan.ServiceIds.Where(id => !refused.Contains(id)).ToHashSet(StringComparer.Ordinal);
+            if (serviceIds.Count > 0 || plan.CheckIds.Count > 0 || File.Exists(statePath))
+            {
+                Save(serviceIds, plan.CheckIds);
             }
 
             var removed = goneServices.Count + goneChecks.Count;
-            Log.Synced(logger, plan.ServiceIds.Count, plan.CheckIds.Count, removed);
-            return (plan.ServiceIds.Count, plan.CheckIds.Count, removed);
+            Log.Synced(logger, serviceIds.Count, plan.CheckIds.Count, removed);
+            return (serviceIds.Count, plan.CheckIds.Count, removed);
         }
         finally
         {
             runtime.AgentRegistrationLock.Release();
         }
     }
+
+    private async Task SubmitAsync(Command command, RequestToken token, CancellationToken cancellationToken)
+    {
+        var result = await runtime.Commands.SubmitAsync(command, token, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new ConfigRegistrationException(result.Error!);
+        }
+    }
+
+    /// <summary>The definition's <c>token</c>, else <c>acl.tokens.default</c>, else anonymous (Consul's <c>serviceToken</c>).</summary>
+    private RequestToken ServiceToken(ConfigRegistrationPlan plan, string serviceId)
+        => RequestToken.FromSecret(plan.ServiceTokens.TryGetValue(serviceId, out var token) ? token : runtime.AgentTokens.Default);
 
     /// <summary>A re-registered check keeps the status and output its runs gave it.</summary>
     private static Command KeepStatus(Command command, StoreState state, string node)
@@ -108,6 +155,9 @@ public sealed partial class ConfigFileRegistrations(ServerRuntime runtime, Agent
 
         [LoggerMessage(EventId = 8001, Level = LogLevel.Error, Message = "Could not register the services and checks of the config files: {Error}")]
         public static partial void Refused(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 8650, Level = LogLevel.Error, Message = "Service {ServiceId} (\"{ServiceName}\") of the config files was not registered: {Reason}. Give its definition a \"token\" with service:write on it (or set acl.tokens.default)")]
+        public static partial void ServiceRefused(ILogger logger, string serviceId, string serviceName, string reason);
 
         [LoggerMessage(EventId = 8002, Level = LogLevel.Debug, Message = "No leader yet to register the config files' services and checks; retrying")]
         public static partial void NoLeader(ILogger logger);

@@ -15,15 +15,20 @@ namespace Mesh.Agent.Hosting;
 /// <summary>
 /// The registrations the config files' <c>service</c>, <c>services</c>, <c>check</c> and <c>checks</c> stand for, built
 /// as the agent API builds them (sidecars, default check IDs, validation), with Consul's script-check rule for local
-/// definitions: allowed with <c>enable_script_checks</c> or <c>enable_local_script_checks</c>.
+/// definitions: allowed with <c>enable_script_checks</c> or <c>enable_local_script_checks</c>. A service's
+/// <c>token</c> is kept (by service ID, its sidecar's too) for registering it with ACLs on, as Consul's agent does.
 /// </summary>
 internal sealed record ConfigRegistrationPlan(IReadOnlyList<Command> Commands, IReadOnlySet<string> ServiceIds, IReadOnlySet<string> CheckIds)
 {
+    /// <summary>The <c>token</c> of each service definition that has one, by service ID (a sidecar has its parent's).</summary>
+    public IReadOnlyDictionary<string, string> ServiceTokens { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public static ConfigRegistrationPlan Build(AgentConfig config, AgentIdentity self, StoreState state)
     {
         var commands = new List<Command>();
         var serviceIds = new HashSet<string>(StringComparer.Ordinal);
         var checks = new List<HealthCheck>();
+        var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var json in config.Services)
         {
             var body = Parse(json, ApiJsonContext.Default.ServiceDefinitionBody, "service");
@@ -37,6 +42,10 @@ internal sealed record ConfigRegistrationPlan(IReadOnlyList<Command> Commands, I
 
                 commands.Add(register);
                 checks.AddRange(register.Checks);
+                if (!string.IsNullOrEmpty(body.Token))
+                {
+                    tokens[register.Service.Id] = body.Token;
+                }
             }
         }
 
@@ -77,7 +86,7 @@ internal sealed record ConfigRegistrationPlan(IReadOnlyList<Command> Commands, I
             throw new ConfigRegistrationException(refusal);
         }
 
-        return new ConfigRegistrationPlan(commands, serviceIds, checks.Select(c => c.CheckId).ToHashSet(StringComparer.Ordinal));
+        return new ConfigRegistrationPlan(commands, serviceIds, checks.Select(c => c.CheckId).ToHashSet(StringComparer.Ordinal)) { ServiceTokens = tokens };
     }
 
     /// <summary>Checks the definitions of a configuration before the agent starts or reloads with it.</summary>

@@ -25,6 +25,16 @@ public sealed class EnvoyBootstrapTests
         Assert.True(JsonNode.DeepEquals(consul, ours), $"differs from Consul's {golden} bootstrap:\n{ours.ToJsonString()}");
     }
 
+    /// <summary>An ingress gateway's bootstrap adds Consul's <c>self_admin</c> cluster and <c>envoy_ready_listener</c> on the gateway's address.</summary>
+    [ConsulGoldenFact]
+    public void Build_ForConsulsIngressGatewayFixture_EqualsConsulsBootstrap()
+    {
+        var ours = EnvoyBootstrap.Build(new EnvoyBootstrapArgs { ProxyId = "ingress-gateway-1", Cluster = "ingress-gateway-1", ReadyHost = "127.0.0.1", ReadyPort = 8443 });
+        var consul = JsonNode.Parse(File.ReadAllText(ConsulGolden("ingress-gateway")));
+        Assert.True(JsonNode.DeepEquals(consul, ours), $"differs from Consul's ingress-gateway bootstrap:\n{ours.ToJsonString()}");
+        Assert.Equal("envoy_ready_listener", EnvoyJson.Parse<Bootstrap>(ours.ToJsonString()).StaticResources.Listeners.Single().Name);
+    }
+
     [Fact]
     public void Render_ParsesAsEnvoyBootstrap_AndMatchesOurGoldenFile()
     {

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Mesh.Config.Hcl;
+namespace Mesh.Hcl;
 
 /// <summary>
 /// Keys whose blocks are always a list, even when the file has only one. HCL1 cannot tell <c>services { ... }</c>

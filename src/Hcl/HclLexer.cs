@@ -1,19 +1,21 @@
 using System.Globalization;
 using System.Text;
 
-namespace Mesh.Config.Hcl;
+namespace Mesh.Hcl;
 
 internal enum HclTokenKind
 {
     End,
     Identifier,
     String,
+    Heredoc,
     Number,
     LeftBrace,
     RightBrace,
     LeftBracket,
     RightBracket,
     Equals,
+    Colon,
     Comma,
 }
 
@@ -23,6 +25,7 @@ internal readonly record struct HclToken(HclTokenKind Kind, string Text, HclPosi
     {
         HclTokenKind.End => "end of file",
         HclTokenKind.String => $"string \"{Text}\"",
+        HclTokenKind.Heredoc => "a heredoc",
         HclTokenKind.Identifier => $"\"{Text}\"",
         HclTokenKind.Number => $"number {Text}",
         _ => $"'{Text}'",
@@ -37,11 +40,18 @@ internal readonly record struct HclToken(HclTokenKind Kind, string Text, HclPosi
 internal sealed class HclLexer
 {
     private readonly string _text;
+    private readonly bool _colons;
     private int _offset;
     private int _line = 1;
     private int _lineStart;
 
-    public HclLexer(string text) => _text = text;
+    /// <param name="text">The document.</param>
+    /// <param name="colons">Whether ':' is a token (JSON's key separator); otherwise it is an illegal character.</param>
+    public HclLexer(string text, bool colons)
+    {
+        _text = text;
+        _colons = colons;
+    }
 
     private HclPosition Here => new(_line, _offset - _lineStart + 1);
 
@@ -63,6 +73,7 @@ internal sealed class HclLexer
             ']' => HclTokenKind.RightBracket,
             '=' => HclTokenKind.Equals,
             ',' => HclTokenKind.Comma,
+            ':' when _colons => HclTokenKind.Colon,
             _ => HclTokenKind.End,
         };
         if (single != HclTokenKind.End)
@@ -78,7 +89,7 @@ internal sealed class HclLexer
 
         if (c == '<' && Peek(1) == '<')
         {
-            return new(HclTokenKind.String, ReadHeredoc(start), start);
+            return new(HclTokenKind.Heredoc, ReadHeredoc(start), start);
         }
 
         if (char.IsLetter(c) || c == '_')
@@ -104,7 +115,7 @@ internal sealed class HclLexer
             return new(HclTokenKind.Number, _text[begin.._offset], start);
         }
 
-        throw new HclSyntaxException($"illegal character '{c}'", start.Line, start.Column);
+        throw new HclSyntaxException(HclSyntaxError.IllegalCharacter, $"illegal character '{c}'", start, found: $"'{c}'");
     }
 
     private void SkipSpaceAndComments()
@@ -146,7 +157,7 @@ internal sealed class HclLexer
         {
             if (_offset >= _text.Length)
             {
-                throw new HclSyntaxException("comment not terminated (missing \"*/\")", start.Line, start.Column);
+                throw new HclSyntaxException(HclSyntaxError.UnterminatedComment, "comment not terminated (missing \"*/\")", start);
             }
 
             if (_text[_offset] == '*' && Peek(1) == '/')
@@ -183,7 +194,7 @@ internal sealed class HclLexer
         {
             if (_offset >= _text.Length || _text[_offset] == '\n')
             {
-                throw new HclSyntaxException("literal not terminated (missing closing '\"')", start.Line, start.Column);
+                throw new HclSyntaxException(HclSyntaxError.UnterminatedString, "string not terminated (missing closing '\"')", start);
             }
 
             var c = _text[_offset++];
@@ -227,7 +238,7 @@ internal sealed class HclLexer
             }
         }
 
-        throw new HclSyntaxException("interpolation \"${\" not terminated (missing '}')", start.Line, start.Column);
+        throw new HclSyntaxException(HclSyntaxError.UnterminatedString, "interpolation \"${\" not terminated (missing '}')", start);
     }
 
     private void ReadEscape(StringBuilder value)
@@ -252,14 +263,14 @@ internal sealed class HclLexer
                     || !int.TryParse(_text.AsSpan(_offset, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code)
                     || code > 0x10FFFF || (code is >= 0xD800 and <= 0xDFFF && digits == 8))
                 {
-                    throw new HclSyntaxException($"invalid \\{next} escape (expected {digits} hexadecimal digits)", escape.Line, escape.Column);
+                    throw new HclSyntaxException(HclSyntaxError.InvalidEscape, $"invalid \\{next} escape (expected {digits} hexadecimal digits)", escape);
                 }
 
                 value.Append(char.ConvertFromUtf32(code is >= 0xD800 and <= 0xDFFF ? 0xFFFD : code));
                 _offset += digits;
                 break;
             default:
-                throw new HclSyntaxException($"invalid escape sequence \"\\{next}\" in string", escape.Line, escape.Column);
+                throw new HclSyntaxException(HclSyntaxError.InvalidEscape, $"invalid escape sequence \"\\{next}\" in string", escape);
         }
     }
 
@@ -285,7 +296,7 @@ internal sealed class HclLexer
         var marker = _text[markerStart.._offset];
         if (marker.Length == 0 || (_offset < _text.Length && _text[_offset] is not ('\n' or '\r')))
         {
-            throw new HclSyntaxException("heredoc expected an identifier and then a newline after \"<<\" (e.g. <<EOF)", start.Line, start.Column);
+            throw new HclSyntaxException(HclSyntaxError.UnterminatedHeredoc, "heredoc expected an identifier and then a newline after \"<<\" (e.g. <<EOF)", start);
         }
 
         if (_text[_offset] == '\r')
@@ -299,7 +310,7 @@ internal sealed class HclLexer
         {
             if (_offset >= _text.Length)
             {
-                throw new HclSyntaxException($"heredoc not terminated (missing a line \"{marker}\")", start.Line, start.Column);
+                throw new HclSyntaxException(HclSyntaxError.UnterminatedHeredoc, $"heredoc not terminated (missing a line \"{marker}\")", start);
             }
 
             var end = _text.IndexOf('\n', _offset);

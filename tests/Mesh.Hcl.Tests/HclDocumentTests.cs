@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Mesh.Config.Hcl;
+using Mesh.Hcl;
 
-namespace Mesh.Config.Tests.Hcl;
+namespace Mesh.Hcl.Tests;
 
 public sealed class HclDocumentTests
 {

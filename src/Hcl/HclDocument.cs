@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Mesh.Config.Hcl;
+namespace Mesh.Hcl;
 
 /// <summary>
 /// HCL1 (the configuration language of Consul's files) read into the JSON tree the same file would have as JSON, so
@@ -71,7 +71,7 @@ public static class HclDocument
         if (items.Exists(item => item.Value is not HclBody))
         {
             var repeated = items[1];
-            throw new HclSyntaxException($"key \"{key}\" is given more than once (a value cannot be repeated or mixed with blocks)", repeated.KeyPosition.Line, repeated.KeyPosition.Column);
+            throw new HclSyntaxException(HclSyntaxError.RepeatedKey, $"key \"{key}\" is given more than once (a value cannot be repeated or mixed with blocks)", repeated.KeyPosition);
         }
 
         if (items.TrueForAll(item => item.Labelled))
