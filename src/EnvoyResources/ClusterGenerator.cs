@@ -146,7 +146,7 @@ internal static class ClusterGenerator
         => ResourceNames.SpiffeId(snapshot.TrustDomain, target.Partition, target.Namespace, target.Datacenter, target.Service);
 
     /// <summary><c>injectLBToCluster</c>.</summary>
-    private static void ApplyLoadBalancer(LoadBalancer? lb, Cluster cluster)
+    internal static void ApplyLoadBalancer(LoadBalancer? lb, Cluster cluster)
     {
         switch (lb?.Policy)
         {

@@ -62,6 +62,9 @@ public sealed record ConfigSnapshot
     /// <summary>The ingress-gateway part; set only when <see cref="Kind"/> is <c>ingress-gateway</c>.</summary>
     public IngressGatewaySnapshot? IngressGateway { get; init; }
 
+    /// <summary>The mesh-gateway part; set only when <see cref="Kind"/> is <c>mesh-gateway</c>.</summary>
+    public MeshGatewaySnapshot? MeshGateway { get; init; }
+
     /// <summary>The store index this snapshot reflects (for logs and metrics, not for versions).</summary>
     public long StoreIndex { get; init; }
 

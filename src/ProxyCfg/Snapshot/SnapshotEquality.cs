@@ -36,7 +36,7 @@ public sealed class SnapshotEquality
              nameof(ConfigSnapshot.Port), nameof(ConfigSnapshot.ServiceMeta), nameof(ConfigSnapshot.TaggedAddresses), nameof(ConfigSnapshot.Datacenter),
              nameof(ConfigSnapshot.TrustDomain), nameof(ConfigSnapshot.Proxy), nameof(ConfigSnapshot.Roots), nameof(ConfigSnapshot.Leaf),
              nameof(ConfigSnapshot.Intentions), nameof(ConfigSnapshot.IntentionDefaultAllow), nameof(ConfigSnapshot.Mesh), nameof(ConfigSnapshot.AccessLogs), nameof(ConfigSnapshot.Upstreams),
-             nameof(ConfigSnapshot.IngressGateway)],
+             nameof(ConfigSnapshot.IngressGateway), nameof(ConfigSnapshot.MeshGateway)],
             [nameof(ConfigSnapshot.StoreIndex), nameof(ConfigSnapshot.IsTransparent)]),
         [typeof(RootsSnapshot)] = ([nameof(RootsSnapshot.ActiveRootId), nameof(RootsSnapshot.Roots)], [nameof(RootsSnapshot.TrustedCaPem)]),
         [typeof(CaRoot)] = (
@@ -65,6 +65,14 @@ public sealed class SnapshotEquality
             [nameof(IngressListenerSnapshot.Port), nameof(IngressListenerSnapshot.Protocol), nameof(IngressListenerSnapshot.Tls), nameof(IngressListenerSnapshot.Services)],
             []),
         [typeof(IngressServiceSnapshot)] = ([nameof(IngressServiceSnapshot.Upstream), nameof(IngressServiceSnapshot.Hosts)], []),
+        [typeof(MeshGatewaySnapshot)] = ([nameof(MeshGatewaySnapshot.Services), nameof(MeshGatewaySnapshot.Datacenters)], []),
+        [typeof(MeshGatewayServiceSnapshot)] = (
+            [nameof(MeshGatewayServiceSnapshot.Name), nameof(MeshGatewayServiceSnapshot.ConnectTimeout), nameof(MeshGatewayServiceSnapshot.LoadBalancer),
+             nameof(MeshGatewayServiceSnapshot.Subsets)],
+            []),
+        [typeof(MeshGatewaySubsetSnapshot)] = (
+            [nameof(MeshGatewaySubsetSnapshot.Subset), nameof(MeshGatewaySubsetSnapshot.OnlyPassing), nameof(MeshGatewaySubsetSnapshot.Endpoints)], []),
+        [typeof(RemoteGatewaysSnapshot)] = ([nameof(RemoteGatewaysSnapshot.Datacenter), nameof(RemoteGatewaysSnapshot.Gateways)], []),
         [typeof(UpstreamSnapshot)] = ([nameof(UpstreamSnapshot.Id), nameof(UpstreamSnapshot.Config), nameof(UpstreamSnapshot.Chain), nameof(UpstreamSnapshot.Endpoints)], []),
         [typeof(UpstreamEndpoint)] = (
             [nameof(UpstreamEndpoint.Node), nameof(UpstreamEndpoint.ServiceId), nameof(UpstreamEndpoint.Address), nameof(UpstreamEndpoint.Port),
@@ -104,7 +112,8 @@ public sealed class SnapshotEquality
                && Equals(left.AccessLogs, right.AccessLogs)
                && left.Upstreams.Length == right.Upstreams.Length
                && left.Upstreams.Zip(right.Upstreams).All(p => SameUpstream(p.First, p.Second, endpoints))
-               && SameIngress(left.IngressGateway, right.IngressGateway);
+               && SameIngress(left.IngressGateway, right.IngressGateway)
+               && SameMeshGateway(left.MeshGateway, right.MeshGateway);
     }
 
     private static bool SameIngress(IngressGatewaySnapshot? left, IngressGatewaySnapshot? right)
@@ -116,6 +125,25 @@ public sealed class SnapshotEquality
                    && Canonical(p.First.Tls) == Canonical(p.Second.Tls)
                    && p.First.Services.Length == p.Second.Services.Length
                    && p.First.Services.Zip(p.Second.Services).All(s => s.First.Upstream == s.Second.Upstream && s.First.Hosts.SequenceEqual(s.Second.Hosts))));
+
+    /// <summary>
+    /// A mesh gateway's part compared whole, endpoints included: its endpoints shape clusters too (a remote datacenter
+    /// reached by hostname is a LOGICAL_DNS cluster), so any change regenerates every resource and the xDS server
+    /// pushes those that differ.
+    /// </summary>
+    private static bool SameMeshGateway(MeshGatewaySnapshot? left, MeshGatewaySnapshot? right)
+        => ReferenceEquals(left, right)
+           || (left is not null && right is not null
+               && left.Services.Length == right.Services.Length
+               && left.Services.Zip(right.Services).All(p => p.First.Name == p.Second.Name && p.First.ConnectTimeout == p.Second.ConnectTimeout
+                   && Canonical(p.First.LoadBalancer) == Canonical(p.Second.LoadBalancer)
+                   && p.First.Subsets.Length == p.Second.Subsets.Length
+                   && p.First.Subsets.Zip(p.Second.Subsets).All(s => s.First.Subset == s.Second.Subset && s.First.OnlyPassing == s.Second.OnlyPassing
+                       && SameEndpoints(s.First.Endpoints, s.Second.Endpoints)))
+               && left.Datacenters.Length == right.Datacenters.Length
+               && left.Datacenters.Zip(right.Datacenters).All(p => p.First.Datacenter == p.Second.Datacenter && SameEndpoints(p.First.Gateways, p.Second.Gateways)));
+
+    private static string Canonical(LoadBalancer? balancer) => balancer is null ? string.Empty : ConfigEntryJson.Canonical(balancer).Json;
 
     /// <summary>A gateway TLS block compared whole, by its canonical JSON.</summary>
     private static string Canonical(GatewayTlsConfig? tls) => tls is null ? string.Empty : ConfigEntryJson.Canonical(tls).Json;
