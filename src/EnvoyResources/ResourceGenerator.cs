@@ -22,6 +22,11 @@ public static class ResourceGenerator
             return MeshGatewayResources.Generate(snapshot);
         }
 
+        if (snapshot.Kind == ServiceKind.ApiGateway)
+        {
+            return ApiGatewayResources.Generate(snapshot);
+        }
+
         if (snapshot.Kind != ServiceKind.ConnectProxy)
         {
             throw new NotSupportedException($"resources for {snapshot.Kind} proxies are not generated yet");
