@@ -25,6 +25,9 @@ public sealed class ApiGatewayStreamTests
         await using var mesh = await XdsMesh.StartAsync(XdsMesh.Fast);
         await mesh.RegisterDbAsync(1);
         await XdsMesh.RegisterAsync(mesh.Server, """{"Node":"node-edge","Address":"127.0.0.70","Service":{"Kind":"api-gateway","ID":"api-gateway-1","Service":"api-gateway"}}""");
+        // Services routed by http-routes speak HTTP (Consul's controller refuses to bind a route to a tcp service).
+        await mesh.WriteConfigAsync("""{"Kind":"service-defaults","Name":"db","Protocol":"http"}""");
+        await mesh.WriteConfigAsync("""{"Kind":"service-defaults","Name":"api","Protocol":"http"}""");
         await mesh.WriteConfigAsync(Certificate());
         await mesh.WriteConfigAsync("""
             {"Kind":"api-gateway","Name":"api-gateway","Listeners":[
