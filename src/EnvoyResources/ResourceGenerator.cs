@@ -22,6 +22,16 @@ public static class ResourceGenerator
             return TerminatingGatewayResources.Generate(snapshot);
         }
 
+        if (snapshot.Kind == ServiceKind.MeshGateway)
+        {
+            return MeshGatewayResources.Generate(snapshot);
+        }
+
+        if (snapshot.Kind == ServiceKind.ApiGateway)
+        {
+            return ApiGatewayResources.Generate(snapshot);
+        }
+
         if (snapshot.Kind != ServiceKind.ConnectProxy)
         {
             throw new NotSupportedException($"resources for {snapshot.Kind} proxies are not generated yet");
@@ -54,7 +64,7 @@ public static class ResourceGenerator
     public static ImmutableSortedDictionary<string, IMessage> GenerateEndpoints(ConfigSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return ByName(EndpointGenerator.Generate(snapshot), e => e.ClusterName);
+        return ByName(snapshot.MeshGateway is null ? EndpointGenerator.Generate(snapshot) : MeshGatewayEndpoints.Generate(snapshot), e => e.ClusterName);
     }
 
     /// <summary>Resources by name; when two upstreams share a cluster, the first one generated is kept (as Consul does).</summary>

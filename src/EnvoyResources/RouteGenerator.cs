@@ -104,7 +104,7 @@ internal static class RouteGenerator
         }
     }
 
-    private static void ApplyDestination(ServiceRouteDestination destination, RouteAction action, Route route)
+    internal static void ApplyDestination(ServiceRouteDestination destination, RouteAction action, Route route)
     {
         if (!string.IsNullOrEmpty(destination.PrefixRewrite))
         {

@@ -80,7 +80,7 @@ internal static class TlsContexts
     };
 
     /// <summary><c>makeTLSParametersFromProxyTLSConfig</c>: unknown versions and suites are left out, as Consul does.</summary>
-    private static TlsParameters Parameters(MeshDirectionalTlsConfig? tls)
+    internal static TlsParameters Parameters(MeshDirectionalTlsConfig? tls)
     {
         var parameters = new TlsParameters();
         if (tls is null)

@@ -65,6 +65,12 @@ public sealed record ConfigSnapshot
     /// <summary>The terminating-gateway part; set only when <see cref="Kind"/> is <c>terminating-gateway</c>.</summary>
     public TerminatingGatewaySnapshot? TerminatingGateway { get; init; }
 
+    /// <summary>The mesh-gateway part; set only when <see cref="Kind"/> is <c>mesh-gateway</c>.</summary>
+    public MeshGatewaySnapshot? MeshGateway { get; init; }
+
+    /// <summary>The api-gateway part; set only when <see cref="Kind"/> is <c>api-gateway</c>.</summary>
+    public ApiGatewaySnapshot? ApiGateway { get; init; }
+
     /// <summary>The store index this snapshot reflects (for logs and metrics, not for versions).</summary>
     public long StoreIndex { get; init; }
 

@@ -59,7 +59,7 @@ public static class SnapshotBuilder
     }
 
     /// <summary>The service kinds snapshots are built for (the other gateway kinds are not served yet).</summary>
-    public static IReadOnlyList<string> BuiltKinds { get; } = [ServiceKind.ConnectProxy, ServiceKind.IngressGateway, ServiceKind.TerminatingGateway];
+    public static IReadOnlyList<string> BuiltKinds { get; } = [ServiceKind.ConnectProxy, ServiceKind.IngressGateway, ServiceKind.TerminatingGateway, ServiceKind.MeshGateway, ServiceKind.ApiGateway];
 
     /// <summary>The registration of a <see cref="BuiltKinds">built kind</see> with this ID, or null.</summary>
     public static NodeService? FindProxy(StoreState state, ProxyId id)
@@ -106,6 +106,8 @@ public static class SnapshotBuilder
             ServiceKind.ConnectProxy => BuildConnectProxy(state, id, proxy, leaf, self, ca, roots, scope),
             ServiceKind.IngressGateway => BuildIngressGateway(state, id, proxy, leaf, self, ca, roots, scope),
             ServiceKind.TerminatingGateway => TerminatingGatewaySnapshotOf(state, id, proxy, leaf, self, ca, roots, scope),
+            ServiceKind.MeshGateway => MeshGatewayBuilder.Build(state, id, proxy, leaf, self, ca, roots, scope),
+            ServiceKind.ApiGateway => ApiGatewayBuilder.Build(state, id, proxy, leaf, self, ca, roots, scope),
             _ => null,
         };
     }

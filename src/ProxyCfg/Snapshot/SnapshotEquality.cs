@@ -36,7 +36,8 @@ public sealed class SnapshotEquality
              nameof(ConfigSnapshot.Port), nameof(ConfigSnapshot.ServiceMeta), nameof(ConfigSnapshot.TaggedAddresses), nameof(ConfigSnapshot.Datacenter),
              nameof(ConfigSnapshot.TrustDomain), nameof(ConfigSnapshot.Proxy), nameof(ConfigSnapshot.Roots), nameof(ConfigSnapshot.Leaf),
              nameof(ConfigSnapshot.Intentions), nameof(ConfigSnapshot.IntentionDefaultAllow), nameof(ConfigSnapshot.Mesh), nameof(ConfigSnapshot.AccessLogs), nameof(ConfigSnapshot.Upstreams),
-             nameof(ConfigSnapshot.IngressGateway), nameof(ConfigSnapshot.TerminatingGateway)],
+             nameof(ConfigSnapshot.IngressGateway), nameof(ConfigSnapshot.TerminatingGateway), nameof(ConfigSnapshot.MeshGateway),
+             nameof(ConfigSnapshot.ApiGateway)],
             [nameof(ConfigSnapshot.StoreIndex), nameof(ConfigSnapshot.IsTransparent)]),
         [typeof(RootsSnapshot)] = ([nameof(RootsSnapshot.ActiveRootId), nameof(RootsSnapshot.Roots)], [nameof(RootsSnapshot.TrustedCaPem)]),
         [typeof(CaRoot)] = (
@@ -73,6 +74,22 @@ public sealed class SnapshotEquality
              nameof(TerminatingServiceSnapshot.Resolver), nameof(TerminatingServiceSnapshot.Endpoints), nameof(TerminatingServiceSnapshot.Leaf),
              nameof(TerminatingServiceSnapshot.Intentions)],
             [nameof(TerminatingServiceSnapshot.Instances)]),
+        [typeof(MeshGatewaySnapshot)] = ([nameof(MeshGatewaySnapshot.Services), nameof(MeshGatewaySnapshot.Datacenters)], []),
+        [typeof(MeshGatewayServiceSnapshot)] = (
+            [nameof(MeshGatewayServiceSnapshot.Name), nameof(MeshGatewayServiceSnapshot.ConnectTimeout), nameof(MeshGatewayServiceSnapshot.LoadBalancer),
+             nameof(MeshGatewayServiceSnapshot.Subsets)],
+            []),
+        [typeof(MeshGatewaySubsetSnapshot)] = (
+            [nameof(MeshGatewaySubsetSnapshot.Subset), nameof(MeshGatewaySubsetSnapshot.OnlyPassing), nameof(MeshGatewaySubsetSnapshot.Endpoints)], []),
+        [typeof(RemoteGatewaysSnapshot)] = ([nameof(RemoteGatewaysSnapshot.Datacenter), nameof(RemoteGatewaysSnapshot.Gateways)], []),
+        [typeof(ApiGatewaySnapshot)] = ([nameof(ApiGatewaySnapshot.Listeners)], []),
+        [typeof(ApiGatewayListenerSnapshot)] = (
+            [nameof(ApiGatewayListenerSnapshot.Name), nameof(ApiGatewayListenerSnapshot.Port), nameof(ApiGatewayListenerSnapshot.Protocol),
+             nameof(ApiGatewayListenerSnapshot.Hostname), nameof(ApiGatewayListenerSnapshot.Tls), nameof(ApiGatewayListenerSnapshot.Certificates),
+             nameof(ApiGatewayListenerSnapshot.HttpRoutes), nameof(ApiGatewayListenerSnapshot.TcpServices)],
+            []),
+        [typeof(InlineCertificateSnapshot)] = (
+            [nameof(InlineCertificateSnapshot.Name), nameof(InlineCertificateSnapshot.Certificate), nameof(InlineCertificateSnapshot.PrivateKey)], []),
         [typeof(UpstreamSnapshot)] = ([nameof(UpstreamSnapshot.Id), nameof(UpstreamSnapshot.Config), nameof(UpstreamSnapshot.Chain), nameof(UpstreamSnapshot.Endpoints)], []),
         [typeof(UpstreamEndpoint)] = (
             [nameof(UpstreamEndpoint.Node), nameof(UpstreamEndpoint.ServiceId), nameof(UpstreamEndpoint.Address), nameof(UpstreamEndpoint.Port),
@@ -113,7 +130,9 @@ public sealed class SnapshotEquality
                && left.Upstreams.Length == right.Upstreams.Length
                && left.Upstreams.Zip(right.Upstreams).All(p => SameUpstream(p.First, p.Second, endpoints))
                && SameIngress(left.IngressGateway, right.IngressGateway)
-               && SameTerminating(left.TerminatingGateway, right.TerminatingGateway);
+               && SameTerminating(left.TerminatingGateway, right.TerminatingGateway)
+               && SameMeshGateway(left.MeshGateway, right.MeshGateway)
+               && SameApiGateway(left.ApiGateway, right.ApiGateway);
     }
 
     /// <summary>
@@ -146,6 +165,42 @@ public sealed class SnapshotEquality
                    && Canonical(p.First.Tls) == Canonical(p.Second.Tls)
                    && p.First.Services.Length == p.Second.Services.Length
                    && p.First.Services.Zip(p.Second.Services).All(s => s.First.Upstream == s.Second.Upstream && s.First.Hosts.SequenceEqual(s.Second.Hosts))));
+
+    /// <summary>
+    /// A mesh gateway's part compared whole, endpoints included: its endpoints shape clusters too (a remote datacenter
+    /// reached by hostname is a LOGICAL_DNS cluster), so any change regenerates every resource and the xDS server
+    /// pushes those that differ.
+    /// </summary>
+    private static bool SameMeshGateway(MeshGatewaySnapshot? left, MeshGatewaySnapshot? right)
+        => ReferenceEquals(left, right)
+           || (left is not null && right is not null
+               && left.Services.Length == right.Services.Length
+               && left.Services.Zip(right.Services).All(p => p.First.Name == p.Second.Name && p.First.ConnectTimeout == p.Second.ConnectTimeout
+                   && Canonical(p.First.LoadBalancer) == Canonical(p.Second.LoadBalancer)
+                   && p.First.Subsets.Length == p.Second.Subsets.Length
+                   && p.First.Subsets.Zip(p.Second.Subsets).All(s => s.First.Subset == s.Second.Subset && s.First.OnlyPassing == s.Second.OnlyPassing
+                       && SameEndpoints(s.First.Endpoints, s.Second.Endpoints)))
+               && left.Datacenters.Length == right.Datacenters.Length
+               && left.Datacenters.Zip(right.Datacenters).All(p => p.First.Datacenter == p.Second.Datacenter && SameEndpoints(p.First.Gateways, p.Second.Gateways)));
+
+    /// <summary>An api-gateway's listeners: TLS and routes compared by their canonical JSON, certificates by value.</summary>
+    private static bool SameApiGateway(ApiGatewaySnapshot? left, ApiGatewaySnapshot? right)
+        => ReferenceEquals(left, right)
+           || (left is not null && right is not null
+               && left.Listeners.Length == right.Listeners.Length
+               && left.Listeners.Zip(right.Listeners).All(p => p.First.Name == p.Second.Name && p.First.Port == p.Second.Port
+                   && p.First.Protocol == p.Second.Protocol && p.First.Hostname == p.Second.Hostname
+                   && CanonicalOf(p.First.Tls) == CanonicalOf(p.Second.Tls)
+                   && p.First.Certificates.SequenceEqual(p.Second.Certificates)
+                   && p.First.HttpRoutes.Length == p.Second.HttpRoutes.Length
+                   && p.First.HttpRoutes.Zip(p.Second.HttpRoutes).All(r => CanonicalOf(r.First) == CanonicalOf(r.Second))
+                   && p.First.TcpServices.SequenceEqual(p.Second.TcpServices)));
+
+    private static string CanonicalOf<T>(T? value)
+        where T : class
+        => value is null ? string.Empty : ConfigEntryJson.Canonical(value).Json;
+
+    private static string Canonical(LoadBalancer? balancer) => balancer is null ? string.Empty : ConfigEntryJson.Canonical(balancer).Json;
 
     /// <summary>A gateway TLS block compared whole, by its canonical JSON.</summary>
     private static string Canonical(GatewayTlsConfig? tls) => tls is null ? string.Empty : ConfigEntryJson.Canonical(tls).Json;

@@ -115,7 +115,7 @@ internal sealed class DeltaSession
     /// <summary>Gateways may be told they have no listeners/routes/clusters (Consul's allowEmpty functions).</summary>
     private static bool AllowEmpty(string kind, string typeUrl) => (kind, typeUrl) switch
     {
-        ("ingress-gateway", XdsTypeUrls.Listener or XdsTypeUrls.RouteConfiguration or XdsTypeUrls.Cluster) => true,
+        ("ingress-gateway" or "api-gateway", XdsTypeUrls.Listener or XdsTypeUrls.RouteConfiguration or XdsTypeUrls.Cluster) => true,
         ("mesh-gateway" or "terminating-gateway", XdsTypeUrls.Cluster) => true,
         _ => false,
     };

@@ -1,0 +1,127 @@
+using System.Collections.Immutable;
+using Mesh.Ca.Leaves;
+using Mesh.Config.ConfigEntries;
+using Mesh.Config.Intentions;
+using Mesh.Fsm.Model;
+using Mesh.Fsm.State;
+using Mesh.ProxyCfg.Merge;
+using Mesh.Server;
+
+namespace Mesh.ProxyCfg;
+
+/// <summary>
+/// Consul's <c>handlerAPIGateway</c> as a pure build. Mesh has no gateway controller (no <c>bound-api-gateway</c>
+/// entry), so binding is decided here, as the controller would: an http-route binds to each http listener of the
+/// gateway that one of its parents names (by gateway name, and by listener name when <c>SectionName</c> is set), a
+/// tcp-route to each such tcp listener; a listener presents the inline certificates its TLS references. Every routed
+/// service is an upstream with its compiled chain (the listener's protocol forced on it) and endpoints.
+/// </summary>
+internal static class ApiGatewayBuilder
+{
+    public static ConfigSnapshot Build(
+        StoreState state, ProxyId id, NodeService gateway, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
+    {
+        var reads = scope.Reads;
+        var node = state.FindNode(id.NodeName);
+        var context = new UpstreamContext(state, self, gateway.Service, scope);
+        var entry = ServiceConfigMerge.Find(state, ApiGatewayKind.KindName, gateway.Service, reads) is { } stored
+            ? ConfigEntryKinds.ApiGateway.Read(stored)
+            : null;
+        reads?.Add(WatchKeys.ConfigKind(HttpRouteKind.KindName));
+        reads?.Add(WatchKeys.ConfigKind(TcpRouteKind.KindName));
+        reads?.Add(WatchKeys.ConfigKind(InlineCertificateKind.KindName));
+        var httpRoutes = state.ConfigEntriesOfKind(HttpRouteKind.KindName).Select(ConfigEntryKinds.HttpRoute.Read).ToList();
+        var tcpRoutes = state.ConfigEntriesOfKind(TcpRouteKind.KindName).Select(ConfigEntryKinds.TcpRoute.Read).ToList();
+
+        var upstreams = new SortedDictionary<string, UpstreamSnapshot>(StringComparer.Ordinal);
+        var listeners = ImmutableArray.CreateBuilder<ApiGatewayListenerSnapshot>();
+        foreach (var listener in entry?.Listeners ?? [])
+        {
+            var name = listener.Name ?? string.Empty;
+            var protocol = string.IsNullOrEmpty(listener.Protocol) ? "tcp" : listener.Protocol;
+            var boundHttp = protocol == "http"
+                ? httpRoutes.Where(route => Binds(route.Parents, gateway.Service, name)).OrderBy(route => route.Name, StringComparer.Ordinal).ToList()
+                : [];
+            var boundTcp = protocol == "tcp"
+                ? tcpRoutes.Where(route => Binds(route.Parents, gateway.Service, name)).OrderBy(route => route.Name, StringComparer.Ordinal).ToList()
+                : [];
+            var services = boundHttp.SelectMany(route => route.Rules ?? []).SelectMany(rule => rule.Services ?? []).Select(service => service.Name)
+                .Concat(boundTcp.SelectMany(route => route.Services ?? []).Select(service => service.Name))
+                .OfType<string>()
+                .Where(service => service.Length > 0)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            var tcpServices = ImmutableArray.CreateBuilder<UpstreamId>();
+            foreach (var service in services)
+            {
+                var upstreamId = UpstreamId.ForService(service);
+                if (!upstreams.ContainsKey(upstreamId.EnvoyId))
+                {
+                    var registration = new Upstream
+                    {
+                        DestinationName = service,
+                        LocalBindPort = listener.Port,
+                        Config = new JsonBlob($$"""{"protocol":"{{protocol}}"}"""),
+                    };
+                    if (context.Upstream(upstreamId, registration, registration.Config, self.Datacenter, meshGatewayMode: string.Empty) is { } built)
+                    {
+                        upstreams[upstreamId.EnvoyId] = built;
+                    }
+                }
+
+                if (protocol == "tcp" && upstreams.ContainsKey(upstreamId.EnvoyId))
+                {
+                    tcpServices.Add(upstreamId);
+                }
+            }
+
+            listeners.Add(new ApiGatewayListenerSnapshot(
+                name, listener.Port, protocol, listener.Hostname ?? string.Empty, listener.Tls, Certificates(state, listener.Tls, reads), [.. boundHttp], tcpServices.ToImmutable()));
+        }
+
+        return new ConfigSnapshot
+        {
+            Kind = ServiceKind.ApiGateway,
+            ProxyId = id,
+            Service = gateway.Service,
+            Address = gateway.Address.Length > 0 ? gateway.Address : node?.Address ?? string.Empty,
+            Port = gateway.Port,
+            ServiceMeta = gateway.Meta.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            TaggedAddresses = gateway.TaggedAddresses.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            Datacenter = self.Datacenter,
+            TrustDomain = ca.TrustDomain,
+            Proxy = gateway.Proxy,
+            Roots = roots,
+            Leaf = leaf,
+            Intentions = [],
+            IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
+            Mesh = ServiceConfigMerge.Find(state, MeshKind.KindName, MeshKind.KindName, reads) is { } mesh ? ConfigEntryKinds.Mesh.Read(mesh) : null,
+            Upstreams = [.. upstreams.Values],
+            ApiGateway = new ApiGatewaySnapshot { Listeners = listeners.ToImmutable() },
+            StoreIndex = state.AppliedIndex,
+        };
+    }
+
+    /// <summary>A route binds to the listener when a parent names this api-gateway and either no section or this listener.</summary>
+    private static bool Binds(IEnumerable<ResourceReference>? parents, string gateway, string listener)
+        => (parents ?? []).Any(parent => (string.IsNullOrEmpty(parent.Kind) || parent.Kind == ApiGatewayKind.KindName)
+                                         && parent.Name == gateway
+                                         && (string.IsNullOrEmpty(parent.SectionName) || parent.SectionName == listener));
+
+    private static ImmutableArray<InlineCertificateSnapshot> Certificates(StoreState state, ApiGatewayTlsConfiguration? tls, ISet<string>? reads)
+    {
+        var certificates = ImmutableArray.CreateBuilder<InlineCertificateSnapshot>();
+        foreach (var reference in tls?.Certificates ?? [])
+        {
+            if (reference.Name is { Length: > 0 } name
+                && (string.IsNullOrEmpty(reference.Kind) || reference.Kind == InlineCertificateKind.KindName)
+                && ServiceConfigMerge.Find(state, InlineCertificateKind.KindName, name, reads) is { } stored)
+            {
+                var certificate = ConfigEntryKinds.InlineCertificate.Read(stored);
+                certificates.Add(new InlineCertificateSnapshot(name, certificate.Certificate ?? string.Empty, certificate.PrivateKey ?? string.Empty));
+            }
+        }
+
+        return certificates.ToImmutable();
+    }
+}
