@@ -17,8 +17,8 @@ public sealed class NodesPageTests
         await browser.WaitForAsync("tr[data-node=\"edge-1\"] .node-services [data-service=\"gateway\"]");
         Assert.Equal(0, await browser.CountAsync("tr[data-node=\"edge-1\"] [data-service=\"web\"]"));
 
-        // A service registered later shows up on its node's row without a reload.
-        await server.PutOkAsync("/v1/catalog/register", """{"Node":"edge-1","Address":"10.9.0.1","Service":{"Service":"metrics","ID":"metrics-1","Port":9100}}""");
+        // A service registered later shows up on its node's row without a reload (a registration sets the node's meta too).
+        await server.PutOkAsync("/v1/catalog/register", """{"Node":"edge-1","Address":"10.9.0.1","NodeMeta":{"rack":"r7"},"Service":{"Service":"metrics","ID":"metrics-1","Port":9100}}""");
         await browser.WaitForAsync("tr[data-node=\"edge-1\"] [data-service=\"metrics\"]");
 
         // The node's page: facts, instances and every check with its output; a check turning critical shows live.

@@ -22,6 +22,10 @@ public sealed class ScreenshotTests
         await server.RegisterAsync("api", "api-1", 9090, """ "Check":{"TTL":"10m","Status":"passing","Name":"api alive"} """);
         await server.RegisterAsync("db", "db-1", 5432, """ "Check":{"TTL":"10m","Status":"critical","Name":"db alive"} """);
         await server.PutOkAsync("/v1/agent/check/fail/service:db-1?note=dial%20tcp%20127.0.0.1:5432:%20connection%20refused", string.Empty);
+        await server.PutOkAsync("/v1/agent/service/register",
+            """{"Name":"web-sidecar-proxy","ID":"web-1-sidecar-proxy","Kind":"connect-proxy","Port":21000,"Proxy":{"DestinationServiceName":"web","Upstreams":[{"DestinationName":"api","LocalBindPort":9191}]}}""");
+        await server.PutOkAsync("/v1/agent/service/register",
+            """{"Name":"front-sidecar-proxy","ID":"front-sidecar-proxy","Kind":"connect-proxy","Port":21001,"Proxy":{"DestinationServiceName":"front","Upstreams":[{"DestinationName":"web","LocalBindPort":9192}]}}""");
         await server.PutOkAsync("/v1/connect/intentions/exact?source=web&destination=api", """{"Action":"allow","Description":"front end to API"}""");
         await server.PutOkAsync("/v1/connect/intentions/exact?source=api&destination=db", """{"Action":"allow"}""");
         await server.PutOkAsync("/v1/connect/intentions/exact?source=*&destination=db", """{"Action":"deny","Description":"only the API reads the database"}""");
@@ -32,7 +36,7 @@ public sealed class ScreenshotTests
         await using var browser = BrowserSession.Start();
         var pages = new (string Name, string Hash)[]
         {
-            ("services", "#/services"), ("service", "#/services/web"), ("nodes", "#/nodes"), ("intentions", "#/intentions"),
+            ("services", "#/services"), ("service", "#/services/web"), ("nodes", "#/nodes"), ("node", $"#/nodes/{server.NodeName}"), ("intentions", "#/intentions"),
             ("config-entries", "#/config/service-resolver"), ("connect-ca", "#/ca"), ("cluster", "#/cluster"),
         };
         foreach (var (name, hash) in pages)
@@ -44,13 +48,18 @@ public sealed class ScreenshotTests
                 await browser.WaitForAsync("#chain svg g.router");
             }
 
+            if (name == "node")
+            {
+                await browser.WaitForAsync("#node-checks li");
+            }
+
             if (name == "cluster")
             {
                 await browser.WaitForAsync("#cluster-healthy");
             }
 
             var file = Path.Combine(folder, name + ".png");
-            await browser.ScreenshotAsync(file, fullPage: name == "service");
+            await browser.ScreenshotAsync(file, fullPage: name is "service" or "node");
             Assert.True(new FileInfo(file).Length > 1000, $"{file} is empty");
         }
 
