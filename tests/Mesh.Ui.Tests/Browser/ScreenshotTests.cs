@@ -46,6 +46,9 @@ public sealed class ScreenshotTests
             if (name == "service")
             {
                 await browser.WaitForAsync("#chain svg g.router");
+                await browser.WaitForAsync("#instances .instance");
+                await browser.WaitForAsync("#proxies li");
+                await browser.WaitForAsync("#upstreams li");
             }
 
             if (name == "node")

@@ -40,6 +40,7 @@ function route() {
     return;
   }
   show(main);
+  delete main.dataset.loaded; // each page sets it once its first answer is drawn
   match.r.page.render(main, match.m.slice(1), current.signal);
 }
 
