@@ -33,6 +33,9 @@ public sealed class ScreenshotTests
         await server.PutOkAsync("/v1/config", """{"Kind":"service-splitter","Name":"web","Splits":[{"Weight":90,"ServiceSubset":"v1"},{"Weight":10,"ServiceSubset":"v2"}]}""");
         await server.PutOkAsync("/v1/config", """{"Kind":"service-router","Name":"web","Routes":[{"Match":{"HTTP":{"PathPrefix":"/api"}},"Destination":{"Service":"api"}}]}""");
 
+        // One root rotation, so the CA page shows a history.
+        await server.PutOkAsync("/v1/connect/ca/configuration", """{"Provider":"consul","Config":{"PrivateKeyType":"ec","PrivateKeyBits":384}}""");
+
         await using var browser = BrowserSession.Start();
         var pages = new (string Name, string Hash)[]
         {
@@ -49,6 +52,11 @@ public sealed class ScreenshotTests
                 await browser.WaitForAsync("#instances .instance");
                 await browser.WaitForAsync("#proxies li");
                 await browser.WaitForAsync("#upstreams li");
+            }
+
+            if (name == "connect-ca")
+            {
+                await browser.WaitForAsync("#ca-history");
             }
 
             if (name == "node")
