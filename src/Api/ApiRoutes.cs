@@ -83,6 +83,7 @@ public static class ApiRoutes
         SnapshotEndpoints.Map(app, server);
         InternalEndpoints.Map(app, server);
         UiServicesEndpoint.Map(app, server);
+        UiTopologyEndpoint.Map(app, server);
         ConfigEndpoints.Map(app, server);
         DiscoveryChainEndpoints.Map(app, server);
         IntentionEndpoints.Map(app, server);

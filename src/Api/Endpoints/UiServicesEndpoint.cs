@@ -14,6 +14,8 @@ namespace Mesh.Api.Endpoints;
 /// <c>/v1/internal/ui/services</c>: the service summaries the web UI lists, in one blocking query (Consul's UI reads
 /// the same endpoint). ACL: like the health endpoints, an instance counts only when the token may read its service
 /// and its node; a service with no readable instance is left out (and the response says results were filtered).
+/// As Consul's UI lists them, a sidecar proxy is folded into the row of the service it fronts (that row says
+/// <c>ConnectedWithProxy</c>); a proxy keeps a row of its own only when no instance of its destination is listed.
 /// </summary>
 public static class UiServicesEndpoint
 {
@@ -53,7 +55,28 @@ public static class UiServicesEndpoint
             summary.Add(node, service, checks.For(service.Id));
         }
 
-        return [.. byName.Select(pair => pair.Value.View(pair.Key, datacenter))];
+        // Fold each sidecar proxy into the row of the service it fronts, when that service is listed.
+        var folded = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, summary) in byName)
+        {
+            if (summary.Kind != ServiceKind.ConnectProxy || summary.Destinations.Count == 0)
+            {
+                continue;
+            }
+
+            var fronted = summary.Destinations.Where(d => d != name && byName.ContainsKey(d)).ToList();
+            foreach (var destination in fronted)
+            {
+                byName[destination].ConnectedWithProxy = true;
+            }
+
+            if (fronted.Count == summary.Destinations.Count)
+            {
+                folded.Add(name);
+            }
+        }
+
+        return [.. byName.Where(pair => !folded.Contains(pair.Key)).Select(pair => pair.Value.View(pair.Key, datacenter))];
     }
 
     /// <summary>One node's checks split into node-level ones and those of each service instance.</summary>
@@ -100,11 +123,23 @@ public static class UiServicesEndpoint
         private int _critical;
         private bool _native;
 
+        public string Kind => kind;
+
+        /// <summary>The services a proxy's instances front (<c>Proxy.DestinationServiceName</c>).</summary>
+        public SortedSet<string> Destinations { get; } = new(StringComparer.Ordinal);
+
+        public bool ConnectedWithProxy { get; set; }
+
         public void Add(string node, NodeService service, IEnumerable<HealthCheck> checks)
         {
             _instances++;
             _nodes.Add(node);
             _native |= service.Connect.Native;
+            if (service.ConnectDestination is { } destination)
+            {
+                Destinations.Add(destination);
+            }
+
             foreach (var tag in service.Tags)
             {
                 if (!_tags.Contains(tag))
@@ -131,6 +166,6 @@ public static class UiServicesEndpoint
         }
 
         public UiServiceSummaryView View(string name, string datacenter)
-            => new(kind, name, datacenter, _tags, [.. _nodes], _instances, _passing, _warning, _critical, _native);
+            => new(kind, name, datacenter, _tags, [.. _nodes], _instances, _passing, _warning, _critical, _native, ConnectedWithProxy);
     }
 }

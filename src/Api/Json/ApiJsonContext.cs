@@ -39,4 +39,5 @@ namespace Mesh.Api.Json;
 [JsonSerializable(typeof(IReadOnlyList<AgentMemberView>))]
 [JsonSerializable(typeof(StateDigestView))]
 [JsonSerializable(typeof(IReadOnlyList<UiServiceSummaryView>))]
+[JsonSerializable(typeof(UiServiceTopologyView))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

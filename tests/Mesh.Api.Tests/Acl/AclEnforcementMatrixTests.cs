@@ -53,6 +53,8 @@ public sealed class AclEnforcementMatrixTests
                 """service "web" { policy = "read" }""", ["items:0", "notfound", "items:1", "items:0+filtered", "items:1"]),
             new("discovery chain", HttpMethod.Get, "/v1/discovery-chain/web", null,
                 """service "web" { policy = "read" }""", ["denied", "notfound", "ok", "denied", "ok"]),
+            new("ui service topology", HttpMethod.Get, "/v1/internal/ui/service-topology/web", null,
+                """service "web" { policy = "read" }""", ["denied", "notfound", "ok", "denied", "ok"]),
             new("authorize", HttpMethod.Post, "/v1/agent/connect/authorize", Authorize,
                 """service "web" { policy = "write" }""", ["denied", "notfound", "denied", "denied", "ok"]),
             new("snapshot save needs acl:write", HttpMethod.Get, "/v1/snapshot", null,

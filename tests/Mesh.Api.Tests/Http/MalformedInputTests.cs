@@ -178,7 +178,7 @@ public sealed class MalformedInputTests(ServerFixture fixture) : IClassFixture<S
             "GET /v1/catalog/service/{0}", "GET /v1/health/service/{0}", "GET /v1/catalog/node/{0}", "GET /v1/config/service-defaults/{0}",
             "GET /v1/discovery-chain/{0}", "GET /v1/agent/service/{0}", "GET /v1/connect/ca/leaf/{0}", "GET /v1/agent/connect/ca/leaf/{0}",
             "PUT /v1/agent/service/deregister/{0}", "PUT /v1/agent/check/pass/{0}", "PUT /v1/agent/check/deregister/{0}",
-            "DELETE /v1/config/service-defaults/{0}", "POST /v1/discovery-chain/{0}",
+            "DELETE /v1/config/service-defaults/{0}", "POST /v1/discovery-chain/{0}", "GET /v1/internal/ui/service-topology/{0}",
         })
         {
             var parts = template.Split(' ');

@@ -31,8 +31,56 @@ public sealed class UiServicesEndpointTests
         Assert.Equal(1, web.GetProperty("ChecksCritical").GetInt32());
         Assert.Equal(0, web.GetProperty("ChecksWarning").GetInt32());
         Assert.Equal("dc1", web.GetProperty("Datacenter").GetString());
-        Assert.Equal("connect-proxy", rows["web-proxy"].GetProperty("Kind").GetString());
         Assert.True(rows.ContainsKey("consul"));
+
+        // The sidecar proxy is folded into web's row (Consul's UI lists services, not their proxies).
+        Assert.False(rows.ContainsKey("web-proxy"));
+        Assert.True(web.GetProperty("ConnectedWithProxy").GetBoolean());
+        Assert.False(rows["consul"].GetProperty("ConnectedWithProxy").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_proxy_keeps_its_own_row_while_its_destination_is_not_registered()
+    {
+        await using var server = await TestServer.StartAsync();
+        await Register(server, """{"Name":"db-sidecar-proxy","ID":"db-sidecar-proxy-1","Kind":"connect-proxy","Port":21000,"Proxy":{"DestinationServiceName":"db"}}""");
+
+        var rows = await Rows(server);
+        Assert.Equal("connect-proxy", rows["db-sidecar-proxy"].GetProperty("Kind").GetString());
+        Assert.False(rows.ContainsKey("db"));
+
+        await Register(server, """{"Name":"db","ID":"db-1","Port":5432}""");
+        rows = await Rows(server);
+        Assert.False(rows.ContainsKey("db-sidecar-proxy"));
+        Assert.True(rows["db"].GetProperty("ConnectedWithProxy").GetBoolean());
+        Assert.Equal(1, rows["db"].GetProperty("InstanceCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task With_ACLs_a_proxy_whose_destination_the_token_may_not_read_keeps_its_own_row()
+    {
+        await using var server = await TestServer.StartAsync(config => config with { Acl = new AclConfig { Enabled = true, DefaultPolicy = AclDefaultPolicy.Deny } });
+        var management = await AclTestTokens.ManagementAsync(server);
+        var reader = await AclTestTokens.CreateAsync(server, """service "db-sidecar-proxy" { policy = "read" } node_prefix "" { policy = "read" }""");
+        await Register(server, """{"Name":"db","ID":"db-1","Port":5432}""", management);
+        await Register(server, """{"Name":"db-sidecar-proxy","ID":"db-sidecar-proxy-1","Kind":"connect-proxy","Port":21000,"Proxy":{"DestinationServiceName":"db"}}""", management);
+
+        Assert.False((await Rows(server, management)).ContainsKey("db-sidecar-proxy"));
+        var rows = await Rows(server, reader);
+        Assert.Equal(["db-sidecar-proxy"], rows.Keys);
+    }
+
+    private static async Task<Dictionary<string, JsonElement>> Rows(TestServer server, string? token = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/internal/ui/services");
+        if (token is not null)
+        {
+            request.Headers.Add("X-Consul-Token", token);
+        }
+
+        using var response = await server.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("Name").GetString()!);
     }
 
     [Fact]

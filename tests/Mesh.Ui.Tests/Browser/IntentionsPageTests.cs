@@ -36,6 +36,8 @@ public sealed class IntentionsPageTests
         await browser.WaitForAsync("#intention-rows tr[data-source=\"web\"]", "allow");
         Assert.True(await server.AuthorizedAsync("web", "db"));
         await browser.ClickAsync("#intention-rows tr[data-source=\"web\"] button:text(\"Delete\")");
+        await browser.WaitForAsync("dialog#confirm-dialog", "web → db");
+        await browser.ClickAsync("#confirm-accept");
         await browser.WaitHiddenAsync("#intention-rows tr[data-source=\"web\"]");
         Assert.Empty((await server.GetJsonAsync("/v1/connect/intentions")).EnumerateArray());
     }

@@ -23,9 +23,11 @@ public sealed class OutageTests
             await server.DisposeAsync();
             await browser.WaitForAsync("#banner", "cannot be reached", timeoutMs: 30000);
             Assert.Equal(1, await browser.CountAsync("tr[data-name=\"consul\"]")); // the last answer stays on screen
+            await browser.WaitForAsync("#services-status .retrying", "Cannot reach the Mesh server");
 
             server = await UiServers.StartAsync(Same, dataDir.Path);
             await browser.WaitHiddenAsync("#banner", timeoutMs: 30000);
+            await browser.WaitHiddenAsync("#services-status .retrying");
             await server.RegisterAsync("after-outage", "after-outage-1", 9090);
             await browser.WaitForAsync("tr[data-name=\"after-outage\"]");
         }
@@ -33,5 +35,29 @@ public sealed class OutageTests
         {
             await server.DisposeAsync();
         }
+    }
+
+    [BrowserFact]
+    public async Task A_403_that_later_becomes_a_200_fills_the_page_in_without_a_reload()
+    {
+        await using var server = await UiServers.StartAsync(config => config with { Acl = new Mesh.Acl.AclConfig { Enabled = true, DefaultPolicy = Mesh.Acl.Authorization.AclDefaultPolicy.Deny } });
+        var management = await AclTestTokens.ManagementAsync(server);
+        var nodeRead = await server.PutJsonAsync("/v1/acl/policy", """{"Name":"nodes","Rules":"node_prefix \"\" { policy = \"read\" }"}""", management);
+        var operatorRead = await server.PutJsonAsync("/v1/acl/policy", """{"Name":"operator","Rules":"operator = \"read\""}""", management);
+        var token = await server.PutJsonAsync("/v1/acl/token", $$"""{"Policies":[{"ID":"{{nodeRead.GetProperty("ID").GetString()}}"}]}""", management);
+
+        await using var browser = BrowserSession.Start();
+        await browser.GotoAsync(server.Ui("#/cluster"));
+        await browser.FillAsync("#token-input", token.GetProperty("SecretID").GetString()!);
+        await browser.ClickAsync("#token-form button[type=submit]");
+        await browser.WaitForAsync("#cluster-raft .denied.retrying", "Permission denied (403)");
+        await browser.EvaluateAsync("window.__sameDocument = 'yes'");
+
+        // The operator grants the token operator:read: the page's watch, still retrying, fills the page in.
+        await server.PutJsonAsync($"/v1/acl/token/{token.GetProperty("AccessorID").GetString()}",
+            $$"""{"Policies":[{"ID":"{{nodeRead.GetProperty("ID").GetString()}}"},{"ID":"{{operatorRead.GetProperty("ID").GetString()}}"}]}""", management);
+        await browser.WaitForAsync("#cluster-leader", server.NodeName, timeoutMs: 30000);
+        Assert.Equal(0, await browser.CountAsync("#cluster-raft .denied"));
+        Assert.Equal("yes", (await browser.EvaluateAsync("window.__sameDocument"))!.GetValue<string>());
     }
 }

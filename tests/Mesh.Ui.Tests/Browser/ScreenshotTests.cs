@@ -22,6 +22,10 @@ public sealed class ScreenshotTests
         await server.RegisterAsync("api", "api-1", 9090, """ "Check":{"TTL":"10m","Status":"passing","Name":"api alive"} """);
         await server.RegisterAsync("db", "db-1", 5432, """ "Check":{"TTL":"10m","Status":"critical","Name":"db alive"} """);
         await server.PutOkAsync("/v1/agent/check/fail/service:db-1?note=dial%20tcp%20127.0.0.1:5432:%20connection%20refused", string.Empty);
+        await server.PutOkAsync("/v1/agent/service/register",
+            """{"Name":"web-sidecar-proxy","ID":"web-1-sidecar-proxy","Kind":"connect-proxy","Port":21000,"Proxy":{"DestinationServiceName":"web","Upstreams":[{"DestinationName":"api","LocalBindPort":9191}]}}""");
+        await server.PutOkAsync("/v1/agent/service/register",
+            """{"Name":"front-sidecar-proxy","ID":"front-sidecar-proxy","Kind":"connect-proxy","Port":21001,"Proxy":{"DestinationServiceName":"front","Upstreams":[{"DestinationName":"web","LocalBindPort":9192}]}}""");
         await server.PutOkAsync("/v1/connect/intentions/exact?source=web&destination=api", """{"Action":"allow","Description":"front end to API"}""");
         await server.PutOkAsync("/v1/connect/intentions/exact?source=api&destination=db", """{"Action":"allow"}""");
         await server.PutOkAsync("/v1/connect/intentions/exact?source=*&destination=db", """{"Action":"deny","Description":"only the API reads the database"}""");
@@ -29,10 +33,13 @@ public sealed class ScreenshotTests
         await server.PutOkAsync("/v1/config", """{"Kind":"service-splitter","Name":"web","Splits":[{"Weight":90,"ServiceSubset":"v1"},{"Weight":10,"ServiceSubset":"v2"}]}""");
         await server.PutOkAsync("/v1/config", """{"Kind":"service-router","Name":"web","Routes":[{"Match":{"HTTP":{"PathPrefix":"/api"}},"Destination":{"Service":"api"}}]}""");
 
+        // One root rotation, so the CA page shows a history.
+        await server.PutOkAsync("/v1/connect/ca/configuration", """{"Provider":"consul","Config":{"PrivateKeyType":"ec","PrivateKeyBits":384}}""");
+
         await using var browser = BrowserSession.Start();
         var pages = new (string Name, string Hash)[]
         {
-            ("services", "#/services"), ("service", "#/services/web"), ("nodes", "#/nodes"), ("intentions", "#/intentions"),
+            ("services", "#/services"), ("service", "#/services/web"), ("nodes", "#/nodes"), ("node", $"#/nodes/{server.NodeName}"), ("intentions", "#/intentions"),
             ("config-entries", "#/config/service-resolver"), ("connect-ca", "#/ca"), ("cluster", "#/cluster"),
         };
         foreach (var (name, hash) in pages)
@@ -42,6 +49,19 @@ public sealed class ScreenshotTests
             if (name == "service")
             {
                 await browser.WaitForAsync("#chain svg g.router");
+                await browser.WaitForAsync("#instances .instance");
+                await browser.WaitForAsync("#proxies li");
+                await browser.WaitForAsync("#upstreams li");
+            }
+
+            if (name == "connect-ca")
+            {
+                await browser.WaitForAsync("#ca-history");
+            }
+
+            if (name == "node")
+            {
+                await browser.WaitForAsync("#node-checks li");
             }
 
             if (name == "cluster")
@@ -50,7 +70,7 @@ public sealed class ScreenshotTests
             }
 
             var file = Path.Combine(folder, name + ".png");
-            await browser.ScreenshotAsync(file, fullPage: name == "service");
+            await browser.ScreenshotAsync(file, fullPage: name is "service" or "node");
             Assert.True(new FileInfo(file).Length > 1000, $"{file} is empty");
         }
 

@@ -94,4 +94,27 @@ public sealed class ServicesPageTests(ITestOutputHelper output)
         await browser.FillAsync("#service-filter", "svc-0500");
         Assert.Equal(1, await browser.VisibleCountAsync("#service-rows tr"));
     }
+
+    [BrowserFact]
+    public async Task A_sidecar_proxy_is_folded_into_its_service_row_once_the_service_is_registered()
+    {
+        await using var server = await UiServers.StartAsync();
+        await server.PutOkAsync("/v1/agent/service/register",
+            """{"Name":"db-sidecar-proxy","ID":"db-sidecar-proxy-1","Kind":"connect-proxy","Port":21000,"Proxy":{"DestinationServiceName":"db"}}""");
+        await using var browser = BrowserSession.Start();
+        await browser.GotoAsync(server.Ui());
+
+        // No db yet: the proxy is listed on its own, as a proxy.
+        await browser.WaitForAsync("tr[data-name=\"db-sidecar-proxy\"]", "connect-proxy");
+
+        await server.RegisterAsync("db", "db-1", 5432);
+        await browser.WaitForAsync("tr[data-name=\"db\"] [data-proxy]", "connected with proxy");
+        await browser.WaitHiddenAsync("tr[data-name=\"db-sidecar-proxy\"]");
+        Assert.Equal(0, await browser.CountAsync("tr[data-name=\"db-sidecar-proxy\"]"));
+        Assert.Equal(0, await browser.CountAsync("tr[data-name=\"consul\"] [data-proxy]"));
+
+        // The service's page lists the proxy.
+        await browser.ClickAsync("tr[data-name=\"db\"] a");
+        await browser.WaitForAsync("#proxies li[data-proxy=\"db-sidecar-proxy-1\"]");
+    }
 }

@@ -25,6 +25,21 @@ internal static class UiServers
         Assert.True(response.IsSuccessStatusCode, $"PUT {path}: {(int)response.StatusCode} {body}");
     }
 
+    /// <summary>A PUT that must succeed; returns the JSON it answered.</summary>
+    public static async Task<JsonElement> PutJsonAsync(this TestServer server, string path, string json, string? token = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        if (token is not null)
+        {
+            request.Headers.Add("X-Consul-Token", token);
+        }
+
+        using var response = await server.Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"PUT {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
     public static Task RegisterAsync(this TestServer server, string name, string id, int port, string check = "", string? token = null, string tags = "[]")
         => server.PutOkAsync("/v1/agent/service/register",
             $$"""{"Name":"{{name}}","ID":"{{id}}","Port":{{port}},"Tags":{{tags}}{{(check.Length > 0 ? "," + check : string.Empty)}}}""", token);

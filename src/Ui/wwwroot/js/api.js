@@ -71,6 +71,9 @@ export async function request(method, path, { body, signal } = {}) {
 
 export const get = (path, options) => request('GET', path, options);
 
+/** The longest wait between two tries of a failing watch. */
+export const MAX_RETRY_MS = 5000;
+
 function sleep(ms, signal) {
   return new Promise(resolve => {
     const timer = setTimeout(resolve, ms);
@@ -80,8 +83,10 @@ function sleep(ms, signal) {
 
 /**
  * Keeps calling onData with the latest answer of a GET: a blocking query (?index=, X-Consul-Index) when the
- * endpoint supports one, otherwise a poll every pollMs. Failures go to onError; an unreachable server or a 5xx
- * is retried with a growing delay (at most 5 s), a 4xx (403, 404) waits for the page to be shown again.
+ * endpoint supports one, otherwise a poll every pollMs. Every failure (an unreachable server, a 5xx, a 4xx such
+ * as a 403 that a token change or a new policy may turn into a 200) goes to onError and is retried with a growing
+ * delay (0.5 s doubling to at most 5 s), from scratch (index 0): the watch never gives up while its page is shown,
+ * and the next answer goes to onData, which replaces the failure message. onError gets (error, { retryInMs }).
  */
 export function watch(path, { onData, onError, signal, pollMs = 3000, wait = '30s', blocking = true }) {
   (async () => {
@@ -96,10 +101,10 @@ export function watch(path, { onData, onError, signal, pollMs = 3000, wait = '30
         result = await get(url, { signal });
       } catch (error) {
         if (signal.aborted) return;
-        onError?.(error);
-        if (error instanceof ApiError && error.status >= 400 && error.status < 500) return;
+        if (!(error instanceof ApiError)) throw error;
         index = 0; // after an outage the server may have restarted with a different index
-        delay = Math.min(delay ? delay * 2 : 500, 5000);
+        delay = Math.min(delay ? delay * 2 : 500, MAX_RETRY_MS);
+        onError?.(error, { retryInMs: delay });
         await sleep(delay, signal);
         continue;
       }

@@ -4,6 +4,7 @@ import { h, show } from './dom.js';
 import * as services from './pages/services.js';
 import * as service from './pages/service.js';
 import * as nodes from './pages/nodes.js';
+import * as node from './pages/node.js';
 import * as intentions from './pages/intentions.js';
 import * as config from './pages/config.js';
 import * as ca from './pages/ca.js';
@@ -13,6 +14,7 @@ const routes = [
   { pattern: /^\/services\/?$/, page: services, nav: '#/services' },
   { pattern: /^\/services\/(.+)$/, page: service, nav: '#/services' },
   { pattern: /^\/nodes\/?$/, page: nodes, nav: '#/nodes' },
+  { pattern: /^\/nodes\/(.+)$/, page: node, nav: '#/nodes' },
   { pattern: /^\/intentions\/?$/, page: intentions, nav: '#/intentions' },
   { pattern: /^\/config\/?$/, page: config, nav: '#/config' },
   { pattern: /^\/config\/([^/]+)$/, page: config, nav: '#/config' },
@@ -38,6 +40,7 @@ function route() {
     return;
   }
   show(main);
+  delete main.dataset.loaded; // each page sets it once its first answer is drawn
   match.r.page.render(main, match.m.slice(1), current.signal);
 }
 

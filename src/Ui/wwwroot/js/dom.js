@@ -28,11 +28,20 @@ export function notice(kind, text) {
   return h('div', { class: `notice ${kind}`, role: kind === 'error' || kind === 'denied' ? 'alert' : 'status' }, text);
 }
 
-/** How an API failure reads in a page: a 403 says the token lacks the permission. */
-export function failure(error, what) {
-  if (error?.status === 403) return notice('denied', `Permission denied (403) reading ${what}: ${error.message}. Enter a token that may read it.`);
-  if (error?.status === 0) return notice('error', `Cannot reach the Mesh server to read ${what}; retrying…`);
-  return notice('error', `Could not read ${what}: ${error?.status ? `${error.status} ` : ''}${error?.message ?? error}`);
+/**
+ * How an API failure reads in a page: a 403 says the token lacks the permission. With retry (the watch's
+ * { retryInMs }) the message says the page keeps trying and fills in by itself once the server answers.
+ */
+export function failure(error, what, retry) {
+  const again = retry ? ` Retrying every few seconds; this part of the page fills in by itself once the server answers.` : '';
+  const box = (kind, text) => {
+    const element = notice(kind, text + again);
+    if (retry) element.classList.add('retrying');
+    return element;
+  };
+  if (error?.status === 403) return box('denied', `Permission denied (403) reading ${what}: ${error.message}. Enter a token that may read it.`);
+  if (error?.status === 0) return box('error', `Cannot reach the Mesh server to read ${what}.`);
+  return box('error', `Could not read ${what}: ${error?.status ? `${error.status} ` : ''}${error?.message ?? error}.`);
 }
 
 /** Replaces the children of a region. */

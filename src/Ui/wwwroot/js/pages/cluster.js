@@ -25,7 +25,7 @@ export function render(main, _params, signal) {
         + '</tbody></table></div>';
       main.dataset.loaded = 'cluster';
     },
-    onError: error => show(raft, failure(error, 'the Raft configuration')),
+    onError: (error, retry) => show(raft, failure(error, 'the Raft configuration', retry)),
   });
   watch('/v1/operator/autopilot/health', {
     signal, blocking: false, pollMs: 2000,
@@ -41,6 +41,6 @@ export function render(main, _params, signal) {
           + `<td class="hide-narrow">${esc(s.Version)}</td></tr>`).join('')
         + '</tbody></table></div>';
     },
-    onError: error => show(health, failure(error, 'autopilot health')),
+    onError: (error, retry) => show(health, failure(error, 'autopilot health', retry)),
   });
 }

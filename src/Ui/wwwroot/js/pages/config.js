@@ -3,6 +3,7 @@
 // validation errors are shown as it words them.
 import { request, watch } from '../api.js';
 import { h, failure, notice, show } from '../dom.js';
+import { confirmAction } from '../confirm.js';
 
 const KINDS = [
   'service-defaults', 'proxy-defaults', 'service-router', 'service-splitter', 'service-resolver', 'service-intentions',
@@ -65,13 +66,15 @@ export function render(main, [kind], signal) {
         h('summary', {}, h('strong', {}, entry.Name)),
         h('pre', {}, JSON.stringify(entry, null, 2)),
         h('button', { type: 'button', onclick: () => { editor.value = JSON.stringify(editable(entry), null, 2); show(message); editor.focus(); } }, 'Edit'), ' ',
-        h('button', { type: 'button', class: 'danger', onclick: () => remove(entry) }, 'Delete'))));
+        h('button', { type: 'button', class: 'danger', onclick: () => remove(entry), 'aria-label': `Delete ${kind} ${entry.Name}` }, 'Delete'))));
       main.dataset.loaded = 'config-kind';
     },
-    onError: error => show(status, failure(error, `${kind} entries`)),
+    onError: (error, retry) => show(status, failure(error, `${kind} entries`, retry)),
   });
 
   async function remove(entry) {
+    const sure = await confirmAction({ title: `Delete ${kind} ${entry.Name}?`, message: `The ${kind} config entry named ${entry.Name} is removed from the cluster.` });
+    if (!sure) return;
     try {
       await request('DELETE', `/v1/config/${encodeURIComponent(kind)}/${encodeURIComponent(entry.Name)}`);
       show(message, notice('ok', `Deleted ${kind} ${entry.Name}.`));

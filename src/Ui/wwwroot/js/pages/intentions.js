@@ -2,6 +2,7 @@
 // delete, and the authorize answer for a pair (/v1/connect/intentions/check).
 import { get, request, watch } from '../api.js';
 import { h, failure, notice, show } from '../dom.js';
+import { confirmAction } from '../confirm.js';
 
 const q = encodeURIComponent;
 
@@ -81,6 +82,11 @@ export function render(main, _params, signal) {
     source.focus();
   };
   const remove = async i => {
+    const sure = await confirmAction({
+      title: 'Delete this intention?',
+      message: `${i.SourceName} → ${i.DestinationName} (${i.Action || 'L7 permissions'}) is removed; connections then follow the next matching intention or the default policy.`,
+    });
+    if (!sure) return;
     try {
       await request('DELETE', `/v1/connect/intentions/exact?source=${q(i.SourceName)}&destination=${q(i.DestinationName)}`);
       show(status, notice('ok', `Deleted ${i.SourceName} → ${i.DestinationName}.`));
@@ -105,6 +111,6 @@ export function render(main, _params, signal) {
       else if (!status.querySelector('.ok')) show(status);
       main.dataset.loaded = 'intentions';
     },
-    onError: error => show(status, failure(error, 'intentions')),
+    onError: (error, retry) => show(status, failure(error, 'intentions', retry)),
   });
 }

@@ -38,9 +38,12 @@ export function render(main, _params, signal) {
       total = list.length;
       // One innerHTML for the whole table: fast with thousands of rows.
       rows.innerHTML = list.map(s => {
-        const search = [s.Name, s.Kind, ...(s.Tags || [])].join(' ').toLowerCase();
+        const search = [s.Name, s.Kind, ...(s.Tags || []), s.ConnectedWithProxy ? 'proxy mesh' : ''].join(' ').toLowerCase();
+        // Sidecar proxies are folded into the row of the service they front (as in Consul's UI): the row says so.
+        const proxied = s.ConnectedWithProxy
+          ? ' <span class="tag proxy" data-proxy="true" title="Sidecar proxies are registered for this service">connected with proxy</span>' : '';
         return `<tr data-name="${esc(s.Name)}" data-search="${esc(search)}">`
-          + `<td><a href="#/services/${encodeURIComponent(s.Name)}">${esc(s.Name)}</a></td>`
+          + `<td><a href="#/services/${encodeURIComponent(s.Name)}">${esc(s.Name)}</a>${proxied}</td>`
           + `<td>${esc(s.Kind || 'service')}${s.ConnectNative ? ' <span class="tag">native</span>' : ''}</td>`
           + `<td class="hide-narrow">${(s.Tags || []).map(t => `<span class="tag">${esc(t)}</span>`).join('')}</td>`
           + `<td class="num">${s.InstanceCount}</td>`
@@ -54,6 +57,6 @@ export function render(main, _params, signal) {
       window.meshUiTimings.servicesRendered ??= performance.now();
       main.dataset.loaded = 'services';
     },
-    onError: error => show(status, failure(error, 'services')),
+    onError: (error, retry) => show(status, failure(error, 'services', retry)),
   });
 }
