@@ -25,7 +25,7 @@ internal static class ApiGatewayListeners
     {
         var gateway = snapshot.ApiGateway!;
         var upstreams = snapshot.Upstreams.ToDictionary(upstream => upstream.Id.EnvoyId, StringComparer.Ordinal);
-        foreach (var address in GatewayBindAddresses.Of(snapshot))
+        foreach (var address in GatewayBinds.Addresses(snapshot))
         {
             foreach (var listener in gateway.Listeners)
             {

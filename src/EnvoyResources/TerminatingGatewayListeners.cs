@@ -28,7 +28,7 @@ internal static class TerminatingGatewayListeners
             .SelectMany(service => LinkedServiceClusters.Of(snapshot, service))
             .OrderBy(linked => linked.Name, StringComparer.Ordinal)
             .ToList();
-        foreach (var (name, address, port) in NamedGatewayAddresses.Of(snapshot))
+        foreach (var (name, address, port) in GatewayBinds.FirstByName(snapshot))
         {
             var listener = ListenerGenerator.Make(name, address, port, TrafficDirection.Inbound);
             listener.ListenerFilters.Add(new ListenerFilter { Name = TlsInspectorName, TypedConfig = Any.Pack(new TlsInspector()) });
