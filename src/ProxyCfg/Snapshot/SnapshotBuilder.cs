@@ -164,58 +164,21 @@ public static class SnapshotBuilder
     private static ConfigSnapshot BuildIngressGateway(
         StoreState state, ProxyId id, NodeService gateway, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
     {
-        var node = state.FindNode(id.NodeName);
         var (ingress, upstreams) = IngressGatewayBuilder.Build(new UpstreamContext(state, self, gateway.Service, scope), gateway);
-        return new ConfigSnapshot
+        return GatewaySnapshotFields.Of(ServiceKind.IngressGateway, state, id, gateway, leaf, self, ca, roots, scope.Reads) with
         {
-            Kind = ServiceKind.IngressGateway,
-            ProxyId = id,
-            Service = gateway.Service,
-            Address = gateway.Address.Length > 0 ? gateway.Address : node?.Address ?? string.Empty,
-            Port = gateway.Port,
-            ServiceMeta = gateway.Meta.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            TaggedAddresses = gateway.TaggedAddresses.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            Datacenter = self.Datacenter,
-            TrustDomain = ca.TrustDomain,
-            Proxy = gateway.Proxy,
-            Roots = roots,
-            Leaf = leaf,
-            Intentions = [],
-            IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
-            Mesh = Mesh(state, scope.Reads),
             Upstreams = upstreams,
             IngressGateway = ingress,
-            StoreIndex = state.AppliedIndex,
         };
     }
 
     private static ConfigSnapshot TerminatingGatewaySnapshotOf(
         StoreState state, ProxyId id, NodeService gateway, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
-    {
-        var node = state.FindNode(id.NodeName);
-        return new ConfigSnapshot
+        => GatewaySnapshotFields.Of(ServiceKind.TerminatingGateway, state, id, gateway, leaf, self, ca, roots, scope.Reads) with
         {
-            Kind = ServiceKind.TerminatingGateway,
-            ProxyId = id,
-            Service = gateway.Service,
-            Address = gateway.Address.Length > 0 ? gateway.Address : node?.Address ?? string.Empty,
-            Port = gateway.Port,
-            ServiceMeta = gateway.Meta.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            TaggedAddresses = gateway.TaggedAddresses.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            Datacenter = self.Datacenter,
-            TrustDomain = ca.TrustDomain,
-            Proxy = gateway.Proxy,
-            Roots = roots,
-            Leaf = leaf,
-            Intentions = [],
-            IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
-            Mesh = Mesh(state, scope.Reads),
             AccessLogs = ServiceConfigMerge.AccessLogs(state, scope.Reads),
-            Upstreams = [],
             TerminatingGateway = TerminatingGatewayBuilder.Build(state, gateway, scope),
-            StoreIndex = state.AppliedIndex,
         };
-    }
 
     private static RootsSnapshot? Roots(CaState ca)
     {
@@ -235,7 +198,8 @@ public static class SnapshotBuilder
         return [.. IntentionCatalog.MatchDestination(state, destination)];
     }
 
-    private static MeshEntry? Mesh(StoreState state, ISet<string>? reads)
+    /// <summary>The mesh config entry, its watch key recorded.</summary>
+    internal static MeshEntry? Mesh(StoreState state, ISet<string>? reads)
         => ServiceConfigMerge.Find(state, MeshKind.KindName, MeshKind.KindName, reads) is { } entry ? ConfigEntryKinds.Mesh.Read(entry) : null;
 
     /// <summary>An explicit upstream of the registration; prepared queries and peered upstreams are not supported yet.</summary>
