@@ -77,7 +77,7 @@ internal static class ApiGatewayBuilder
                 name, listener.Port, protocol, listener.Hostname ?? string.Empty, listener.Tls, Certificates(state, listener.Tls, reads), [.. boundHttp], tcpServices.ToImmutable()));
         }
 
-        return GatewaySnapshotFields.Of(ServiceKind.ApiGateway, state, id, gateway, leaf, self, ca, roots, reads) with
+        return ProxySnapshotFields.Of(ServiceKind.ApiGateway, state, id, gateway, leaf, self, ca, roots, reads) with
         {
             Upstreams = [.. upstreams.Values],
             ApiGateway = new ApiGatewaySnapshot { Listeners = listeners.ToImmutable() },

@@ -23,7 +23,7 @@ internal static class MeshGatewayBuilder
         StoreState state, ProxyId id, NodeService gateway, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
     {
         var reads = scope.Reads;
-        return GatewaySnapshotFields.Of(ServiceKind.MeshGateway, state, id, gateway, leaf, self, ca, roots, reads) with
+        return ProxySnapshotFields.Of(ServiceKind.MeshGateway, state, id, gateway, leaf, self, ca, roots, reads) with
         {
             MeshGateway = new MeshGatewaySnapshot { Services = Services(state, scope), Datacenters = RemoteGateways(state, self, reads) },
         };

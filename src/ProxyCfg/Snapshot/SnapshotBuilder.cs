@@ -118,7 +118,6 @@ public static class SnapshotBuilder
         var reads = scope.Reads;
         var merged = ServiceConfigMerge.Merge(state, proxy, reads);
         var destination = merged.DestinationServiceName;
-        var node = state.FindNode(id.NodeName);
         var context = new UpstreamContext(state, self, destination, scope);
 
         var upstreams = new Dictionary<string, UpstreamSnapshot>(StringComparer.Ordinal);
@@ -138,26 +137,12 @@ public static class SnapshotBuilder
             }
         }
 
-        return new ConfigSnapshot
+        return ProxySnapshotFields.Of(ServiceKind.ConnectProxy, state, id, proxy, leaf, self, ca, roots, reads) with
         {
-            Kind = ServiceKind.ConnectProxy,
-            ProxyId = id,
-            Service = proxy.Service,
-            Address = proxy.Address.Length > 0 ? proxy.Address : node?.Address ?? string.Empty,
-            Port = proxy.Port,
-            ServiceMeta = proxy.Meta.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            TaggedAddresses = proxy.TaggedAddresses.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            Datacenter = self.Datacenter,
-            TrustDomain = ca.TrustDomain,
             Proxy = merged,
-            Roots = roots,
-            Leaf = leaf,
             Intentions = Intentions(state, destination, reads),
-            IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
-            Mesh = Mesh(state, reads),
             AccessLogs = ServiceConfigMerge.AccessLogs(state, reads),
             Upstreams = [.. upstreams.Values.OrderBy(u => u.Id.EnvoyId, StringComparer.Ordinal)],
-            StoreIndex = state.AppliedIndex,
         };
     }
 
@@ -165,7 +150,7 @@ public static class SnapshotBuilder
         StoreState state, ProxyId id, NodeService gateway, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
     {
         var (ingress, upstreams) = IngressGatewayBuilder.Build(new UpstreamContext(state, self, gateway.Service, scope), gateway);
-        return GatewaySnapshotFields.Of(ServiceKind.IngressGateway, state, id, gateway, leaf, self, ca, roots, scope.Reads) with
+        return ProxySnapshotFields.Of(ServiceKind.IngressGateway, state, id, gateway, leaf, self, ca, roots, scope.Reads) with
         {
             Upstreams = upstreams,
             IngressGateway = ingress,
@@ -174,7 +159,7 @@ public static class SnapshotBuilder
 
     private static ConfigSnapshot TerminatingGatewaySnapshotOf(
         StoreState state, ProxyId id, NodeService gateway, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
-        => GatewaySnapshotFields.Of(ServiceKind.TerminatingGateway, state, id, gateway, leaf, self, ca, roots, scope.Reads) with
+        => ProxySnapshotFields.Of(ServiceKind.TerminatingGateway, state, id, gateway, leaf, self, ca, roots, scope.Reads) with
         {
             AccessLogs = ServiceConfigMerge.AccessLogs(state, scope.Reads),
             TerminatingGateway = TerminatingGatewayBuilder.Build(state, gateway, scope),
