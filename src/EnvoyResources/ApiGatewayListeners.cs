@@ -7,7 +7,6 @@ using Envoy.Extensions.TransportSockets.Tls.V3;
 using Google.Protobuf.WellKnownTypes;
 using Mesh.Config.ConfigEntries;
 using Mesh.ProxyCfg;
-using TlsInspector = Envoy.Extensions.Filters.Listener.TlsInspector.V3.TlsInspector;
 
 namespace Mesh.EnvoyResources;
 
@@ -83,7 +82,7 @@ internal static class ApiGatewayListeners
             return made;
         }
 
-        made.ListenerFilters.Add(new ListenerFilter { Name = MeshGatewayListeners.TlsInspectorName, TypedConfig = Any.Pack(new TlsInspector()) });
+        made.ListenerFilters.Add(SniRouting.TlsInspectorFilter());
         foreach (var certificate in listener.Certificates)
         {
             var filterChain = chain(certificate.Name);
