@@ -7,7 +7,6 @@ using Envoy.Extensions.TransportSockets.Tls.V3;
 using Google.Protobuf.WellKnownTypes;
 using Mesh.Config.ConfigEntries;
 using Mesh.ProxyCfg;
-using TlsInspector = Envoy.Extensions.Filters.Listener.TlsInspector.V3.TlsInspector;
 
 namespace Mesh.EnvoyResources;
 
@@ -25,7 +24,7 @@ internal static class ApiGatewayListeners
     {
         var gateway = snapshot.ApiGateway!;
         var upstreams = snapshot.Upstreams.ToDictionary(upstream => upstream.Id.EnvoyId, StringComparer.Ordinal);
-        foreach (var address in GatewayBindAddresses.Of(snapshot))
+        foreach (var address in GatewayBinds.Addresses(snapshot))
         {
             foreach (var listener in gateway.Listeners)
             {
@@ -83,7 +82,7 @@ internal static class ApiGatewayListeners
             return made;
         }
 
-        made.ListenerFilters.Add(new ListenerFilter { Name = MeshGatewayListeners.TlsInspectorName, TypedConfig = Any.Pack(new TlsInspector()) });
+        made.ListenerFilters.Add(SniRouting.TlsInspectorFilter());
         foreach (var certificate in listener.Certificates)
         {
             var filterChain = chain(certificate.Name);

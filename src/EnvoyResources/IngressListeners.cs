@@ -10,7 +10,7 @@ namespace Mesh.EnvoyResources;
 /// tcp_proxy); an HTTP-like one is <c>&lt;protocol&gt;:&lt;addr&gt;:&lt;port&gt;</c> with an HTTP connection manager whose
 /// stat prefix is <c>ingress_upstream_&lt;port&gt;</c> and whose RDS route is named after the port. TLS (gateway or
 /// listener level) adds a downstream context with the gateway's leaf. Every listener is repeated on each bind address
-/// (<see cref="GatewayBindAddresses"/>).
+/// (<see cref="GatewayBinds.Addresses"/>).
 /// </summary>
 internal static class IngressListeners
 {
@@ -18,7 +18,7 @@ internal static class IngressListeners
     {
         var ingress = snapshot.IngressGateway!;
         var upstreams = snapshot.Upstreams.ToDictionary(upstream => upstream.Id.EnvoyId, StringComparer.Ordinal);
-        foreach (var address in GatewayBindAddresses.Of(snapshot))
+        foreach (var address in GatewayBinds.Addresses(snapshot))
         {
             foreach (var listener in Listeners(snapshot, ingress, upstreams, address))
             {

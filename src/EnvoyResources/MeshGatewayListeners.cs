@@ -1,9 +1,6 @@
 using Envoy.Config.Core.V3;
 using Envoy.Config.Listener.V3;
-using Google.Protobuf.WellKnownTypes;
 using Mesh.ProxyCfg;
-using SniCluster = Envoy.Extensions.Filters.Network.SniCluster.V3.SniCluster;
-using TlsInspector = Envoy.Extensions.Filters.Listener.TlsInspector.V3.TlsInspector;
 
 namespace Mesh.EnvoyResources;
 
@@ -15,16 +12,13 @@ namespace Mesh.EnvoyResources;
 /// </summary>
 internal static class MeshGatewayListeners
 {
-    public const string SniClusterName = "envoy.filters.network.sni_cluster";
-    public const string TlsInspectorName = "envoy.filters.listener.tls_inspector";
-
     public static IEnumerable<Listener> Generate(ConfigSnapshot snapshot)
     {
         var gateway = snapshot.MeshGateway!;
         foreach (var bind in GatewayBinds.Of(snapshot))
         {
             var listener = ListenerGenerator.Make(bind.Name, bind.Address, bind.Port, TrafficDirection.Unspecified);
-            listener.ListenerFilters.Add(new ListenerFilter { Name = TlsInspectorName, TypedConfig = Any.Pack(new TlsInspector()) });
+            listener.ListenerFilters.Add(SniRouting.TlsInspectorFilter());
             foreach (var remote in gateway.Datacenters)
             {
                 var cluster = MeshGatewayClusters.DatacenterClusterName(remote.Datacenter, snapshot.TrustDomain);
@@ -35,14 +29,7 @@ internal static class MeshGatewayListeners
                 });
             }
 
-            listener.FilterChains.Add(new FilterChain
-            {
-                Filters =
-                {
-                    new Filter { Name = SniClusterName, TypedConfig = Any.Pack(new SniCluster()) },
-                    NetworkFilters.TcpProxyFilter("mesh_gateway_local.default", string.Empty),
-                },
-            });
+            listener.FilterChains.Add(SniRouting.SniClusterChain("mesh_gateway_local.default"));
             yield return listener;
         }
     }

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Google.Protobuf;
 using Mesh.Fsm.Model;
 using Mesh.ProxyCfg;
-using Mesh.Xds;
 
 namespace Mesh.EnvoyResources;
 
@@ -12,49 +11,31 @@ public static class ResourceGenerator
     public static EnvoyResourceSet Generate(ConfigSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        if (snapshot.Kind == ServiceKind.IngressGateway)
+        return snapshot.Kind switch
         {
-            return IngressGateway(snapshot);
-        }
+            ServiceKind.ConnectProxy => ConnectProxy(snapshot),
 
-        if (snapshot.Kind == ServiceKind.TerminatingGateway)
-        {
-            return TerminatingGatewayResources.Generate(snapshot);
-        }
+            // An ingress gateway: the exposed services' clusters and endpoints, listeners by port, routes for HTTP listeners.
+            ServiceKind.IngressGateway => EnvoyResourceSet.From(
+                ClusterGenerator.Upstreams(snapshot), EndpointGenerator.Generate(snapshot), IngressListeners.Generate(snapshot), IngressRoutes.Generate(snapshot)),
 
-        if (snapshot.Kind == ServiceKind.MeshGateway)
-        {
-            return MeshGatewayResources.Generate(snapshot);
-        }
+            // A terminating gateway: its linked services' clusters and endpoints, its listener, HTTP services' routes.
+            ServiceKind.TerminatingGateway => EnvoyResourceSet.From(
+                TerminatingGatewayClusters.Generate(snapshot),
+                TerminatingGatewayEndpoints.Generate(snapshot),
+                TerminatingGatewayListeners.Generate(snapshot),
+                TerminatingGatewayRoutes.Generate(snapshot)),
 
-        if (snapshot.Kind == ServiceKind.ApiGateway)
-        {
-            return ApiGatewayResources.Generate(snapshot);
-        }
+            // A mesh gateway: clusters, endpoints and SNI listeners; it has no routes.
+            ServiceKind.MeshGateway => EnvoyResourceSet.From(
+                MeshGatewayClusters.Generate(snapshot), MeshGatewayEndpoints.Generate(snapshot), MeshGatewayListeners.Generate(snapshot), []),
 
-        if (snapshot.Kind != ServiceKind.ConnectProxy)
-        {
-            throw new NotSupportedException($"resources for {snapshot.Kind} proxies are not generated yet");
-        }
+            // An API gateway: the routed services' clusters and endpoints, listeners, routes for http listeners.
+            ServiceKind.ApiGateway => EnvoyResourceSet.From(
+                ClusterGenerator.Upstreams(snapshot), EndpointGenerator.Generate(snapshot), ApiGatewayListeners.Generate(snapshot), ApiGatewayRoutes.Generate(snapshot)),
 
-        var options = ProxyConfigOptions.Parse(snapshot.Proxy.Config);
-        var byType = ImmutableSortedDictionary.CreateBuilder<string, ImmutableSortedDictionary<string, IMessage>>(StringComparer.Ordinal);
-        byType[XdsTypeUrls.Cluster] = ByName(ClusterGenerator.Generate(snapshot, options), c => c.Name);
-        byType[XdsTypeUrls.ClusterLoadAssignment] = ByName(EndpointGenerator.Generate(snapshot), e => e.ClusterName);
-        byType[XdsTypeUrls.Listener] = ByName(ListenerGenerator.Generate(snapshot, options), l => l.Name);
-        byType[XdsTypeUrls.RouteConfiguration] = ByName(RouteGenerator.Generate(snapshot), r => r.Name);
-        return new EnvoyResourceSet(byType.ToImmutable());
-    }
-
-    /// <summary>An ingress gateway: the exposed services' clusters and endpoints, listeners by port, routes for HTTP listeners.</summary>
-    private static EnvoyResourceSet IngressGateway(ConfigSnapshot snapshot)
-    {
-        var byType = ImmutableSortedDictionary.CreateBuilder<string, ImmutableSortedDictionary<string, IMessage>>(StringComparer.Ordinal);
-        byType[XdsTypeUrls.Cluster] = ByName(ClusterGenerator.Upstreams(snapshot), c => c.Name);
-        byType[XdsTypeUrls.ClusterLoadAssignment] = ByName(EndpointGenerator.Generate(snapshot), e => e.ClusterName);
-        byType[XdsTypeUrls.Listener] = ByName(IngressListeners.Generate(snapshot), l => l.Name);
-        byType[XdsTypeUrls.RouteConfiguration] = ByName(IngressRoutes.Generate(snapshot), r => r.Name);
-        return new EnvoyResourceSet(byType.ToImmutable());
+            _ => throw new NotSupportedException($"resources for {snapshot.Kind} proxies are not generated yet"),
+        };
     }
 
     /// <summary>
@@ -64,19 +45,14 @@ public static class ResourceGenerator
     public static ImmutableSortedDictionary<string, IMessage> GenerateEndpoints(ConfigSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return ByName(snapshot.MeshGateway is null ? EndpointGenerator.Generate(snapshot) : MeshGatewayEndpoints.Generate(snapshot), e => e.ClusterName);
+        return EnvoyResourceSet.ByName(snapshot.MeshGateway is null ? EndpointGenerator.Generate(snapshot) : MeshGatewayEndpoints.Generate(snapshot), e => e.ClusterName);
     }
 
-    /// <summary>Resources by name; when two upstreams share a cluster, the first one generated is kept (as Consul does).</summary>
-    private static ImmutableSortedDictionary<string, IMessage> ByName<T>(IEnumerable<T> resources, Func<T, string> name)
-        where T : IMessage
+    /// <summary>A sidecar: its upstreams' and local app's clusters, endpoints, listeners and routes, shaped by its proxy config.</summary>
+    private static EnvoyResourceSet ConnectProxy(ConfigSnapshot snapshot)
     {
-        var builder = ImmutableSortedDictionary.CreateBuilder<string, IMessage>(StringComparer.Ordinal);
-        foreach (var resource in resources)
-        {
-            builder.TryAdd(name(resource), resource);
-        }
-
-        return builder.ToImmutable();
+        var options = ProxyConfigOptions.Parse(snapshot.Proxy.Config);
+        return EnvoyResourceSet.From(
+            ClusterGenerator.Generate(snapshot, options), EndpointGenerator.Generate(snapshot), ListenerGenerator.Generate(snapshot, options), RouteGenerator.Generate(snapshot));
     }
 }

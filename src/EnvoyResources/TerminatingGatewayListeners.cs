@@ -1,9 +1,6 @@
 using Envoy.Config.Core.V3;
 using Envoy.Config.Listener.V3;
-using Google.Protobuf.WellKnownTypes;
 using Mesh.ProxyCfg;
-using SniCluster = Envoy.Extensions.Filters.Network.SniCluster.V3.SniCluster;
-using TlsInspector = Envoy.Extensions.Filters.Listener.TlsInspector.V3.TlsInspector;
 
 namespace Mesh.EnvoyResources;
 
@@ -18,9 +15,6 @@ namespace Mesh.EnvoyResources;
 /// </summary>
 internal static class TerminatingGatewayListeners
 {
-    private const string SniClusterName = "envoy.filters.network.sni_cluster";
-    private const string TlsInspectorName = "envoy.filters.listener.tls_inspector";
-
     public static IEnumerable<Listener> Generate(ConfigSnapshot snapshot)
     {
         var chains = LinkedServiceClusters.Served(snapshot)
@@ -28,19 +22,12 @@ internal static class TerminatingGatewayListeners
             .SelectMany(service => LinkedServiceClusters.Of(snapshot, service))
             .OrderBy(linked => linked.Name, StringComparer.Ordinal)
             .ToList();
-        foreach (var (name, address, port) in NamedGatewayAddresses.Of(snapshot))
+        foreach (var (name, address, port) in GatewayBinds.FirstByName(snapshot))
         {
             var listener = ListenerGenerator.Make(name, address, port, TrafficDirection.Inbound);
-            listener.ListenerFilters.Add(new ListenerFilter { Name = TlsInspectorName, TypedConfig = Any.Pack(new TlsInspector()) });
+            listener.ListenerFilters.Add(SniRouting.TlsInspectorFilter());
             listener.FilterChains.AddRange(chains.Select(linked => Chain(snapshot, linked)));
-            listener.FilterChains.Add(new FilterChain
-            {
-                Filters =
-                {
-                    new Filter { Name = SniClusterName, TypedConfig = Any.Pack(new SniCluster()) },
-                    NetworkFilters.TcpProxyFilter("terminating_gateway." + name, string.Empty),
-                },
-            });
+            listener.FilterChains.Add(SniRouting.SniClusterChain("terminating_gateway." + name));
             yield return listener;
         }
     }

@@ -23,7 +23,7 @@ namespace Mesh.EnvoyResources.Tests;
 /// </summary>
 public sealed class ConsulConformanceTests
 {
-    private const string AllTypes = "clusters.json endpoints.json listeners.json routes.json";
+    private const string AllTypes = GoldenResources.AllTypes;
 
     [ConsulGoldenTheory]
     [InlineData("defaults", "defaults", AllTypes)]
@@ -49,17 +49,13 @@ public sealed class ConsulConformanceTests
         {
             var consul = ConsulResources(consulScenario, file);
             compared += consul.Count;
-            var ours = Resources(JsonNode.Parse(ResourceJson.Format(set, typeUrl)));
+            var ours = GoldenResources.ByName(JsonNode.Parse(ResourceJson.Format(set, typeUrl)));
             if (consulScenario == "connect-proxy-with-grpc-router" && file == "endpoints.json")
             {
                 ours.Remove(ours.Keys.Single(k => k.StartsWith("prefix.", StringComparison.Ordinal)));
             }
 
-            Assert.Equal(consul.Keys, ours.Keys);
-            foreach (var (name, expected) in consul)
-            {
-                Assert.True(expected == ours[name], $"{scenario}/{file}: {name} differs\nconsul: {expected}\nours:   {ours[name]}");
-            }
+            GoldenResources.AssertSame(scenario, file, consul, ours);
         }
 
         Assert.True(compared > 0, "nothing compared");
@@ -84,25 +80,12 @@ public sealed class ConsulConformanceTests
             root["resources"]![0]!["virtualHosts"]![0]!["routes"]![0]!["route"]!.AsObject().Remove("idleTimeout");
         }
 
-        var resources = Resources(root);
+        var resources = GoldenResources.ByName(root);
         foreach (var name in resources.Keys.Where(n => n.Contains("geo-cache", StringComparison.Ordinal)).ToList())
         {
             resources.Remove(name);
         }
 
         return resources;
-    }
-
-    /// <summary>Canonical JSON of each resource, by its name.</summary>
-    private static SortedDictionary<string, string> Resources(JsonNode? response)
-    {
-        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var resource in response?["resources"]?.AsArray() ?? [])
-        {
-            var name = (resource!["name"] ?? resource["clusterName"])!.GetValue<string>();
-            result[name] = JsonCanonical.Of(resource);
-        }
-
-        return result;
     }
 }

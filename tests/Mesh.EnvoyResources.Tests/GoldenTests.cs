@@ -14,23 +14,7 @@ public sealed class GoldenTests
     [MemberData(nameof(ScenarioNames))]
     public void Generate_Scenario_MatchesGoldenFiles(string scenario)
     {
-        var fixture = new MeshFixture();
-        Scenarios.All[scenario](fixture);
-        var set = ResourceGenerator.Generate(fixture.Snapshot());
-
-        foreach (var (typeUrl, file) in ResourceJson.Types)
-        {
-            var json = ResourceJson.Format(set, typeUrl);
-            var path = TestPaths.Golden(scenario, file);
-            if (TestPaths.UpdateGolden)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllText(path, json);
-            }
-
-            Assert.True(File.Exists(path), $"no golden file {path}; run with MESH_UPDATE_GOLDEN=1 to create it");
-            Assert.Equal(File.ReadAllText(path), json);
-        }
+        GoldenResources.AssertMatchOurs(scenario, GoldenResources.Of(Scenarios.All[scenario]));
     }
 
     [Fact]

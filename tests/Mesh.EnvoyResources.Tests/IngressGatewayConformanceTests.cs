@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Mesh.EnvoyResources.Tests.Support;
 using Mesh.Tests.Shared;
 
@@ -14,49 +13,26 @@ namespace Mesh.EnvoyResources.Tests;
 /// </summary>
 public sealed class IngressGatewayConformanceTests
 {
-    private const string AllTypes = "clusters.json endpoints.json listeners.json routes.json";
-
     public static TheoryData<string> ScenarioNames => [.. IngressScenarios.All.Keys];
 
     [Theory]
     [MemberData(nameof(ScenarioNames))]
     public void Generate_IngressScenario_MatchesGoldenFiles(string scenario)
-    {
-        var set = Generate(scenario);
-        foreach (var (typeUrl, file) in ResourceJson.Types)
-        {
-            var json = ResourceJson.Format(set, typeUrl);
-            var path = TestPaths.Golden(scenario, file);
-            if (TestPaths.UpdateGolden)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllText(path, json);
-            }
-
-            Assert.True(File.Exists(path), $"no golden file {path}; run with MESH_UPDATE_GOLDEN=1 to create it");
-            Assert.Equal(File.ReadAllText(path), json);
-        }
-    }
+        => GoldenResources.AssertMatchOurs(scenario, GoldenResources.Of(IngressScenarios.All[scenario]));
 
     [ConsulGoldenTheory]
-    [InlineData("ingress-gateway", AllTypes)]
-    [InlineData("ingress-gateway-no-services", AllTypes)]
-    [InlineData("ingress-gateway-bind-addrs", AllTypes)]
-    [InlineData("ingress-with-tls-listener", AllTypes)]
-    [InlineData("ingress-with-chain-and-failover", AllTypes)]
-    [InlineData("ingress-with-chain-and-router", AllTypes)]
-    [InlineData("ingress-http-multiple-services", AllTypes)]
-    [InlineData("ingress-grpc-multiple-services", AllTypes)]
-    [InlineData("ingress-with-tls-mixed-listeners", AllTypes)]
+    [InlineData("ingress-gateway", GoldenResources.AllTypes)]
+    [InlineData("ingress-gateway-no-services", GoldenResources.AllTypes)]
+    [InlineData("ingress-gateway-bind-addrs", GoldenResources.AllTypes)]
+    [InlineData("ingress-with-tls-listener", GoldenResources.AllTypes)]
+    [InlineData("ingress-with-chain-and-failover", GoldenResources.AllTypes)]
+    [InlineData("ingress-with-chain-and-router", GoldenResources.AllTypes)]
+    [InlineData("ingress-http-multiple-services", GoldenResources.AllTypes)]
+    [InlineData("ingress-grpc-multiple-services", GoldenResources.AllTypes)]
+    [InlineData("ingress-with-tls-mixed-listeners", GoldenResources.AllTypes)]
     public void Generate_IngressScenario_MatchesConsulsGolden(string scenario, string files)
-    {
-        var set = Generate(scenario);
-        foreach (var (typeUrl, file) in ResourceJson.Types.Where(t => files.Split(' ').Contains(t.File)))
+        => GoldenResources.AssertMatchConsuls(scenario, GoldenResources.Of(IngressScenarios.All[scenario]), files, adjust: (file, consul, ours) =>
         {
-            var consul = Resources(JsonNode.Parse(File.ReadAllText(TestPaths.ConsulGolden($"xds/{scenario}/{file}"))
-                .Replace("\"10.10.1.", "\"127.10.1.", StringComparison.Ordinal)
-                .Replace("\"10.20.1.", "\"127.20.1.", StringComparison.Ordinal)));
-            var ours = Resources(JsonNode.Parse(ResourceJson.Format(set, typeUrl)));
             if (scenario == "ingress-with-chain-and-router" && file == "endpoints.json")
             {
                 // Consul's fixture loads only db's endpoints; ours has an (empty) assignment for every router target.
@@ -65,31 +41,5 @@ public sealed class IngressGatewayConformanceTests
                     ours.Remove(name);
                 }
             }
-
-            Assert.Equal(consul.Keys, ours.Keys);
-            foreach (var (name, expected) in consul)
-            {
-                Assert.True(expected == ours[name], $"{scenario}/{file}: {name} differs\nconsul: {expected}\nours:   {ours[name]}");
-            }
-        }
-    }
-
-    private static EnvoyResourceSet Generate(string scenario)
-    {
-        var fixture = new MeshFixture();
-        IngressScenarios.All[scenario](fixture);
-        return ResourceGenerator.Generate(fixture.Snapshot());
-    }
-
-    private static SortedDictionary<string, string> Resources(JsonNode? response)
-    {
-        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var resource in response?["resources"]?.AsArray() ?? [])
-        {
-            var name = (resource!["name"] ?? resource["clusterName"])!.GetValue<string>();
-            result[name] = JsonCanonical.Of(resource);
-        }
-
-        return result;
-    }
+        });
 }

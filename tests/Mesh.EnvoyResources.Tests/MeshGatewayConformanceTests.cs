@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Mesh.EnvoyResources.Tests.Support;
 using Mesh.Tests.Shared;
 
@@ -19,22 +18,7 @@ public sealed class MeshGatewayConformanceTests
     [Theory]
     [MemberData(nameof(ScenarioNames))]
     public void Generate_MeshGatewayScenario_MatchesGoldenFiles(string scenario)
-    {
-        var set = Generate(scenario);
-        foreach (var (typeUrl, file) in ResourceJson.Types)
-        {
-            var json = ResourceJson.Format(set, typeUrl);
-            var path = TestPaths.Golden(scenario, file);
-            if (TestPaths.UpdateGolden)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllText(path, json);
-            }
-
-            Assert.True(File.Exists(path), $"no golden file {path}; run with MESH_UPDATE_GOLDEN=1 to create it");
-            Assert.Equal(File.ReadAllText(path), json);
-        }
-    }
+        => GoldenResources.AssertMatchOurs(scenario, GoldenResources.Of(MeshGatewayScenarios.All[scenario]));
 
     [ConsulGoldenTheory]
     [InlineData("mesh-gateway")]
@@ -42,36 +26,5 @@ public sealed class MeshGatewayConformanceTests
     [InlineData("mesh-gateway-using-federation-states")]
     [InlineData("mesh-gateway-hash-lb-ignored")]
     public void Generate_MeshGatewayScenario_MatchesConsulsGolden(string scenario)
-    {
-        var set = Generate(scenario);
-        foreach (var (typeUrl, file) in ResourceJson.Types)
-        {
-            var consul = Resources(JsonNode.Parse(File.ReadAllText(TestPaths.ConsulGolden($"xds/{scenario}/{file}"))));
-            var ours = Resources(JsonNode.Parse(ResourceJson.Format(set, typeUrl)));
-            Assert.Equal(consul.Keys, ours.Keys);
-            foreach (var (name, expected) in consul)
-            {
-                Assert.True(expected == ours[name], $"{scenario}/{file}: {name} differs\nconsul: {expected}\nours:   {ours[name]}");
-            }
-        }
-    }
-
-    private static EnvoyResourceSet Generate(string scenario)
-    {
-        var fixture = new MeshFixture();
-        MeshGatewayScenarios.All[scenario](fixture);
-        return ResourceGenerator.Generate(fixture.Snapshot());
-    }
-
-    private static SortedDictionary<string, string> Resources(JsonNode? response)
-    {
-        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var resource in response?["resources"]?.AsArray() ?? [])
-        {
-            var name = (resource!["name"] ?? resource["clusterName"])!.GetValue<string>();
-            result[name] = JsonCanonical.Of(resource);
-        }
-
-        return result;
-    }
+        => GoldenResources.AssertMatchConsuls(scenario, GoldenResources.Of(MeshGatewayScenarios.All[scenario]), loopbackAddresses: false);
 }

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Mesh.Ca.Leaves;
 using Mesh.Config.ConfigEntries;
-using Mesh.Config.Intentions;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
 using Mesh.ProxyCfg.Merge;
@@ -22,7 +21,6 @@ internal static class ApiGatewayBuilder
         StoreState state, ProxyId id, NodeService gateway, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
     {
         var reads = scope.Reads;
-        var node = state.FindNode(id.NodeName);
         var context = new UpstreamContext(state, self, gateway.Service, scope);
         var entry = ServiceConfigMerge.Find(state, ApiGatewayKind.KindName, gateway.Service, reads) is { } stored
             ? ConfigEntryKinds.ApiGateway.Read(stored)
@@ -79,26 +77,10 @@ internal static class ApiGatewayBuilder
                 name, listener.Port, protocol, listener.Hostname ?? string.Empty, listener.Tls, Certificates(state, listener.Tls, reads), [.. boundHttp], tcpServices.ToImmutable()));
         }
 
-        return new ConfigSnapshot
+        return ProxySnapshotFields.Of(ServiceKind.ApiGateway, state, id, gateway, leaf, self, ca, roots, reads) with
         {
-            Kind = ServiceKind.ApiGateway,
-            ProxyId = id,
-            Service = gateway.Service,
-            Address = gateway.Address.Length > 0 ? gateway.Address : node?.Address ?? string.Empty,
-            Port = gateway.Port,
-            ServiceMeta = gateway.Meta.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            TaggedAddresses = gateway.TaggedAddresses.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            Datacenter = self.Datacenter,
-            TrustDomain = ca.TrustDomain,
-            Proxy = gateway.Proxy,
-            Roots = roots,
-            Leaf = leaf,
-            Intentions = [],
-            IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
-            Mesh = ServiceConfigMerge.Find(state, MeshKind.KindName, MeshKind.KindName, reads) is { } mesh ? ConfigEntryKinds.Mesh.Read(mesh) : null,
             Upstreams = [.. upstreams.Values],
             ApiGateway = new ApiGatewaySnapshot { Listeners = listeners.ToImmutable() },
-            StoreIndex = state.AppliedIndex,
         };
     }
 

@@ -2,10 +2,8 @@ using System.Collections.Immutable;
 using Mesh.Ca.Leaves;
 using Mesh.Config.ConfigEntries;
 using Mesh.Config.Durations;
-using Mesh.Config.Intentions;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
-using Mesh.ProxyCfg.Merge;
 using Mesh.Server;
 
 namespace Mesh.ProxyCfg;
@@ -25,27 +23,9 @@ internal static class MeshGatewayBuilder
         StoreState state, ProxyId id, NodeService gateway, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
     {
         var reads = scope.Reads;
-        var node = state.FindNode(id.NodeName);
-        return new ConfigSnapshot
+        return ProxySnapshotFields.Of(ServiceKind.MeshGateway, state, id, gateway, leaf, self, ca, roots, reads) with
         {
-            Kind = ServiceKind.MeshGateway,
-            ProxyId = id,
-            Service = gateway.Service,
-            Address = gateway.Address.Length > 0 ? gateway.Address : node?.Address ?? string.Empty,
-            Port = gateway.Port,
-            ServiceMeta = gateway.Meta.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            TaggedAddresses = gateway.TaggedAddresses.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            Datacenter = self.Datacenter,
-            TrustDomain = ca.TrustDomain,
-            Proxy = gateway.Proxy,
-            Roots = roots,
-            Leaf = leaf,
-            Intentions = [],
-            IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
-            Mesh = ServiceConfigMerge.Find(state, MeshKind.KindName, MeshKind.KindName, reads) is { } mesh ? ConfigEntryKinds.Mesh.Read(mesh) : null,
-            Upstreams = [],
             MeshGateway = new MeshGatewaySnapshot { Services = Services(state, scope), Datacenters = RemoteGateways(state, self, reads) },
-            StoreIndex = state.AppliedIndex,
         };
     }
 

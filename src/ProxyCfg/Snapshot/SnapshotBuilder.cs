@@ -118,7 +118,6 @@ public static class SnapshotBuilder
         var reads = scope.Reads;
         var merged = ServiceConfigMerge.Merge(state, proxy, reads);
         var destination = merged.DestinationServiceName;
-        var node = state.FindNode(id.NodeName);
         var context = new UpstreamContext(state, self, destination, scope);
 
         var upstreams = new Dictionary<string, UpstreamSnapshot>(StringComparer.Ordinal);
@@ -138,84 +137,33 @@ public static class SnapshotBuilder
             }
         }
 
-        return new ConfigSnapshot
+        return ProxySnapshotFields.Of(ServiceKind.ConnectProxy, state, id, proxy, leaf, self, ca, roots, reads) with
         {
-            Kind = ServiceKind.ConnectProxy,
-            ProxyId = id,
-            Service = proxy.Service,
-            Address = proxy.Address.Length > 0 ? proxy.Address : node?.Address ?? string.Empty,
-            Port = proxy.Port,
-            ServiceMeta = proxy.Meta.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            TaggedAddresses = proxy.TaggedAddresses.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            Datacenter = self.Datacenter,
-            TrustDomain = ca.TrustDomain,
             Proxy = merged,
-            Roots = roots,
-            Leaf = leaf,
             Intentions = Intentions(state, destination, reads),
-            IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
-            Mesh = Mesh(state, reads),
             AccessLogs = ServiceConfigMerge.AccessLogs(state, reads),
             Upstreams = [.. upstreams.Values.OrderBy(u => u.Id.EnvoyId, StringComparer.Ordinal)],
-            StoreIndex = state.AppliedIndex,
         };
     }
 
     private static ConfigSnapshot BuildIngressGateway(
         StoreState state, ProxyId id, NodeService gateway, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
     {
-        var node = state.FindNode(id.NodeName);
         var (ingress, upstreams) = IngressGatewayBuilder.Build(new UpstreamContext(state, self, gateway.Service, scope), gateway);
-        return new ConfigSnapshot
+        return ProxySnapshotFields.Of(ServiceKind.IngressGateway, state, id, gateway, leaf, self, ca, roots, scope.Reads) with
         {
-            Kind = ServiceKind.IngressGateway,
-            ProxyId = id,
-            Service = gateway.Service,
-            Address = gateway.Address.Length > 0 ? gateway.Address : node?.Address ?? string.Empty,
-            Port = gateway.Port,
-            ServiceMeta = gateway.Meta.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            TaggedAddresses = gateway.TaggedAddresses.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            Datacenter = self.Datacenter,
-            TrustDomain = ca.TrustDomain,
-            Proxy = gateway.Proxy,
-            Roots = roots,
-            Leaf = leaf,
-            Intentions = [],
-            IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
-            Mesh = Mesh(state, scope.Reads),
             Upstreams = upstreams,
             IngressGateway = ingress,
-            StoreIndex = state.AppliedIndex,
         };
     }
 
     private static ConfigSnapshot TerminatingGatewaySnapshotOf(
         StoreState state, ProxyId id, NodeService gateway, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
-    {
-        var node = state.FindNode(id.NodeName);
-        return new ConfigSnapshot
+        => ProxySnapshotFields.Of(ServiceKind.TerminatingGateway, state, id, gateway, leaf, self, ca, roots, scope.Reads) with
         {
-            Kind = ServiceKind.TerminatingGateway,
-            ProxyId = id,
-            Service = gateway.Service,
-            Address = gateway.Address.Length > 0 ? gateway.Address : node?.Address ?? string.Empty,
-            Port = gateway.Port,
-            ServiceMeta = gateway.Meta.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            TaggedAddresses = gateway.TaggedAddresses.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            Datacenter = self.Datacenter,
-            TrustDomain = ca.TrustDomain,
-            Proxy = gateway.Proxy,
-            Roots = roots,
-            Leaf = leaf,
-            Intentions = [],
-            IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
-            Mesh = Mesh(state, scope.Reads),
             AccessLogs = ServiceConfigMerge.AccessLogs(state, scope.Reads),
-            Upstreams = [],
             TerminatingGateway = TerminatingGatewayBuilder.Build(state, gateway, scope),
-            StoreIndex = state.AppliedIndex,
         };
-    }
 
     private static RootsSnapshot? Roots(CaState ca)
     {
@@ -235,7 +183,8 @@ public static class SnapshotBuilder
         return [.. IntentionCatalog.MatchDestination(state, destination)];
     }
 
-    private static MeshEntry? Mesh(StoreState state, ISet<string>? reads)
+    /// <summary>The mesh config entry, its watch key recorded.</summary>
+    internal static MeshEntry? Mesh(StoreState state, ISet<string>? reads)
         => ServiceConfigMerge.Find(state, MeshKind.KindName, MeshKind.KindName, reads) is { } entry ? ConfigEntryKinds.Mesh.Read(entry) : null;
 
     /// <summary>An explicit upstream of the registration; prepared queries and peered upstreams are not supported yet.</summary>
