@@ -28,6 +28,8 @@ const string Usage = """
       xds        N delta ADS streams (each a distinct web sidecar with upstream db) against one mesh server process:
                  time until every stream has the EDS update of a new db instance, then sustained pushes/s
                  --streams 1000,5000 --duration 30 --change-ms 250 --streams-per-connection 100 --coalesce-ms 200
+                 --kind sidecar          ingress: N instances of one ingress gateway (listener 8080 http, service db);
+                                         the measured change is PUT /v1/config of its entry gaining service api
       xds-sotw   the same with N state-of-the-world streams of proxyless gRPC clients dialing xds:///db (LDS, RDS,
                  CDS, EDS of db's plain instances); same options, plus
                  --keys shared           shared: every client declares service web; distinct: one node ID each

@@ -14,6 +14,10 @@ namespace Mesh.LoadTest.Xds;
 /// <c>xds-sotw</c> does the same with N state-of-the-world streams of proxyless gRPC clients dialing <c>xds:///db</c>
 /// (the endpoints are db's plain instances): <c>--keys shared</c> makes every client declare service <c>web</c> (one
 /// proxycfg snapshot for all), <c>--keys distinct</c> gives each its own node ID and no service (one snapshot each).
+/// <c>xds --kind ingress</c>: the N streams are N instances of one ingress gateway service whose entry exposes db on an
+/// http listener (one config entry reaches every gateway, as a scaled-out ingress deployment), and the measured change
+/// is <c>PUT /v1/config</c> of that entry gaining service api: each stream is timed until a route sends to api's
+/// cluster, the cluster is held and its load assignment has api's endpoint.
 /// </summary>
 public static class XdsCommand
 {
@@ -21,7 +25,7 @@ public static class XdsCommand
 
     public static async Task<int> RunAsync(ToolOptions options, CancellationToken cancellationToken, bool sotw = false)
     {
-        options.RejectUnknown("streams", "duration", "change-ms", "streams-per-connection", "coalesce-ms", "mesh-bin", "concurrency", "keys");
+        options.RejectUnknown("streams", "duration", "change-ms", "streams-per-connection", "coalesce-ms", "mesh-bin", "concurrency", "keys", "kind");
         var settings = new Settings(
             options.Text("mesh-bin", TargetLauncher.DefaultMeshBinary()),
             TimeSpan.FromMilliseconds(options.Number("coalesce-ms", 200)),
@@ -29,10 +33,17 @@ public static class XdsCommand
             TimeSpan.FromMilliseconds(options.Number("change-ms", 250)),
             options.Number("streams-per-connection", 100),
             options.Number("concurrency", 32),
-            sotw ? options.Text("keys", "shared") : null);
+            sotw ? options.Text("keys", "shared") : null,
+            options.Text("kind", "sidecar") == "ingress");
         if (settings.Keys is not (null or "shared" or "distinct"))
         {
             await Console.Error.WriteLineAsync("--keys must be shared or distinct").ConfigureAwait(false);
+            return 2;
+        }
+
+        if (options.Text("kind", "sidecar") is not ("sidecar" or "ingress") || (sotw && settings.Ingress))
+        {
+            await Console.Error.WriteLineAsync("--kind must be sidecar or ingress (ingress for delta streams only)").ConfigureAwait(false);
             return 2;
         }
 
@@ -44,18 +55,19 @@ public static class XdsCommand
             results.Add(result);
         }
 
-        XdsReport.WriteXds(results, settings.Coalesce, settings.ChangeInterval);
+        XdsReport.WriteXds(results, settings.Coalesce, settings.ChangeInterval, settings.Ingress);
         return results.All(r => r.Failed == 0 && r.Ready == r.Streams && r.Updated == r.Streams && r.Converged == r.Streams) ? 0 : 1;
     }
 
     /// <param name="Keys">Null for delta streams of sidecars; for SotW streams, shared or distinct client keys.</param>
-    private sealed record Settings(string MeshBinary, TimeSpan Coalesce, TimeSpan Duration, TimeSpan ChangeInterval, int StreamsPerConnection, int Concurrency, string? Keys);
+    /// <param name="Ingress">Delta streams of ingress gateway instances instead of sidecars.</param>
+    private sealed record Settings(string MeshBinary, TimeSpan Coalesce, TimeSpan Duration, TimeSpan ChangeInterval, int StreamsPerConnection, int Concurrency, string? Keys, bool Ingress);
 
     private static async Task<XdsRunResult> RunOnceAsync(int streams, Settings settings, CancellationToken cancellationToken)
     {
         var loadBefore = LoadAverage.Read();
         var sotw = settings.Keys is not null;
-        await Log($"{streams:N0} {(sotw ? $"SotW ({settings.Keys} keys)" : "delta")} streams: load {loadBefore}").ConfigureAwait(false);
+        await Log($"{streams:N0} {(sotw ? $"SotW ({settings.Keys} keys)" : settings.Ingress ? "delta ingress gateway" : "delta")} streams: load {loadBefore}").ConfigureAwait(false);
         await using var mesh = await XdsMeshProcess.StartAsync(settings.MeshBinary, settings.Coalesce, Math.Max(10_000, streams + 100), cancellationToken).ConfigureAwait(false);
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = settings.Concurrency }) { BaseAddress = mesh.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
         var writer = new MeshCatalogWriter(http);
@@ -63,7 +75,16 @@ public static class XdsCommand
 
         var started = Stopwatch.GetTimestamp();
         await writer.RegisterDbInstanceAsync(1, cancellationToken).ConfigureAwait(false);
-        if (!sotw)
+        if (settings.Ingress)
+        {
+            // api is registered and declared http up front, so the measured write is the gateway's entry alone.
+            await writer.RegisterDbServiceAsync(2, cancellationToken).ConfigureAwait(false);
+            await writer.RegisterMeshServiceAsync("api", 1, cancellationToken).ConfigureAwait(false);
+            await writer.DeclareHttpAsync("api", cancellationToken).ConfigureAwait(false);
+            await writer.WriteIngressEntryAsync(["db"], cancellationToken).ConfigureAwait(false);
+            await writer.RegisterIngressGatewaysAsync(streams, settings.Concurrency, cancellationToken).ConfigureAwait(false);
+        }
+        else if (!sotw)
         {
             // Proxyless clients are not in the catalog; for them db instance 2 itself is the update.
             await writer.RegisterDbServiceAsync(2, cancellationToken).ConfigureAwait(false);
@@ -71,7 +92,7 @@ public static class XdsCommand
         }
 
         var registerSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        await Log($"  registered {(sotw ? 0 : streams):N0} sidecars in {registerSeconds:N1} s").ConfigureAwait(false);
+        await Log($"  registered {(sotw ? 0 : streams):N0} {(settings.Ingress ? "ingress gateways" : "sidecars")} in {registerSeconds:N1} s").ConfigureAwait(false);
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
         var residentBefore = probe.ResidentBytes();
 
@@ -84,7 +105,9 @@ public static class XdsCommand
         var running = Enumerable.Range(0, streams)
             .Select(i => sotw
                 ? SotwStreamClient.RunAsync(channels[i / settings.StreamsPerConnection], i, $"client-{i}", settings.Keys == "shared" ? "web" : null, tracker, stop.Token)
-                : XdsStreamClient.RunAsync(channels[i / settings.StreamsPerConnection], i, MeshCatalogWriter.WebSidecarId(i), MeshCatalogWriter.WebNode(i), tracker, stop.Token))
+                : settings.Ingress
+                    ? XdsStreamClient.RunAsync(channels[i / settings.StreamsPerConnection], i, MeshCatalogWriter.GatewayId(i), MeshCatalogWriter.GatewayNode(i), tracker, stop.Token, MeshCatalogWriter.IngressGateway)
+                    : XdsStreamClient.RunAsync(channels[i / settings.StreamsPerConnection], i, MeshCatalogWriter.WebSidecarId(i), MeshCatalogWriter.WebNode(i), tracker, stop.Token))
             .ToList();
         try
         {
@@ -95,16 +118,25 @@ public static class XdsCommand
             await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
             var residentWithStreams = probe.ResidentBytes();
 
-            // One new db instance: its sidecar's registration is the write every stream must see as an EDS update.
-            var update = tracker.Expect((endpoints, _) => endpoints >= 2, Stopwatch.GetTimestamp());
+            // Sidecars: one new db instance, whose sidecar's registration every stream must see as an EDS update (two
+            // endpoints). Gateways: the entry gains api, which every stream must serve (two services served).
+            var update = tracker.Expect((held, _) => held >= 2, Stopwatch.GetTimestamp());
             cpu = probe.CpuTime();
             var sent = Stopwatch.GetTimestamp();
-            await ChangeDbEndpointAsync(writer, sotw, 21000, cancellationToken).ConfigureAwait(false);
+            if (settings.Ingress)
+            {
+                await writer.WriteIngressListenerAsync(["db", "api"], cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await ChangeDbEndpointAsync(writer, sotw, 21000, cancellationToken).ConfigureAwait(false);
+            }
+
             var ack = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
-            await WaitAsync(update, tracker, "the new db instance", cancellationToken).ConfigureAwait(false);
+            await WaitAsync(update, tracker, settings.Ingress ? "the gateway entry's new service" : "the new db instance", cancellationToken).ConfigureAwait(false);
             var updateCpu = (probe.CpuTime() - cpu).TotalSeconds;
             var updateLatency = LatencySummary.FromTicks(update.Since(sent));
-            await Log($"  EDS update at {update.Reached:N0} streams: p50 {updateLatency.P50:N0} ms, p99 {updateLatency.P99:N0} ms, max {updateLatency.Max:N0} ms").ConfigureAwait(false);
+            await Log($"  {(settings.Ingress ? "config entry" : "EDS")} update at {update.Reached:N0} streams: p50 {updateLatency.P50:N0} ms, p99 {updateLatency.P99:N0} ms, max {updateLatency.Max:N0} ms, server CPU {updateCpu:N2} s").ConfigureAwait(false);
             await Task.Delay(settings.Coalesce + TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
 
             // Sustained: db instance 2's sidecar port changes every interval (each change is an endpoint change for

@@ -24,9 +24,13 @@ public static class XdsReport
         }
     }
 
-    public static void WriteXds(IReadOnlyList<XdsRunResult> runs, TimeSpan coalesce, TimeSpan changeInterval)
+    public static void WriteXds(IReadOnlyList<XdsRunResult> runs, TimeSpan coalesce, TimeSpan changeInterval, bool ingress = false)
     {
         Console.WriteLine($"coalesce delay {Number(coalesce.TotalMilliseconds, "N0")} ms; sustained phase: one endpoint change every {Number(changeInterval.TotalMilliseconds, "N0")} ms");
+        if (ingress)
+        {
+            Console.WriteLine("streams: instances of one ingress gateway; \"EDS update\" columns: PUT /v1/config of its entry gaining service api, until a stream serves api (route, cluster, endpoints)");
+        }
         Console.WriteLine();
         Console.WriteLine("| streams | connections | load before → after | register s | all streams ready s | server CPU s (initial) | RSS before streams MiB | RSS with streams MiB | KiB per stream | failed |");
         Console.WriteLine("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Envoy.Config.Endpoint.V3;
 using Envoy.Config.Listener.V3;
+using Envoy.Config.Route.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Envoy.Service.Discovery.V3;
 using Google.Protobuf.WellKnownTypes;
@@ -12,8 +13,11 @@ namespace Mesh.LoadTest.Xds;
 
 /// <summary>
 /// One delta ADS stream behaving as Envoy does at start-up: wildcard CDS, then EDS for the EDS clusters, then wildcard
-/// LDS, then RDS for the route configs the listeners name; every response is ACKed at once. It reports to the tracker
-/// when it holds its initial config and every endpoint update of db after that.
+/// LDS, then RDS for the route configs the listeners name; every response is ACKed at once, and EDS clusters or route
+/// configs that appear later are subscribed to as Envoy does. It reports to the tracker when it holds its initial
+/// config and every endpoint update after that. A sidecar reports its endpoint count; an ingress gateway
+/// (<c>gateway</c>) reports how many services it serves completely: a route sends to the service's cluster, the
+/// cluster is held, and its load assignment has an endpoint.
 /// </summary>
 public sealed class XdsStreamClient
 {
@@ -21,23 +25,29 @@ public sealed class XdsStreamClient
     private readonly string _proxyId;
     private readonly string _nodeName;
     private readonly XdsStreamTracker _tracker;
+    private readonly string? _gatewayService;
     private readonly HashSet<string> _edsClusters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _clusterAssignment = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _routeNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _routedClusters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Endpoints, int MaxPort)> _assignments = new(StringComparer.Ordinal);
     private bool _edsRequested;
     private bool _ldsRequested;
     private bool _ready;
 
-    private XdsStreamClient(int index, string proxyId, string nodeName, XdsStreamTracker tracker)
+    private XdsStreamClient(int index, string proxyId, string nodeName, XdsStreamTracker tracker, string? gatewayService)
     {
         _index = index;
         _proxyId = proxyId;
         _nodeName = nodeName;
         _tracker = tracker;
+        _gatewayService = gatewayService;
     }
 
     /// <summary>Runs the stream until <paramref name="cancellationToken"/> ends it; failures are reported to the tracker.</summary>
-    public static Task RunAsync(GrpcChannel channel, int index, string proxyId, string nodeName, XdsStreamTracker tracker, CancellationToken cancellationToken)
-        => new XdsStreamClient(index, proxyId, nodeName, tracker).RunAsync(channel, cancellationToken);
+    /// <param name="gatewayService">Null for a web sidecar; the gateway's service name for an ingress gateway.</param>
+    public static Task RunAsync(GrpcChannel channel, int index, string proxyId, string nodeName, XdsStreamTracker tracker, CancellationToken cancellationToken, string? gatewayService = null)
+        => new XdsStreamClient(index, proxyId, nodeName, tracker, gatewayService).RunAsync(channel, cancellationToken);
 
     private async Task RunAsync(GrpcChannel channel, CancellationToken cancellationToken)
     {
@@ -51,7 +61,7 @@ public sealed class XdsStreamClient
                 Node = new Envoy.Config.Core.V3.Node
                 {
                     Id = _proxyId,
-                    Cluster = "web",
+                    Cluster = _gatewayService ?? "web",
                     Metadata = new Struct { Fields = { ["node_name"] = Value.ForString(_nodeName) } },
                 },
             };
@@ -85,13 +95,31 @@ public sealed class XdsStreamClient
         switch (response.TypeUrl)
         {
             case XdsTypeUrls.Cluster:
+                var added = new List<string>();
                 foreach (var resource in response.Resources)
                 {
                     var cluster = resource.Resource_.Unpack<Envoy.Config.Cluster.V3.Cluster>();
                     if (cluster.Type == Envoy.Config.Cluster.V3.Cluster.Types.DiscoveryType.Eds)
                     {
-                        _edsClusters.Add(cluster.EdsClusterConfig?.ServiceName is { Length: > 0 } service ? service : cluster.Name);
+                        var assignment = cluster.EdsClusterConfig?.ServiceName is { Length: > 0 } service ? service : cluster.Name;
+                        _clusterAssignment[cluster.Name] = assignment;
+                        if (_edsClusters.Add(assignment))
+                        {
+                            added.Add(assignment);
+                        }
                     }
+                }
+
+                foreach (var removed in response.RemovedResources)
+                {
+                    _clusterAssignment.Remove(removed);
+                }
+
+                if (_edsRequested && added.Count > 0)
+                {
+                    var more = new DeltaDiscoveryRequest { TypeUrl = XdsTypeUrls.ClusterLoadAssignment };
+                    more.ResourceNamesSubscribe.AddRange(added.Order(StringComparer.Ordinal));
+                    next.Add(more);
                 }
 
                 if (!_edsRequested)
@@ -123,7 +151,7 @@ public sealed class XdsStreamClient
                     _assignments.Remove(removed);
                 }
 
-                _tracker.OnEndpoints(_index, _assignments.Values.Sum(a => a.Endpoints), _assignments.Values.Select(a => a.MaxPort).DefaultIfEmpty().Max(), now);
+                _tracker.OnEndpoints(_index, Held(), MaxPort(), now);
                 if (!_ldsRequested)
                 {
                     next.Add(RequestListeners());
@@ -131,29 +159,51 @@ public sealed class XdsStreamClient
 
                 break;
             case XdsTypeUrls.Listener:
-                if (!_ready)
+                var routes = RouteNames(response).Where(_routeNames.Add).ToList();
+                if (routes.Count > 0)
                 {
-                    var routes = RouteNames(response);
-                    if (routes.Count > 0)
-                    {
-                        var rds = new DeltaDiscoveryRequest { TypeUrl = XdsTypeUrls.RouteConfiguration };
-                        rds.ResourceNamesSubscribe.AddRange(routes);
-                        next.Add(rds);
-                    }
-                    else
-                    {
-                        MarkReady(now);
-                    }
+                    var rds = new DeltaDiscoveryRequest { TypeUrl = XdsTypeUrls.RouteConfiguration };
+                    rds.ResourceNamesSubscribe.AddRange(routes);
+                    next.Add(rds);
+                }
+                else if (!_ready)
+                {
+                    MarkReady(now);
                 }
 
                 break;
             case XdsTypeUrls.RouteConfiguration:
+                foreach (var resource in response.Resources)
+                {
+                    var route = resource.Resource_.Unpack<RouteConfiguration>();
+                    _routedClusters[route.Name] = [.. route.VirtualHosts.SelectMany(h => h.Routes).Where(r => r.Route_ is not null).Select(r => r.Route_.Cluster)];
+                }
+
+                foreach (var removed in response.RemovedResources)
+                {
+                    _routedClusters.Remove(removed);
+                }
+
                 MarkReady(now);
                 break;
         }
 
+        if (_gatewayService is not null && _ready && response.TypeUrl != XdsTypeUrls.ClusterLoadAssignment)
+        {
+            _tracker.OnHeld(_index, Held(), MaxPort(), now);
+        }
+
         return next;
     }
+
+    /// <summary>A sidecar's endpoint count, or the services an ingress gateway serves completely.</summary>
+    private int Held()
+        => _gatewayService is null
+            ? _assignments.Values.Sum(a => a.Endpoints)
+            : _routedClusters.Values.SelectMany(c => c).Distinct(StringComparer.Ordinal).Count(cluster =>
+                _clusterAssignment.TryGetValue(cluster, out var assignment) && _assignments.TryGetValue(assignment, out var held) && held.Endpoints > 0);
+
+    private int MaxPort() => _assignments.Values.Select(a => a.MaxPort).DefaultIfEmpty().Max();
 
     private DeltaDiscoveryRequest RequestListeners()
     {

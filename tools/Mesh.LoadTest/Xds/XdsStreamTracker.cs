@@ -1,8 +1,9 @@
 namespace Mesh.LoadTest.Xds;
 
 /// <summary>
-/// What every stream currently holds for <c>db</c> (endpoint count and highest endpoint port), push counters, and the
-/// arrival targets the benchmark waits on. A target registered late is checked against what streams already hold.
+/// What every stream currently holds (for a sidecar: the endpoint count of <c>db</c>; for an ingress gateway: the
+/// services it serves completely; and the highest endpoint port), push counters, and the arrival targets the benchmark
+/// waits on. A target registered late is checked against what streams already hold.
 /// </summary>
 public sealed class XdsStreamTracker(int streams)
 {
@@ -63,9 +64,17 @@ public sealed class XdsStreamTracker(int streams)
 
     public void OnResponse() => Interlocked.Increment(ref _responses);
 
+    /// <summary>An EDS response: counted as a push, then as <see cref="OnHeld"/>.</summary>
     public void OnEndpoints(int stream, int endpoints, int maxPort, long now)
     {
         Interlocked.Increment(ref _edsPushes);
+        OnHeld(stream, endpoints, maxPort, now);
+    }
+
+    /// <summary>What the stream holds after a response (<paramref name="held"/>: endpoints or served services).</summary>
+    public void OnHeld(int stream, int held, int maxPort, long now)
+    {
+        var endpoints = held;
         lock (_gate)
         {
             if (maxPort > _maxPort[stream])
