@@ -9,10 +9,9 @@ using Mesh.Server;
 namespace Mesh.ProxyCfg;
 
 /// <summary>
-/// Consul's <c>handlerAPIGateway</c> as a pure build. Mesh has no gateway controller (no <c>bound-api-gateway</c>
-/// entry), so binding is decided here, as the controller would: an http-route binds to each http listener of the
-/// gateway that one of its parents names (by gateway name, and by listener name when <c>SectionName</c> is set), a
-/// tcp-route to each such tcp listener; a listener presents the inline certificates its TLS references. Every routed
+/// Consul's <c>handlerAPIGateway</c> as a pure build. Binding is decided here with the rules the status controller
+/// reports (<see cref="ApiGatewayBinding"/>; Mesh writes no <c>bound-api-gateway</c> entry): an http-route binds to each
+/// http listener of the gateway that one of its parents names, a tcp-route to each such tcp listener; a listener presents the inline certificates its TLS references. Every routed
 /// service is an upstream with its compiled chain (the listener's protocol forced on it) and endpoints.
 /// </summary>
 internal static class ApiGatewayBuilder
@@ -36,12 +35,12 @@ internal static class ApiGatewayBuilder
         foreach (var listener in entry?.Listeners ?? [])
         {
             var name = listener.Name ?? string.Empty;
-            var protocol = string.IsNullOrEmpty(listener.Protocol) ? "tcp" : listener.Protocol;
-            var boundHttp = protocol == "http"
-                ? httpRoutes.Where(route => Binds(route.Parents, gateway.Service, name)).OrderBy(route => route.Name, StringComparer.Ordinal).ToList()
+            var protocol = ApiGatewayBinding.ProtocolOf(listener);
+            var boundHttp = protocol == ApiGatewayBinding.Http
+                ? httpRoutes.Where(route => ApiGatewayBinding.Binds(route.Parents, gateway.Service, name)).OrderBy(route => route.Name, StringComparer.Ordinal).ToList()
                 : [];
-            var boundTcp = protocol == "tcp"
-                ? tcpRoutes.Where(route => Binds(route.Parents, gateway.Service, name)).OrderBy(route => route.Name, StringComparer.Ordinal).ToList()
+            var boundTcp = protocol == ApiGatewayBinding.Tcp
+                ? tcpRoutes.Where(route => ApiGatewayBinding.Binds(route.Parents, gateway.Service, name)).OrderBy(route => route.Name, StringComparer.Ordinal).ToList()
                 : [];
             var services = boundHttp.SelectMany(route => route.Rules ?? []).SelectMany(rule => rule.Services ?? []).Select(service => service.Name)
                 .Concat(boundTcp.SelectMany(route => route.Services ?? []).Select(service => service.Name))
@@ -67,7 +66,7 @@ internal static class ApiGatewayBuilder
                     }
                 }
 
-                if (protocol == "tcp" && upstreams.ContainsKey(upstreamId.EnvoyId))
+                if (protocol == ApiGatewayBinding.Tcp && upstreams.ContainsKey(upstreamId.EnvoyId))
                 {
                     tcpServices.Add(upstreamId);
                 }
@@ -83,12 +82,6 @@ internal static class ApiGatewayBuilder
             ApiGateway = new ApiGatewaySnapshot { Listeners = listeners.ToImmutable() },
         };
     }
-
-    /// <summary>A route binds to the listener when a parent names this api-gateway and either no section or this listener.</summary>
-    private static bool Binds(IEnumerable<ResourceReference>? parents, string gateway, string listener)
-        => (parents ?? []).Any(parent => (string.IsNullOrEmpty(parent.Kind) || parent.Kind == ApiGatewayKind.KindName)
-                                         && parent.Name == gateway
-                                         && (string.IsNullOrEmpty(parent.SectionName) || parent.SectionName == listener));
 
     private static ImmutableArray<InlineCertificateSnapshot> Certificates(StoreState state, ApiGatewayTlsConfiguration? tls, ISet<string>? reads)
     {

@@ -109,6 +109,7 @@ public static class ServerServiceCollectionExtensions
         services.AddHostedService<SelfRegistrationService>();
         services.AddHostedService<ServerCatalogService>();
         services.AddHostedService<CaLeaderService>();
+        services.AddHostedService<GatewayStatusService>();
         if (options.Acl.Enabled)
         {
             services.AddHostedService<AclLeaderService>();

@@ -180,6 +180,13 @@ public sealed class GatewayConfigEntryTests(ServerFixture fixture) : IClassFixtu
         var tcpEntry = await _server.GetOkJsonAsync($"/v1/config/tcp-route/{tcp}");
         Assert.Equal("listener", tcpEntry.GetProperty("Parents")[0].GetProperty("SectionName").GetString());
         Assert.Equal("service", tcpEntry.GetProperty("Services")[0].GetProperty("Name").GetString());
+
+        // The gateway controller writes these entries' Status next; let it finish before the next test compares digests.
+        await TestCluster.WaitUntilAsync(
+            () => Mesh.Config.ConfigEntries.GatewayStatusRules.Compute(_server.Server.Fsm.Current)
+                .All(update => Mesh.Config.ConfigEntries.GatewayStatusRules.Matches(update.Current, update.Desired)),
+            TimeSpan.FromSeconds(30),
+            "the gateway controller to settle");
     }
 
     [Theory]

@@ -13,8 +13,9 @@ public sealed record ResourceReference
 }
 
 /// <summary>
-/// <c>Status</c> of a controlled entry (api-gateway, routes): Consul's gateway controller writes its conditions. Mesh has
-/// no such controller yet, so a write's Status is accepted (Consul's read output can be written back) and stored empty.
+/// <c>Status</c> of a controlled entry (api-gateway, routes): the leader's gateway controller writes its conditions
+/// (<see cref="GatewayStatusRules"/>). A user's write may carry one (Consul's read output can be written back); it is
+/// stored empty and the controller fills it in.
 /// </summary>
 public sealed record ControlledStatus
 {

@@ -15,7 +15,7 @@ internal static class RouteValidation
 
     /// <summary>
     /// A parent need not exist: as in Consul, a route naming a missing gateway is stored and binds once the gateway
-    /// is written (Consul's controller reports it in the route's Status; Mesh has no controller yet).
+    /// is written (the gateway controller reports it in the route's Status: GatewayNotFound).
     /// </summary>
     public static void Parents(List<ResourceReference>? parents)
     {
