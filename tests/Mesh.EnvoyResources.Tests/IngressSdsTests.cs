@@ -98,6 +98,39 @@ public sealed class IngressSdsTests
         AssertSds(Tls(listener.FilterChains[1]), "gateway-cert", "sds-cluster");
     }
 
+    [Fact]
+    public void Generate_WildcardNextToAServiceWithItsOwnCertificate_EachServiceOnce()
+    {
+        var set = GoldenResources.Of(f =>
+        {
+            f.ConfigEntry("""{"Kind":"proxy-defaults","Name":"global","Config":{"protocol":"http"}}""");
+            IngressScenarios.RegisterGateway(f);
+            foreach (var service in new[] { "s3", "s1", "s2" })
+            {
+                f.RegisterInstance(service, "node-" + service, "127.10.1.1");
+            }
+
+            f.ConfigEntry("""
+                {"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[
+                  {"Port":8080,"Protocol":"http","Services":[
+                    {"Name":"*"},
+                    {"Name":"s1","Hosts":["s1.example.com"],"TLS":{"SDS":{"ClusterName":"sds","CertResource":"s1-cert"}}}]}]}
+                """);
+        });
+
+        // The wildcard links s2 and s3 (by name; s1 is named explicitly, the gateway is not a typical service).
+        var routes = set.Of(XdsTypeUrls.RouteConfiguration);
+        Assert.Equal(["8080", "8080_s1"], routes.Keys);
+        Assert.Equal(
+            ["s2.ingress.*", "s3.ingress.*"],
+            ((RouteConfiguration)routes["8080"]).VirtualHosts.Select(host => host.Domains[0]));
+        Assert.Equal(["s1.example.com", "s1.example.com:8080"], Assert.Single(((RouteConfiguration)routes["8080_s1"]).VirtualHosts).Domains);
+
+        var listener = Listener(set, "http:1.2.3.4:8080");
+        Assert.Equal(2, listener.FilterChains.Count);
+        Assert.Null(listener.FilterChains[1].TransportSocket);
+    }
+
     private static Listener Listener(EnvoyResourceSet set, string name) => (Listener)set.Of(XdsTypeUrls.Listener)[name];
 
     private static DownstreamTlsContext Tls(FilterChain chain)
