@@ -116,6 +116,19 @@ public static class AccessLogging
         }
     }
 
+    /// <summary>
+    /// <see cref="Apply"/> on each of a gateway's listeners (Consul passes <c>Proxy.AccessLogs</c> to every gateway
+    /// kind's listeners and filters as to a sidecar's).
+    /// </summary>
+    internal static IEnumerable<Listener> ApplyToEach(IEnumerable<Listener> listeners, AccessLogsConfig? logs)
+    {
+        foreach (var listener in listeners)
+        {
+            Apply(listener, logs);
+            yield return listener;
+        }
+    }
+
     private static Any Logger(AccessLogsConfig logs)
     {
         var format = Format(logs);

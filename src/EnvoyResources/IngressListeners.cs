@@ -9,8 +9,11 @@ namespace Mesh.EnvoyResources;
 /// each listener port. A TCP listener is the exposed service's upstream listener (<c>&lt;svc&gt;:&lt;addr&gt;:&lt;port&gt;</c>,
 /// tcp_proxy); an HTTP-like one is <c>&lt;protocol&gt;:&lt;addr&gt;:&lt;port&gt;</c> with an HTTP connection manager whose
 /// stat prefix is <c>ingress_upstream_&lt;port&gt;</c> and whose RDS route is named after the port. TLS (gateway or
-/// listener level) adds a downstream context with the gateway's leaf. Every listener is repeated on each bind address
-/// (<see cref="GatewayBinds.Addresses"/>).
+/// listener level) adds a downstream context with the gateway's leaf, or the SDS certificate when SDS is configured
+/// (<see cref="IngressTls"/>). On an HTTP-like listener each service with its own SDS certificate gets a filter chain
+/// first, matched by its Hosts as server names, with its own RDS route <c>&lt;port&gt;_&lt;service&gt;</c> (Consul's
+/// <c>makeSDSOverrideFilterChains</c>; tls_inspector added), and the other services share the default chain. Every
+/// listener is repeated on each bind address (<see cref="GatewayBinds.Addresses"/>).
 /// </summary>
 internal static class IngressListeners
 {
@@ -37,9 +40,7 @@ internal static class IngressListeners
                 continue;
             }
 
-            var tls = listener.TlsEnabled(ingress.Tls)
-                ? TlsContexts.IngressDownstream(snapshot, listener.Protocol, listener.Tls ?? ingress.Tls)
-                : null;
+            var tls = IngressTls.Listener(snapshot, ingress, listener);
             if (!NetworkFilters.IsHttpLike(listener.Protocol))
             {
                 var service = listener.Services[0];
@@ -55,24 +56,40 @@ internal static class IngressListeners
                 continue;
             }
 
-            var port = listener.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var http = ListenerGenerator.Make(listener.Protocol, address, listener.Port, TrafficDirection.Outbound);
-            http.FilterChains.Add(new FilterChain
+            foreach (var service in listener.Services.Where(service => service.HasSdsOverride))
             {
-                TransportSocket = tls,
-                Filters =
+                var chain = new FilterChain
                 {
-                    NetworkFilters.ConnectionManager(new HttpFilterOptions
-                    {
-                        Protocol = listener.Protocol,
-                        FilterName = port,
-                        StatPrefix = "ingress_upstream_",
-                        RouteName = port,
-                        UseRds = true,
-                    }),
-                },
-            });
+                    FilterChainMatch = new FilterChainMatch { ServerNames = { service.Hosts } },
+                    TransportSocket = IngressTls.Service(ingress, listener, service),
+                    Filters = { ConnectionManager(listener, IngressRouteNames.ForService(listener, service)) },
+                };
+                http.FilterChains.Add(chain);
+            }
+
+            if (http.FilterChains.Count > 0)
+            {
+                http.ListenerFilters.Add(SniRouting.TlsInspectorFilter());
+            }
+
+            // The services without a certificate of their own share the default chain and route.
+            if (http.FilterChains.Count < listener.Services.Length)
+            {
+                http.FilterChains.Add(new FilterChain { TransportSocket = tls, Filters = { ConnectionManager(listener, IngressRouteNames.Default(listener)) } });
+            }
+
             yield return http;
         }
     }
+
+    private static Envoy.Config.Listener.V3.Filter ConnectionManager(IngressListenerSnapshot listener, string routeName)
+        => NetworkFilters.ConnectionManager(new HttpFilterOptions
+        {
+            Protocol = listener.Protocol,
+            FilterName = routeName,
+            StatPrefix = "ingress_upstream_",
+            RouteName = routeName,
+            UseRds = true,
+        });
 }

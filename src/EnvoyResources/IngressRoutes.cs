@@ -6,7 +6,8 @@ namespace Mesh.EnvoyResources;
 
 /// <summary>
 /// An ingress gateway's route configurations (Consul's <c>routesForIngressGateway</c>): one per HTTP-like listener,
-/// named after its port, with a virtual host per exposed service built from the service's discovery chain. The
+/// named after its port, with a virtual host per exposed service built from the service's discovery chain, and one
+/// <c>&lt;port&gt;_&lt;service&gt;</c> per service with its own SDS certificate, holding only that service's host. The
 /// domains are the configured Hosts (else <c>&lt;svc&gt;.ingress.*</c>), then a <c>:&lt;port&gt;</c> form of each one
 /// that has no port.
 /// </summary>
@@ -18,9 +19,23 @@ internal static class IngressRoutes
         var upstreams = snapshot.Upstreams.ToDictionary(upstream => upstream.Id.EnvoyId, StringComparer.Ordinal);
         foreach (var listener in ingress.Listeners.Where(listener => NetworkFilters.IsHttpLike(listener.Protocol) && listener.Services.Length > 0))
         {
-            var route = new RouteConfiguration { Name = listener.Port.ToString(CultureInfo.InvariantCulture) };
+            // Services with their own SDS certificate have their own route (their filter chain's); the others share the
+            // listener's, which exists while at least one service uses it (Consul's routesForIngressGateway).
+            var byName = new SortedDictionary<string, RouteConfiguration>(StringComparer.Ordinal);
             foreach (var service in listener.Services)
             {
+                var name = IngressRouteNames.ForService(listener, service);
+                if (!byName.TryGetValue(name, out var route))
+                {
+                    route = new RouteConfiguration { Name = name };
+                    if (snapshot.Mesh?.ValidateClusters == true)
+                    {
+                        route.ValidateClusters = true;
+                    }
+
+                    byName[name] = route;
+                }
+
                 if (!upstreams.TryGetValue(service.Upstream.EnvoyId, out var upstream)
                     || RouteGenerator.VirtualHost(upstream.Chain, upstream.Id.EnvoyId) is not { } host)
                 {
@@ -32,12 +47,10 @@ internal static class IngressRoutes
                 route.VirtualHosts.Add(host);
             }
 
-            if (snapshot.Mesh?.ValidateClusters == true)
+            foreach (var route in byName.Values)
             {
-                route.ValidateClusters = true;
+                yield return route;
             }
-
-            yield return route;
         }
     }
 

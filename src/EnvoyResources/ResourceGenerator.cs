@@ -17,22 +17,22 @@ public static class ResourceGenerator
 
             // An ingress gateway: the exposed services' clusters and endpoints, listeners by port, routes for HTTP listeners.
             ServiceKind.IngressGateway => EnvoyResourceSet.From(
-                ClusterGenerator.Upstreams(snapshot), EndpointGenerator.Generate(snapshot), IngressListeners.Generate(snapshot), IngressRoutes.Generate(snapshot)),
+                ClusterGenerator.Upstreams(snapshot), EndpointGenerator.Generate(snapshot), AccessLogging.ApplyToEach(IngressListeners.Generate(snapshot), snapshot.AccessLogs), IngressRoutes.Generate(snapshot)),
 
             // A terminating gateway: its linked services' clusters and endpoints, its listener, HTTP services' routes.
             ServiceKind.TerminatingGateway => EnvoyResourceSet.From(
                 TerminatingGatewayClusters.Generate(snapshot),
                 TerminatingGatewayEndpoints.Generate(snapshot),
-                TerminatingGatewayListeners.Generate(snapshot),
+                AccessLogging.ApplyToEach(TerminatingGatewayListeners.Generate(snapshot), snapshot.AccessLogs),
                 TerminatingGatewayRoutes.Generate(snapshot)),
 
             // A mesh gateway: clusters, endpoints and SNI listeners; it has no routes.
             ServiceKind.MeshGateway => EnvoyResourceSet.From(
-                MeshGatewayClusters.Generate(snapshot), MeshGatewayEndpoints.Generate(snapshot), MeshGatewayListeners.Generate(snapshot), []),
+                MeshGatewayClusters.Generate(snapshot), MeshGatewayEndpoints.Generate(snapshot), AccessLogging.ApplyToEach(MeshGatewayListeners.Generate(snapshot), snapshot.AccessLogs), []),
 
             // An API gateway: the routed services' clusters and endpoints, listeners, routes for http listeners.
             ServiceKind.ApiGateway => EnvoyResourceSet.From(
-                ClusterGenerator.Upstreams(snapshot), EndpointGenerator.Generate(snapshot), ApiGatewayListeners.Generate(snapshot), ApiGatewayRoutes.Generate(snapshot)),
+                ClusterGenerator.Upstreams(snapshot), EndpointGenerator.Generate(snapshot), AccessLogging.ApplyToEach(ApiGatewayListeners.Generate(snapshot), snapshot.AccessLogs), ApiGatewayRoutes.Generate(snapshot)),
 
             _ => throw new NotSupportedException($"resources for {snapshot.Kind} proxies are not generated yet"),
         };

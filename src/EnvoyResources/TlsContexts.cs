@@ -41,6 +41,47 @@ internal static class TlsContexts
         return new TransportSocket { Name = TransportSocketName, TypedConfig = Any.Pack(context) };
     }
 
+    /// <summary>
+    /// An ingress socket whose certificate comes from SDS (Consul's <c>makeCommonTLSContextFromGatewayTLSConfig</c> and
+    /// <c>makeTLSCertificateSdsSecretConfigsFromSDS</c>): the secret named by the cert resource, fetched over gRPC from
+    /// the SDS cluster (transport v3, 5s timeout), the given TLS parameters, ALPN by protocol, no trusted CA and no client
+    /// certificate required.
+    /// </summary>
+    public static TransportSocket SdsDownstream(GatewayTlsSdsConfig sds, TlsParameters parameters, string protocol)
+    {
+        var common = new CommonTlsContext
+        {
+            TlsParams = parameters,
+            TlsCertificateSdsSecretConfigs =
+            {
+                new SdsSecretConfig
+                {
+                    Name = sds.CertResource ?? string.Empty,
+                    SdsConfig = new ConfigSource
+                    {
+                        ApiConfigSource = new ApiConfigSource
+                        {
+                            ApiType = ApiConfigSource.Types.ApiType.Grpc,
+                            TransportApiVersion = ApiVersion.V3,
+                            GrpcServices =
+                            {
+                                new GrpcService
+                                {
+                                    EnvoyGrpc = new GrpcService.Types.EnvoyGrpc { ClusterName = sds.ClusterName ?? string.Empty },
+                                    Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)),
+                                },
+                            },
+                        },
+                        ResourceApiVersion = ApiVersion.V3,
+                    },
+                },
+            },
+        };
+        common.AlpnProtocols.AddRange(AlpnProtocols(protocol));
+        var context = new DownstreamTlsContext { CommonTlsContext = common, RequireClientCertificate = false };
+        return new TransportSocket { Name = TransportSocketName, TypedConfig = Any.Pack(context) };
+    }
+
     /// <summary>An upstream cluster's socket: SNI of the target and its SPIFFE ID as the only accepted URI SAN.</summary>
     public static TransportSocket Upstream(ConfigSnapshot snapshot, string sni, string spiffeId)
     {

@@ -11,6 +11,8 @@ namespace Mesh.ProxyCfg;
 /// Consul's <c>handlerIngressGateway</c> as a pure build: the gateway's config entry, the gateway-services it yields
 /// (wildcards expanded against the catalog), one upstream per exposed service with its compiled chain and endpoints
 /// (the listener's protocol forced on the chain, as Consul's <c>makeUpstream</c>), and the gateway's own leaf.
+/// The links are indexed once by (port, service) and wildcard links by port, so the build is linear in the services
+/// (matching each entry service against every link made it quadratic).
 /// </summary>
 internal static class IngressGatewayBuilder
 {
@@ -22,7 +24,7 @@ internal static class IngressGatewayBuilder
         var entry = ServiceConfigMerge.Find(state, IngressGatewayKind.KindName, gateway.Service, context.Reads) is { } stored
             ? ConfigEntryKinds.IngressGateway.Read(stored)
             : null;
-        var links = GatewayServiceTable.For(state, gateway.Service).Where(row => row.GatewayKind == ServiceKind.IngressGateway).ToList();
+        var links = IngressLinks.Of(GatewayServiceTable.For(state, gateway.Service));
 
         var upstreams = new SortedDictionary<string, UpstreamSnapshot>(StringComparer.Ordinal);
         var listeners = new List<IngressListenerSnapshot>();
@@ -30,11 +32,7 @@ internal static class IngressGatewayBuilder
         {
             // In the entry's order (a wildcard: every service it links on this port, by name).
             var services = new List<IngressServiceSnapshot>();
-            var onPort = links.Where(link => link.Port == listener.Port).ToList();
-            var ordered = (listener.Services ?? []).SelectMany(service => service.Name == "*"
-                ? onPort.Where(link => link.FromWildcard)
-                : onPort.Where(link => !link.FromWildcard && link.Service == service.Name));
-            foreach (var link in ordered)
+            foreach (var (service, link) in links.OnListener(listener))
             {
                 var id = UpstreamId.ForService(link.Service);
                 if (!upstreams.ContainsKey(id.EnvoyId))
@@ -53,7 +51,7 @@ internal static class IngressGatewayBuilder
 
                 if (upstreams.ContainsKey(id.EnvoyId))
                 {
-                    services.Add(new IngressServiceSnapshot(id, [.. link.Hosts]));
+                    services.Add(new IngressServiceSnapshot(id, [.. link.Hosts], link.FromWildcard ? null : service.Tls?.Sds));
                 }
             }
 

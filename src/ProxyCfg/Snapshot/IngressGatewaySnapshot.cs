@@ -19,9 +19,19 @@ public sealed record IngressGatewaySnapshot
 /// <summary>One listener: its port, protocol, own TLS and the services it exposes.</summary>
 public sealed record IngressListenerSnapshot(int Port, string Protocol, GatewayTlsConfig? Tls, ImmutableArray<IngressServiceSnapshot> Services)
 {
-    /// <summary>TLS is on for this listener: its own setting if it has one, else the gateway's (Consul's <c>resolveListenerTLSConfig</c>).</summary>
-    public bool TlsEnabled(GatewayTlsConfig gateway) => Tls?.Enabled ?? gateway.Enabled;
+    /// <summary>
+    /// The mesh CA's TLS is on for this listener: on at the gateway or on the listener (Consul's
+    /// <c>connectTLSEnabled</c>; a listener cannot turn off what the gateway turns on). SDS, when configured, wins.
+    /// </summary>
+    public bool TlsEnabled(GatewayTlsConfig gateway) => gateway.Enabled || Tls?.Enabled == true;
 }
 
-/// <summary>A service on a listener: the upstream that carries it and its configured Hosts.</summary>
-public sealed record IngressServiceSnapshot(UpstreamId Upstream, ImmutableArray<string> Hosts);
+/// <summary>
+/// A service on a listener: the upstream that carries it, its configured Hosts, and its own SDS certificate
+/// (<c>Services[].TLS.SDS</c> as configured; null when it has none or is a wildcard expansion).
+/// </summary>
+public sealed record IngressServiceSnapshot(UpstreamId Upstream, ImmutableArray<string> Hosts, GatewayTlsSdsConfig? Sds = null)
+{
+    /// <summary>The service gets its own filter chain and route (Consul's <c>ingressServiceHasSDSOverrides</c>).</summary>
+    public bool HasSdsOverride => !string.IsNullOrEmpty(Sds?.CertResource);
+}

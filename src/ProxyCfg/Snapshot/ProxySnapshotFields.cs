@@ -3,6 +3,7 @@ using Mesh.Ca.Leaves;
 using Mesh.Config.Intentions;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
+using Mesh.ProxyCfg.Merge;
 using Mesh.Server;
 
 namespace Mesh.ProxyCfg;
@@ -10,7 +11,8 @@ namespace Mesh.ProxyCfg;
 /// <summary>
 /// The fields every proxy kind's snapshot fills the same way from its registration: identity, address (its own, else
 /// its node's), port, meta and tagged addresses, the registration's proxy config, the CA roots and leaf, the intention
-/// default and the mesh entry; no intentions and no upstreams. Each kind's builder replaces or adds its own part with
+/// default, the mesh entry and the proxy-defaults access logs (Consul gives every proxy kind its <c>Proxy.AccessLogs</c>);
+/// no intentions and no upstreams. Each kind's builder replaces or adds its own part with
 /// <c>with</c> (a sidecar its merged proxy config, intentions and upstreams; a gateway its kind's part).
 /// </summary>
 internal static class ProxySnapshotFields
@@ -36,6 +38,7 @@ internal static class ProxySnapshotFields
             Intentions = [],
             IntentionDefaultAllow = IntentionDecision.Default(self.DefaultIntentionPolicy).Allowed,
             Mesh = SnapshotBuilder.Mesh(state, reads),
+            AccessLogs = ServiceConfigMerge.AccessLogs(state, reads),
             Upstreams = [],
             StoreIndex = state.AppliedIndex,
         };

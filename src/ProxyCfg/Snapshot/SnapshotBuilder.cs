@@ -141,7 +141,6 @@ public static class SnapshotBuilder
         {
             Proxy = merged,
             Intentions = Intentions(state, destination, reads),
-            AccessLogs = ServiceConfigMerge.AccessLogs(state, reads),
             Upstreams = [.. upstreams.Values.OrderBy(u => u.Id.EnvoyId, StringComparer.Ordinal)],
         };
     }
@@ -161,7 +160,6 @@ public static class SnapshotBuilder
         StoreState state, ProxyId id, NodeService gateway, IssuedLeaf leaf, AgentIdentity self, CaState ca, RootsSnapshot roots, BuildScope scope)
         => ProxySnapshotFields.Of(ServiceKind.TerminatingGateway, state, id, gateway, leaf, self, ca, roots, scope.Reads) with
         {
-            AccessLogs = ServiceConfigMerge.AccessLogs(state, scope.Reads),
             TerminatingGateway = TerminatingGatewayBuilder.Build(state, gateway, scope),
         };
 

@@ -65,7 +65,7 @@ public sealed class SnapshotEquality
         [typeof(IngressListenerSnapshot)] = (
             [nameof(IngressListenerSnapshot.Port), nameof(IngressListenerSnapshot.Protocol), nameof(IngressListenerSnapshot.Tls), nameof(IngressListenerSnapshot.Services)],
             []),
-        [typeof(IngressServiceSnapshot)] = ([nameof(IngressServiceSnapshot.Upstream), nameof(IngressServiceSnapshot.Hosts)], []),
+        [typeof(IngressServiceSnapshot)] = ([nameof(IngressServiceSnapshot.Upstream), nameof(IngressServiceSnapshot.Hosts), nameof(IngressServiceSnapshot.Sds)], [nameof(IngressServiceSnapshot.HasSdsOverride)]),
         [typeof(TerminatingGatewaySnapshot)] = ([nameof(TerminatingGatewaySnapshot.Services)], []),
         [typeof(TerminatingServiceSnapshot)] = (
             [nameof(TerminatingServiceSnapshot.Name), nameof(TerminatingServiceSnapshot.CaFile), nameof(TerminatingServiceSnapshot.CertFile),
@@ -164,7 +164,8 @@ public sealed class SnapshotEquality
                && left.Listeners.Zip(right.Listeners).All(p => p.First.Port == p.Second.Port && p.First.Protocol == p.Second.Protocol
                    && Canonical(p.First.Tls) == Canonical(p.Second.Tls)
                    && p.First.Services.Length == p.Second.Services.Length
-                   && p.First.Services.Zip(p.Second.Services).All(s => s.First.Upstream == s.Second.Upstream && s.First.Hosts.SequenceEqual(s.Second.Hosts))));
+                   && p.First.Services.Zip(p.Second.Services).All(s => s.First.Upstream == s.Second.Upstream && s.First.Hosts.SequenceEqual(s.Second.Hosts)
+                       && Equals(s.First.Sds, s.Second.Sds))));
 
     /// <summary>
     /// A mesh gateway's part compared whole, endpoints included: its endpoints shape clusters too (a remote datacenter

@@ -24,25 +24,13 @@ internal static class ApiGatewayScenarios
             RegisterGateway(f);
             f.ConfigEntry("""{"Kind":"api-gateway","Name":"api-gateway","Listeners":[{"Name":"listener","Port":8080,"Protocol":"http"}]}""");
         },
-        ["api-gateway-with-http-route"] = f =>
+        ["api-gateway-with-http-route"] = WithHttpRoute,
+
+        // proxy-defaults AccessLogs (a JSON format) on the http listener: a listener log and the HTTP connection manager's.
+        ["api-gateway-access-logs"] = f =>
         {
-            f.ConfigEntry("""{"Kind":"proxy-defaults","Name":"global","Config":{"protocol":"http"}}""");
-            Certificate(f);
-            RegisterGateway(f);
-            f.ConfigEntry("""
-                {"Kind":"api-gateway","Name":"api-gateway","Listeners":[
-                  {"Name":"listener","Port":8080,"Protocol":"http","TLS":{"Certificates":[{"Kind":"inline-certificate","Name":"certificate"}]}}]}
-                """);
-            f.ConfigEntry("""
-                {"Kind":"http-route","Name":"route","Parents":[{"Kind":"api-gateway","Name":"api-gateway"}],
-                 "Rules":[{"Filters":{
-                     "Headers":[{"Add":{"X-Header-Add":"added"},"Set":{"X-Header-Set":"set"},"Remove":["X-Header-Remove"]}],
-                     "RetryFilter":{"NumRetries":3,"RetryOn":["cancelled"],"RetryOnStatusCodes":[500],"RetryOnConnectFailure":true},
-                     "TimeoutFilter":{"RequestTimeout":"30s","IdleTimeout":"30s"}},
-                   "Services":[{"Name":"service"}]}]}
-                """);
-            f.RegisterInstance("service", "node-service-1", "127.10.1.1");
-            f.RegisterInstance("service", "node-service-2", "127.10.1.2");
+            WithHttpRoute(f);
+            f.ConfigEntry("""{"Kind":"proxy-defaults","Name":"global","Config":{"protocol":"http"},"AccessLogs":{"Enabled":true,"JSONFormat":"{\"status\":\"%RESPONSE_CODE%\"}"}}""");
         },
         ["api-gateway-with-tcp-route-and-inline-certificate"] = f =>
         {
@@ -66,6 +54,28 @@ internal static class ApiGatewayScenarios
             Address = "1.2.3.4",
         });
         f.SnapshotProxy = Gateway;
+    }
+
+    /// <summary>Consul's api-gateway-with-http-route fixture: an http listener with a certificate and one http-route.</summary>
+    private static void WithHttpRoute(MeshFixture f)
+    {
+        f.ConfigEntry("""{"Kind":"proxy-defaults","Name":"global","Config":{"protocol":"http"}}""");
+        Certificate(f);
+        RegisterGateway(f);
+        f.ConfigEntry("""
+            {"Kind":"api-gateway","Name":"api-gateway","Listeners":[
+              {"Name":"listener","Port":8080,"Protocol":"http","TLS":{"Certificates":[{"Kind":"inline-certificate","Name":"certificate"}]}}]}
+            """);
+        f.ConfigEntry("""
+            {"Kind":"http-route","Name":"route","Parents":[{"Kind":"api-gateway","Name":"api-gateway"}],
+             "Rules":[{"Filters":{
+                 "Headers":[{"Add":{"X-Header-Add":"added"},"Set":{"X-Header-Set":"set"},"Remove":["X-Header-Remove"]}],
+                 "RetryFilter":{"NumRetries":3,"RetryOn":["cancelled"],"RetryOnStatusCodes":[500],"RetryOnConnectFailure":true},
+                 "TimeoutFilter":{"RequestTimeout":"30s","IdleTimeout":"30s"}},
+               "Services":[{"Name":"service"}]}]}
+            """);
+        f.RegisterInstance("service", "node-service-1", "127.10.1.1");
+        f.RegisterInstance("service", "node-service-2", "127.10.1.2");
     }
 
     private static void Certificate(MeshFixture f)

@@ -102,6 +102,79 @@ internal static class IngressScenarios
                 f.RegisterInstance(service, "node-" + service + "-2", "127.10.1.2");
             }
         },
+
+        // SDS at the gateway level on a TCP listener, with TLS also enabled: the SDS certificate wins over the mesh CA's.
+        ["ingress-with-sds-listener-gw-level"] = f =>
+        {
+            RegisterGateway(f);
+            f.ConfigEntry("""
+                {"Kind":"ingress-gateway","Name":"ingress-gateway",
+                 "TLS":{"Enabled":true,"SDS":{"ClusterName":"sds-cluster","CertResource":"cert-resource"}},
+                 "Listeners":[{"Port":8080,"Protocol":"tcp","Services":[{"Name":"db"}]}]}
+                """);
+            Db(f);
+        },
+
+        // The SDS cluster at the gateway level, each http listener its own certificate (9090 also its own cluster);
+        // TLS versions from the gateway, the 8080 listener overriding the maximum.
+        ["ingress-with-sds-listener-level"] = f =>
+        {
+            HttpServices(f);
+            f.ConfigEntry("""
+                {"Kind":"ingress-gateway","Name":"ingress-gateway",
+                 "TLS":{"SDS":{"ClusterName":"sds-cluster"},"TLSMinVersion":"TLSv1_2"},
+                 "Listeners":[
+                  {"Port":8080,"Protocol":"http","TLS":{"SDS":{"CertResource":"listener-8080-cert"},"TLSMaxVersion":"TLSv1_3"},"Services":[{"Name":"s1"}]},
+                  {"Port":9090,"Protocol":"http","TLS":{"SDS":{"ClusterName":"sds-cluster-2","CertResource":"listener-9090-cert"}},"Services":[{"Name":"s2"}]}]}
+                """);
+        },
+
+        // Every service on the listener has its own SDS certificate: one chain per service matched by its Hosts, a route
+        // per service, no default chain and no default route.
+        ["ingress-with-sds-service-level"] = f =>
+        {
+            HttpServices(f);
+            f.ConfigEntry("""
+                {"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[
+                  {"Port":8080,"Protocol":"http","Services":[
+                    {"Name":"s1","Hosts":["s1.example.com"],"TLS":{"SDS":{"ClusterName":"sds-cluster-1","CertResource":"s1.example.com-cert"}}},
+                    {"Name":"s2","Hosts":["s2.example.com","www.s2.example.com"],"TLS":{"SDS":{"ClusterName":"sds-cluster-2","CertResource":"s2.example.com-cert"}}}]}]}
+                """);
+        },
+
+        // Mixed: s1 has its own SDS certificate, s2 is served on the default chain with the mesh CA's leaf (TLS enabled).
+        ["ingress-with-sds-service-level-mixed-tls"] = f =>
+        {
+            HttpServices(f);
+            f.ConfigEntry("""
+                {"Kind":"ingress-gateway","Name":"ingress-gateway","TLS":{"Enabled":true},"Listeners":[
+                  {"Port":8080,"Protocol":"http","Services":[
+                    {"Name":"s1","Hosts":["s1.example.com"],"TLS":{"SDS":{"ClusterName":"sds-cluster","CertResource":"s1.example.com-cert"}}},
+                    {"Name":"s2"}]}]}
+                """);
+        },
+
+        // Mixed, all SDS: s1's certificate from the gateway's SDS cluster (inherited), s2 on the default chain with the
+        // gateway's SDS certificate.
+        ["ingress-with-sds-service-level-mixed-sds"] = f =>
+        {
+            HttpServices(f);
+            f.ConfigEntry("""
+                {"Kind":"ingress-gateway","Name":"ingress-gateway","TLS":{"SDS":{"ClusterName":"sds-cluster","CertResource":"gateway-cert"}},"Listeners":[
+                  {"Port":8080,"Protocol":"http","Services":[
+                    {"Name":"s1","Hosts":["s1.example.com"],"TLS":{"SDS":{"CertResource":"s1.example.com-cert"}}},
+                    {"Name":"s2"}]}]}
+                """);
+        },
+
+        // proxy-defaults AccessLogs on a gateway's TCP listener: a listener log (unmatched connections) and a tcp_proxy log.
+        ["ingress-gateway-access-logs"] = f =>
+        {
+            f.ConfigEntry("""{"Kind":"proxy-defaults","Name":"global","AccessLogs":{"Enabled":true}}""");
+            RegisterGateway(f);
+            f.ConfigEntry("""{"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[{"Port":8080,"Protocol":"tcp","Services":[{"Name":"db"}]}]}""");
+            Db(f);
+        },
     };
 
     /// <summary>The gateway service on its own node, address 1.2.3.4, port 9999; the snapshot is the gateway's.</summary>
@@ -116,6 +189,18 @@ internal static class IngressScenarios
             Port = 9999,
         });
         f.SnapshotProxy = Gateway;
+    }
+
+    /// <summary>proxy-defaults http, the gateway, and services s1 and s2 with two instances each.</summary>
+    private static void HttpServices(MeshFixture f)
+    {
+        f.ConfigEntry("""{"Kind":"proxy-defaults","Name":"global","Config":{"protocol":"http"}}""");
+        RegisterGateway(f);
+        foreach (var service in new[] { "s1", "s2" })
+        {
+            f.RegisterInstance(service, "node-" + service + "-1", "127.10.1.1");
+            f.RegisterInstance(service, "node-" + service + "-2", "127.10.1.2");
+        }
     }
 
     private static void Db(MeshFixture f)

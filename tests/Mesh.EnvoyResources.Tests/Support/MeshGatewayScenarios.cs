@@ -31,6 +31,15 @@ internal static class MeshGatewayScenarios
             RemoteGateways(f);
         },
         ["mesh-gateway-no-services"] = f => RegisterGateway(f),
+
+        // proxy-defaults AccessLogs to stderr: listener logs and the tcp_proxy logs of every chain.
+        ["mesh-gateway-access-logs"] = f =>
+        {
+            f.ConfigEntry("""{"Kind":"proxy-defaults","Name":"global","AccessLogs":{"Enabled":true,"Type":"stderr"}}""");
+            RegisterGateway(f);
+            LocalServices(f);
+            RemoteGateways(f);
+        },
         ["mesh-gateway-hash-lb-ignored"] = f =>
         {
             f.ConfigEntry("""

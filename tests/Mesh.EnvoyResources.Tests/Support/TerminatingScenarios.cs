@@ -24,6 +24,13 @@ internal static class TerminatingScenarios
     public static IReadOnlyDictionary<string, Action<MeshFixture>> All { get; } = new SortedDictionary<string, Action<MeshFixture>>(StringComparer.Ordinal)
     {
         ["terminating-gateway"] = Full,
+
+        // proxy-defaults AccessLogs to a file in a text format, listener logs off: only the chains' filters log.
+        ["terminating-gateway-access-logs"] = f =>
+        {
+            f.ConfigEntry("""{"Kind":"proxy-defaults","Name":"global","AccessLogs":{"Enabled":true,"DisableListenerLogs":true,"Type":"file","Path":"/var/log/envoy/access.log","TextFormat":"[%START_TIME%] %UPSTREAM_CLUSTER%"}}""");
+            Full(f);
+        },
         ["terminating-gateway-no-services"] = f =>
         {
             RegisterGateway(f);
