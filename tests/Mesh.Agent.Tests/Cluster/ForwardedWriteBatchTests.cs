@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Mesh.Acl;
+using Mesh.Acl.Authorization;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
 using Mesh.Raft.Transport;
