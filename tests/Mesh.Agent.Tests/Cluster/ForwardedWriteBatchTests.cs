@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Mesh.Acl;
 using Mesh.Acl.Authorization;
 using Mesh.Fsm.Commands;
 using Mesh.Fsm.Model;
+using Mesh.Raft;
 using Mesh.Raft.Transport;
 using Mesh.Server.Access;
 using Mesh.Server.Cluster;
@@ -94,6 +96,53 @@ public sealed class ForwardedWriteBatchTests
         foreach (var server in cluster.Running)
         {
             Assert.All(Enumerable.Range(0, 64), i => Assert.NotNull(server.Server.Fsm.Current.FindNode($"f{i}")));
+        }
+    }
+
+    [Fact]
+    public async Task WritesInABatchSentButUnanswered_AreEachReportedAsMayHaveApplied_AndAnUnreachableLeaderAsSafeToRetry()
+    {
+        // A "leader" that reads each request and then dies without answering: whatever it was sent may have applied.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var dying = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var connection = await listener.AcceptTcpClientAsync(stop.Token);
+                var buffer = new byte[64 * 1024];
+                var read = 0;
+                while (read < 5 && await connection.GetStream().ReadAsync(buffer.AsMemory(read), stop.Token) is var n and > 0)
+                {
+                    read += n; // the protocol byte and a frame header at least: the request left the follower
+                }
+            }
+        });
+
+        await using var rpc = new ServerRpc(new RpcClient());
+        var forwarder = new LeaderForwarder(new LeaderRpc(rpc));
+        var calls = Enumerable.Range(0, 50)
+            .Select(i => forwarder.ForwardAsync(listener.LocalEndpoint, Registration($"u{i}", "web"), RequestToken.Anonymous, CancellationToken.None).AsTask())
+            .ToList();
+        foreach (var call in calls)
+        {
+            var error = await Assert.ThrowsAsync<NoLeaderException>(() => call);
+            Assert.True(error.MayHaveApplied, error.Message);
+        }
+
+        Assert.True(forwarder.BatchesSent < calls.Count, $"{forwarder.BatchesSent} requests for {calls.Count} writes: nothing was batched");
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dying);
+
+        // Nobody listens there any more: nothing was sent, so each write may be retried (the pipeline does, at the next leader).
+        listener.Stop();
+        var unreachable = Enumerable.Range(0, 20)
+            .Select(i => forwarder.ForwardAsync(listener.LocalEndpoint, Registration($"r{i}", "web"), RequestToken.Anonymous, CancellationToken.None).AsTask())
+            .ToList();
+        foreach (var call in unreachable)
+        {
+            await Assert.ThrowsAsync<Mesh.Server.LeaderUnreachableException>(() => call);
         }
     }
 }
