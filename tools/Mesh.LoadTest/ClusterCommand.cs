@@ -31,8 +31,25 @@ public static class ClusterCommand
         {
             "mesh" => await MeshCluster.StartAsync(meshBinary, size, tls, cancellationToken).ConfigureAwait(false),
             "etcd" => await EtcdCluster.StartAsync(etcdBinary, size, tls, cancellationToken).ConfigureAwait(false),
-            _ => throw new ArgumentException($"unknown target \"{name}\"; known: mesh, etcd"),
+            "unbatched" => await StartUnbatchedAsync().ConfigureAwait(false),
+            _ => throw new ArgumentException($"unknown target \"{name}\"; known: mesh, etcd, unbatched"),
         };
+
+        // The same mesh build with forwarded-write batching switched off (each follower write is one RPC, as before issue
+        // 18's batching): the servers inherit this process's environment while they start. A killed member restarted
+        // by the election phase would start batched again, so that phase runs "mesh" and "etcd" only.
+        async Task<ClusterTarget> StartUnbatchedAsync()
+        {
+            Environment.SetEnvironmentVariable("MESH_FORWARD_BATCH_WINDOW", "0");
+            try
+            {
+                return await MeshCluster.StartAsync("unbatched", meshBinary, size, tls, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("MESH_FORWARD_BATCH_WINDOW", null);
+            }
+        }
 
         await Console.Error.WriteLineAsync($"load average before: {LoadAverage.Read()}{(tls is null ? string.Empty : "  (TLS: HTTPS + client certificates, verified peer TLS)")}").ConfigureAwait(false);
         var runs = new List<WriteRunResult>();
@@ -54,7 +71,7 @@ public static class ClusterCommand
         var killed = new List<ElectionResult>();
         if (elections > 0)
         {
-            foreach (var name in targets)
+            foreach (var name in targets.Where(t => t != "unbatched"))
             {
                 await using var cluster = await StartAsync(name).ConfigureAwait(false);
                 killed.AddRange(await LeaderKill.RunAsync(cluster, elections, cancellationToken).ConfigureAwait(false));
@@ -69,6 +86,18 @@ public static class ClusterCommand
             {
                 Console.WriteLine();
                 Report.WriteRatios(runs, "mesh", "etcd");
+            }
+
+            if (targets.Contains("unbatched") && targets.Contains("etcd"))
+            {
+                Console.WriteLine();
+                Report.WriteRatios(runs, "unbatched", "etcd");
+            }
+
+            if (targets.Contains("mesh") && targets.Contains("unbatched"))
+            {
+                Console.WriteLine();
+                Report.WriteRatios(runs, "mesh", "unbatched");
             }
         }
 

@@ -26,6 +26,7 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
                 InfoRequest => Info(),
                 JoinRequest join => await JoinAsync(join, cancellationToken).ConfigureAwait(false),
                 ApplyRequest apply => await ApplyAsync(apply, cancellationToken).ConfigureAwait(false),
+                ApplyBatchRequest batch => await ApplyBatchAsync(batch, cancellationToken).ConfigureAwait(false),
                 TtlHeartbeatRequest heartbeat => Heartbeat(heartbeat),
                 RemovePeerRequest remove => await RemovePeerAsync(remove, cancellationToken).ConfigureAwait(false),
                 SignLeafRequest sign => await LeafSigningForwarder.AnswerAsync(runtime, sign, cancellationToken).ConfigureAwait(false),
@@ -98,7 +99,7 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
         }
     }
 
-    private async Task<RpcResponse> ApplyAsync(ApplyRequest apply, CancellationToken cancellationToken)
+    private async Task<ApplyResponse> ApplyAsync(ApplyRequest apply, CancellationToken cancellationToken)
     {
         if (!runtime.Raft.IsLeader)
         {
@@ -126,6 +127,41 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
         {
             return new ApplyResponse { NotLeader = true, LeaderHint = LeaderHint() };
         }
+    }
+
+    /// <summary>
+    /// A follower's batch of forwarded writes: each is checked and proposed as if it came alone, all of them at once so
+    /// they share the log's appends and syncs, and each gets its own answer (in request order).
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "One write failing in an unexpected way must not take its batch's other answers with it.")]
+    private async Task<ApplyBatchResponse> ApplyBatchAsync(ApplyBatchRequest batch, CancellationToken cancellationToken)
+    {
+        if (!runtime.Raft.IsLeader)
+        {
+            return new ApplyBatchResponse { NotLeader = true, LeaderHint = LeaderHint() };
+        }
+
+        var pending = new Task<ApplyResponse>[batch.Writes.Count];
+        for (var i = 0; i < pending.Length; i++)
+        {
+            pending[i] = ApplyAsync(batch.Writes[i], cancellationToken);
+        }
+
+        var results = new ApplyResponse[pending.Length];
+        for (var i = 0; i < pending.Length; i++)
+        {
+            try
+            {
+                results[i] = await pending[i].ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                // Alone, this write's connection would have dropped and its sender reported "may have applied".
+                results[i] = new ApplyResponse { OutcomeUnknown = true, Error = error.Message };
+            }
+        }
+
+        return new ApplyBatchResponse { Results = results };
     }
 
     private AckResponse Heartbeat(TtlHeartbeatRequest heartbeat)

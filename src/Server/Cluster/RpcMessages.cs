@@ -13,6 +13,7 @@ namespace Mesh.Server.Cluster;
 [Union(7, typeof(ReadIndexRequest))]
 [Union(8, typeof(StepDownRequest))]
 [Union(9, typeof(ElectionHoldRequest))]
+[Union(10, typeof(ApplyBatchRequest))]
 public abstract record RpcRequest;
 
 /// <summary>Server-to-server RPC responses.</summary>
@@ -21,6 +22,7 @@ public abstract record RpcRequest;
 [Union(3, typeof(ApplyResponse))]
 [Union(4, typeof(SignLeafResponse))]
 [Union(5, typeof(ReadIndexResponse))]
+[Union(6, typeof(ApplyBatchResponse))]
 public abstract record RpcResponse;
 
 /// <summary>Who are you and what do you know (discovery for bootstrap-expect, health pings, leader lookup).</summary>
@@ -130,6 +132,32 @@ public sealed record ApplyResponse : RpcResponse, ILeaderAnswer
     /// </summary>
     [Key(5)]
     public bool OutcomeUnknown { get; init; }
+}
+
+/// <summary>
+/// Several writes forwarded by a follower in one frame (the writes queued while its previous batch was in flight). The
+/// leader checks each one's token, proposes them all (so they share its log appends and syncs) and answers each in
+/// order in <see cref="ApplyBatchResponse.Results"/>.
+/// </summary>
+[MessagePackObject]
+public sealed record ApplyBatchRequest : RpcRequest
+{
+    [Key(0)]
+    public IReadOnlyList<ApplyRequest> Writes { get; init; } = [];
+}
+
+[MessagePackObject]
+public sealed record ApplyBatchResponse : RpcResponse, ILeaderAnswer
+{
+    /// <summary>One answer per write, in request order (empty when <see cref="NotLeader"/>: nothing was appended).</summary>
+    [Key(0)]
+    public IReadOnlyList<ApplyResponse> Results { get; init; } = [];
+
+    [Key(1)]
+    public bool NotLeader { get; init; }
+
+    [Key(2)]
+    public string LeaderHint { get; init; } = string.Empty;
 }
 
 /// <summary>A TTL check heard from on a follower: the leader, which decides expiry, resets its deadline.</summary>

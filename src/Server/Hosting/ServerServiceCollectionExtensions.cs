@@ -39,7 +39,7 @@ public static class ServerServiceCollectionExtensions
             new DeferredRpcHandler(sp)));
         services.AddSingleton(_ => new ServerRpc(new RpcClient(options.Raft.Tls))); // the server port's TLS, both directions
         services.AddSingleton<LeaderRpc>();
-        services.AddSingleton<ILeaderForwarder, LeaderForwarder>();
+        services.AddSingleton<ILeaderForwarder>(sp => new LeaderForwarder(sp.GetRequiredService<LeaderRpc>()) { BatchWindow = ForwardBatchWindow() });
         services.AddSingleton(sp => new CommandPipeline(sp.GetRequiredService<RaftServer>(), options.Clock, sp.GetRequiredService<ILeaderForwarder>()) { Instruments = sp.GetRequiredService<ServerInstruments>() });
         services.AddSingleton<ITtlHeartbeatForwarder, LeaderHeartbeatForwarder>();
         services.AddSingleton<TtlTracker>();
@@ -117,4 +117,14 @@ public static class ServerServiceCollectionExtensions
 
         return services;
     }
+
+    /// <summary>
+    /// Forwarded writes in flight to the leader at once (see <see cref="LeaderForwarder.BatchWindow"/>). The
+    /// <c>MESH_FORWARD_BATCH_WINDOW</c> environment variable overrides it, 0 sending every write alone as before
+    /// batching: a switch for side-by-side benchmarks (<c>Mesh.LoadTest cluster --target unbatched,mesh</c>).
+    /// </summary>
+    private static int ForwardBatchWindow()
+        => int.TryParse(Environment.GetEnvironmentVariable("MESH_FORWARD_BATCH_WINDOW"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var window)
+            ? window
+            : 2;
 }

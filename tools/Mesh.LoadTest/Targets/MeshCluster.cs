@@ -9,15 +9,19 @@ namespace Mesh.LoadTest.Targets;
 /// </summary>
 public sealed class MeshCluster : ClusterTarget
 {
-    private MeshCluster(IReadOnlyList<ClusterMember> members, DirectoryInfo directory, ClusterTls? tls)
-        : base("mesh", members, directory, tls)
+    private MeshCluster(string name, IReadOnlyList<ClusterMember> members, DirectoryInfo directory, ClusterTls? tls)
+        : base(name, members, directory, tls)
     {
     }
 
     /// <param name="tls">When set: Consul's <c>tls.defaults</c> with the agent CA and server certificate,
     /// <c>verify_incoming</c>, <c>verify_outgoing</c> and <c>internal_rpc.verify_server_hostname</c>, the API on
     /// <c>ports.https</c> only (<c>ports.http = -1</c>), written as a <c>-config-file</c> per member.</param>
-    public static async Task<MeshCluster> StartAsync(string meshBinary, int size, ClusterTls? tls, CancellationToken cancellationToken)
+    public static Task<MeshCluster> StartAsync(string meshBinary, int size, ClusterTls? tls, CancellationToken cancellationToken)
+        => StartAsync("mesh", meshBinary, size, tls, cancellationToken);
+
+    /// <param name="targetName">The name runs are reported under (<c>mesh</c>, or <c>base</c> for a build compared with it).</param>
+    public static async Task<MeshCluster> StartAsync(string targetName, string meshBinary, int size, ClusterTls? tls, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("mesh-cluster-");
         var serverPorts = Enumerable.Range(0, size).Select(_ => FreePort.Next()).ToArray();
@@ -41,7 +45,7 @@ public sealed class MeshCluster : ClusterTarget
                 $"127.0.0.1:{Port(serverPorts[i])}", directory) { GrpcPort = grpcPort });
         }
 
-        var cluster = new MeshCluster(members, directory, tls);
+        var cluster = new MeshCluster(targetName, members, directory, tls);
         try
         {
             members.ForEach(m => m.Start());
