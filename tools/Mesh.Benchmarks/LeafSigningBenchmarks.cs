@@ -13,7 +13,7 @@ namespace Mesh.Benchmarks;
 /// the pool, its public key signed from the root's template). The <c>x16</c> cases run 16 callers at once.
 /// </summary>
 [MemoryDiagnoser]
-public class LeafSigningBenchmarks
+public class LeafSigningBenchmarks : IDisposable
 {
     private const int Callers = 16;
     private const int PerCaller = 25;
@@ -40,10 +40,21 @@ public class LeafSigningBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public void Cleanup() => Dispose();
+
+    public void Dispose()
     {
-        _root?.Dispose();
-        _key?.Dispose();
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _root?.Dispose();
+            _key?.Dispose();
+        }
     }
 
     [Benchmark(Description = "step: generate P-256 key")]
@@ -100,7 +111,7 @@ public class LeafSigningBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Callers * PerCaller, Description = "signer x16: CSR path (read/verify + sign + PEM)")]
-    public void SignerCsrPath16() => Parallel.For(0, Callers, new ParallelOptions { MaxDegreeOfParallelism = Callers }, _ =>
+    public void SignerCsrPath16() => Parallel.For(0, Callers, new ParallelOptions { MaxDegreeOfParallelism = Callers }, caller =>
     {
         for (var i = 0; i < PerCaller; i++)
         {
@@ -110,7 +121,7 @@ public class LeafSigningBenchmarks
     });
 
     [Benchmark(OperationsPerInvoke = Callers * PerCaller, Description = "signer x16: own-key path (sign public key + PEM)")]
-    public void SignerOwnKeyPath16() => Parallel.For(0, Callers, new ParallelOptions { MaxDegreeOfParallelism = Callers }, _ =>
+    public void SignerOwnKeyPath16() => Parallel.For(0, Callers, new ParallelOptions { MaxDegreeOfParallelism = Callers }, caller =>
     {
         for (var i = 0; i < PerCaller; i++)
         {
