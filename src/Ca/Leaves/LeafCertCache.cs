@@ -10,7 +10,8 @@ namespace Mesh.Ca.Leaves;
 /// <summary>
 /// The leaf certificates this server holds, one per service (Consul's agent leaf cache). A request gets the held leaf
 /// unless it is due for renewal (past its random 60-90% point) or was signed by a root that is no longer the active
-/// one; then a new key and CSR are made here and the leader signs. With <c>?index=N</c> a request waits until a leaf
+/// one; then it gets a new key (from <see cref="LeafKeyPool"/>) and the leader signs it: directly when this server
+/// leads, through a CSR made with the key when another server does. With <c>?index=N</c> a request waits until a leaf
 /// with a higher index exists, which happens at the renewal point or as soon as the roots change.
 /// </summary>
 public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route, LeafKeyPool keys)
