@@ -12,7 +12,8 @@ public sealed class CaRuntime : IDisposable
         Host = host;
         Signer = new LeafSigner(host);
         SigningRoute = new LeafSigningRoute(host, Signer);
-        Leaves = new LeafCertCache(host, SigningRoute);
+        LeafKeys = new LeafKeyPool(LeafKeyPoolCapacity);
+        Leaves = new LeafCertCache(host, SigningRoute, LeafKeys);
         Configuration = new CaConfigurationUpdater(host);
         Leader = new CaLeaderLoop(host);
     }
@@ -25,6 +26,12 @@ public sealed class CaRuntime : IDisposable
     /// <summary>Signs a CSR here when this server leads, else at the leader (the gRPC <c>Sign</c> and the leaf cache).</summary>
     public LeafSigningRoute SigningRoute { get; }
 
+    /// <summary>How many leaf key pairs are generated ahead of demand, at most.</summary>
+    public const int LeafKeyPoolCapacity = 64;
+
+    /// <summary>Leaf key pairs generated ahead of demand for <see cref="Leaves"/>.</summary>
+    public LeafKeyPool LeafKeys { get; }
+
     public LeafCertCache Leaves { get; }
 
     public CaConfigurationUpdater Configuration { get; }
@@ -33,5 +40,9 @@ public sealed class CaRuntime : IDisposable
 
     public Task RunAsync(CancellationToken cancellationToken) => Leader.RunAsync(cancellationToken);
 
-    public void Dispose() => Signer.Dispose();
+    public void Dispose()
+    {
+        LeafKeys.Dispose();
+        Signer.Dispose();
+    }
 }

@@ -12,6 +12,6 @@ if (!rest.Contains("--filter") && !rest.Contains("-f"))
 
 // The 100,000-instance store stays cached once built and makes every forced GC between iterations slower, so the
 // benchmarks that use it run last.
-var summaries = BenchmarkSwitcher.FromTypes([typeof(FsmApplyBenchmarks), typeof(StoreReadBenchmarks), typeof(AuthorizeBenchmarks), typeof(AclEnforcementBenchmarks), typeof(ProxyCfgBenchmarks), typeof(ProxyCfgIngressBenchmarks), typeof(SnapshotBenchmarks)])
+var summaries = BenchmarkSwitcher.FromTypes([typeof(FsmApplyBenchmarks), typeof(StoreReadBenchmarks), typeof(AuthorizeBenchmarks), typeof(AclEnforcementBenchmarks), typeof(LeafSigningBenchmarks), typeof(ProxyCfgBenchmarks), typeof(ProxyCfgIngressBenchmarks), typeof(SnapshotBenchmarks)])
     .Run([.. rest], BenchmarkConfig.Create(quick));
 return summaries.Any(summary => summary.HasCriticalValidationErrors || summary.Reports.Any(report => !report.Success)) ? 1 : 0;

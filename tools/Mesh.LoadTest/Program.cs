@@ -46,6 +46,13 @@ const string Usage = """
                  tls.https.verify_incoming; requests/s, latency and server CPU per request
                  --concurrency 8 --duration 10 --warmup 2
 
+      leaf       new leaf certificates/s over HTTP against one `mesh agent -dev`: N clients each asking
+                 GET /v1/agent/connect/ca/leaf/<service> for a new service name every time (a new key and certificate)
+                 --concurrency 16        clients (a list: 1,16,64)
+                 --duration 10 --warmup 3 --rounds 1
+                 --mesh-bin a,b          compare binaries, a fresh server each, interleaved per round
+                 reports leaves/s, p50/p99 and the server's CPU µs per leaf (from /proc)
+
       startup    time from process start to the first HTTP answer and to a known leader of `mesh agent -dev`
                  --runs 10               starts per binary; --mesh-bin a,b compares binaries, interleaved run by run
 
@@ -82,6 +89,7 @@ try
         "xds" => await Mesh.LoadTest.Xds.XdsCommand.RunAsync(options, stop.Token),
         "dataplane" => await Mesh.LoadTest.Dataplane.DataplaneCommand.RunAsync(options, stop.Token),
         "tls-handshake" => await Mesh.LoadTest.Tls.TlsHandshakeCommand.RunAsync(options, stop.Token),
+        "leaf" => await Mesh.LoadTest.Leaf.LeafCommand.RunAsync(options, stop.Token),
         "startup" => await Mesh.LoadTest.Startup.StartupCommand.RunAsync(options, stop.Token),
         _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
     };

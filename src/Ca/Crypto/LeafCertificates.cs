@@ -61,11 +61,7 @@ public static class LeafCertificates
     {
         X509Extension[] extensions =
         [
-            new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true),
-            new X509KeyUsageExtension(
-                X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment | X509KeyUsageFlags.KeyAgreement,
-                critical: true),
-            new X509EnhancedKeyUsageExtension([new Oid(ClientAuth), new Oid(ServerAuth)], critical: false),
+            .. LeadingExtensions(),
             new X509SubjectKeyIdentifierExtension(KeyIds.Of(csr.PublicKey.ExportSubjectPublicKeyInfo()), critical: false),
             X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(root.KeyId),
             UriSan(uri),
@@ -99,16 +95,7 @@ public static class LeafCertificates
                 {
                     foreach (var extension in extensions)
                     {
-                        using (tbs.PushSequence())
-                        {
-                            tbs.WriteObjectIdentifier(extension.Oid!.Value!);
-                            if (extension.Critical)
-                            {
-                                tbs.WriteBoolean(true);
-                            }
-
-                            tbs.WriteOctetString(extension.RawData);
-                        }
+                        WriteExtension(tbs, extension);
                     }
                 }
             }
@@ -126,8 +113,45 @@ public static class LeafCertificates
         });
     }
 
+    /// <summary>
+    /// Signs a public key this server generated itself for one of its services (the leaf cache's path on the leader):
+    /// there is no CSR to parse and verify, since the key never left this process and the URI was built here. The
+    /// certificate is the one <see cref="Sign"/> makes for the same key and URI, assembled from the root's
+    /// <see cref="LeafTemplate"/>.
+    /// </summary>
+    public static byte[] SignPublicKey(ReadOnlySpan<byte> subjectPublicKeyInfo, string uri, RootSigningKey root, long serial, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        var toBeSigned = root.Template.ToBeSigned(serial, notBefore, notAfter, subjectPublicKeyInfo, uri);
+        return root.Template.Certificate(toBeSigned, root.SignData(toBeSigned));
+    }
+
+    /// <summary>The leaf extensions that do not depend on the leaf or its issuer, in certificate order.</summary>
+    internal static X509Extension[] LeadingExtensions() =>
+    [
+        new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true),
+        new X509KeyUsageExtension(
+            X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment | X509KeyUsageFlags.KeyAgreement,
+            critical: true),
+        new X509EnhancedKeyUsageExtension([new Oid(ClientAuth), new Oid(ServerAuth)], critical: false),
+    ];
+
+    /// <summary>One Extension: its OID, the critical flag when set (DER omits the default false), the value.</summary>
+    internal static void WriteExtension(AsnWriter writer, X509Extension extension)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(extension.Oid!.Value!);
+            if (extension.Critical)
+            {
+                writer.WriteBoolean(true);
+            }
+
+            writer.WriteOctetString(extension.RawData);
+        }
+    }
+
     /// <summary>RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime after.</summary>
-    private static void WriteTime(AsnWriter writer, DateTimeOffset time)
+    internal static void WriteTime(AsnWriter writer, DateTimeOffset time)
     {
         if (time.UtcDateTime.Year < 2050)
         {

@@ -1,19 +1,20 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Mesh.Ca.Crypto;
 using Mesh.Ca.Signing;
 using Mesh.Fsm.Model;
 using Mesh.Fsm.State;
+using Mesh.Fsm.Watch;
 
 namespace Mesh.Ca.Leaves;
 
 /// <summary>
 /// The leaf certificates this server holds, one per service (Consul's agent leaf cache). A request gets the held leaf
 /// unless it is due for renewal (past its random 60-90% point) or was signed by a root that is no longer the active
-/// one; then a new key and CSR are made here and the leader signs. With <c>?index=N</c> a request waits until a leaf
+/// one; then it gets a new key (from <see cref="LeafKeyPool"/>) and the leader signs it: directly when this server
+/// leads, through a CSR made with the key when another server does. With <c>?index=N</c> a request waits until a leaf
 /// with a higher index exists, which happens at the renewal point or as soon as the roots change.
 /// </summary>
-public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route)
+public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route, LeafKeyPool keys)
 {
     private readonly ConcurrentDictionary<string, LeafSlot> _slots = new(StringComparer.Ordinal);
 
@@ -27,8 +28,9 @@ public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route)
         var deadline = clock.GetUtcNow() + wait;
         while (true)
         {
-            // Capture the change signals before looking, so a change in between still wakes us.
-            var roots = host.Fsm.Watches.Capture([WatchKeys.CaRoots]);
+            // Capture the change signals before looking, so a change in between still wakes us (only a blocking
+            // query waits on them).
+            WatchSet? roots = minIndex == 0 ? null : host.Fsm.Watches.Capture([WatchKeys.CaRoots]);
             var replaced = slot.Replaced;
             var leaf = slot.Current;
             if (leaf is null || IsStale(leaf, slot.RootIdAtIssue))
@@ -37,14 +39,14 @@ public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route)
             }
 
             var now = clock.GetUtcNow();
-            if (minIndex == 0 || leaf.ModifyIndex > minIndex || now >= deadline)
+            if (roots is null || leaf.ModifyIndex > minIndex || now >= deadline)
             {
                 return leaf;
             }
 
             var until = leaf.RenewAt < deadline ? leaf.RenewAt : deadline;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var rootsChanged = roots.WaitAsync(until - now, stop.Token).AsTask();
+            var rootsChanged = roots.Value.WaitAsync(until - now, stop.Token).AsTask();
             await Task.WhenAny(rootsChanged, replaced.WaitAsync(stop.Token)).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
@@ -66,7 +68,19 @@ public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route)
         return active is not null && active.SigningKeyId != leaf.SigningKeyId && active.Id != rootIdAtIssue;
     }
 
-    private CaRoot? ActiveRoot() => host.Fsm.Current.Ca?.Roots.FirstOrDefault(r => r.Active);
+    private CaRoot? ActiveRoot()
+    {
+        var roots = host.Fsm.Current.Ca?.Roots ?? [];
+        for (var i = 0; i < roots.Count; i++)
+        {
+            if (roots[i].Active)
+            {
+                return roots[i];
+            }
+        }
+
+        return null;
+    }
 
     private async Task<IssuedLeaf> RenewAsync(string service, LeafSlot slot, CancellationToken cancellationToken)
     {
@@ -115,15 +129,14 @@ public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route)
         try
         {
             var ca = await WaitForCaAsync(timeout.Token).ConfigureAwait(false);
-            var uri = SpiffeIds.Service(ca.TrustDomain, host.Datacenter, service).Uri;
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var csr = LeafCertificates.CreateSigningRequest(key, uri);
+            var id = SpiffeIds.Service(ca.TrustDomain, host.Datacenter, service);
+            using var key = keys.Take();
             for (var attempt = 0; ; attempt++)
             {
                 try
                 {
-                    var signed = await route.SignAsync(csr, timeout.Token).ConfigureAwait(false);
-                    return (signed, key.ExportECPrivateKeyPem() + "\n");
+                    var signed = await route.SignOwnKeyAsync(id, key, timeout.Token).ConfigureAwait(false);
+                    return (signed, key.PrivateKeyPem);
                 }
                 catch (LeafSigningException error) when (error.Kind != LeafSigningError.Invalid)
                 {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Mesh.Ca.Config;
 using Mesh.Ca.Crypto;
 using Mesh.Fsm.Model;
@@ -34,12 +35,27 @@ public sealed class LeafSigner : IDisposable
     public async ValueTask<SignedLeaf> SignAsync(byte[] csrDer, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var signed = await SignUnmeasuredAsync(csrDer, cancellationToken).ConfigureAwait(false);
+        var signed = await SignUnmeasuredAsync(csrDer, null, default, cancellationToken).ConfigureAwait(false);
         _signTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return signed;
     }
 
-    private async ValueTask<SignedLeaf> SignUnmeasuredAsync(byte[] csrDer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Signs a public key that this server generated for one of its own services (the leaf cache on the leader). The
+    /// URI is built here from the CA's trust domain and this datacenter, so it is authorized by construction, and the
+    /// key never left the process: there is no CSR to parse or verify. Limits, serials and validity are as for a CSR.
+    /// </summary>
+    public async ValueTask<SignedLeaf> SignServiceKeyAsync(string service, ReadOnlyMemory<byte> subjectPublicKeyInfo, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(service);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var signed = await SignUnmeasuredAsync(null, service, subjectPublicKeyInfo, cancellationToken).ConfigureAwait(false);
+        _signTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return signed;
+    }
+
+    /// <summary>Either <paramref name="csrDer"/> (from anywhere: fully checked) or a service and the public key its leaf is for.</summary>
+    private async ValueTask<SignedLeaf> SignUnmeasuredAsync(byte[]? csrDer, string? service, ReadOnlyMemory<byte> subjectPublicKeyInfo, CancellationToken cancellationToken)
     {
         if (!_host.IsLeader)
         {
@@ -55,19 +71,31 @@ public sealed class LeafSigner : IDisposable
 
         try
         {
-            var (csr, uri) = LeafCertificates.ReadSigningRequest(csrDer);
-            Authorize(uri, ca.TrustDomain);
+            CertificateRequest? csr = null;
+            string uri;
+            if (csrDer is not null)
+            {
+                (csr, uri) = LeafCertificates.ReadSigningRequest(csrDer);
+                Authorize(uri, ca.TrustDomain);
+            }
+            else
+            {
+                uri = SpiffeIds.Service(ca.TrustDomain, _host.Datacenter, service!).Uri;
+            }
+
             var root = RootOf(ca);
             var now = _host.Clock.GetUtcNow();
-            if (root.Certificate.NotAfter.ToUniversalTime() <= now.UtcDateTime)
+            if (root.NotAfter <= now.UtcDateTime)
             {
-                throw new LeafSigningException(LeafSigningError.NotReady, $"the active root certificate expired at {root.Certificate.NotAfter.ToUniversalTime():u}");
+                throw new LeafSigningException(LeafSigningError.NotReady, $"the active root certificate expired at {root.NotAfter:u}");
             }
 
             var serial = await _serials.NextAsync(cancellationToken).ConfigureAwait(false);
             var notBefore = RootCertificates.TruncateToSeconds(now - TimeSpan.FromMinutes(1));
             var notAfter = notBefore + config.LeafCertTtl;
-            var leaf = LeafCertificates.Sign(csr, uri, root, serial, notBefore, notAfter);
+            var leaf = csr is null
+                ? LeafCertificates.SignPublicKey(subjectPublicKeyInfo.Span, uri, root, serial, notBefore, notAfter)
+                : LeafCertificates.Sign(csr, uri, root, serial, notBefore, notAfter);
             return new SignedLeaf
             {
                 CertificatePem = Pem.Certificate(leaf),
@@ -124,17 +152,42 @@ public sealed class LeafSigner : IDisposable
 
     private RootSigningKey RootOf(CaState ca)
     {
-        var active = ca.Roots.Single(r => r.Active);
+        var active = ActiveRoot(ca);
+        var current = Volatile.Read(ref _root);
+        if (current is not null && IsFor(current, active))
+        {
+            return current; // the usual case: no lock, the root's key objects stay loaded
+        }
+
         lock (_gate)
         {
-            if (_root is null || _root.Root.Id != active.Id || _root.Root.ModifyIndex != active.ModifyIndex)
+            if (_root is null || !IsFor(_root, active))
             {
                 // The previous key object may still be signing on another thread; it is left to the collector.
-                _root = new RootSigningKey(active);
+                Volatile.Write(ref _root, new RootSigningKey(active));
             }
 
-            return _root;
+            return _root!;
         }
+    }
+
+    private static bool IsFor(RootSigningKey key, CaRoot root) => key.Root.Id == root.Id && key.Root.ModifyIndex == root.ModifyIndex;
+
+    /// <summary>The one active root (as <c>Single</c> would find it, without the enumerator).</summary>
+    private static CaRoot ActiveRoot(CaState ca)
+    {
+        CaRoot? active = null;
+        var roots = ca.Roots;
+        for (var i = 0; i < roots.Count; i++)
+        {
+            var root = roots[i];
+            if (root.Active)
+            {
+                active = active is null ? root : throw new InvalidOperationException("more than one active CA root");
+            }
+        }
+
+        return active ?? throw new InvalidOperationException("no active CA root");
     }
 
     public void Dispose()
