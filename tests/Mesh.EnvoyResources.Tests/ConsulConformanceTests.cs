@@ -35,6 +35,7 @@ public sealed class ConsulConformanceTests
     [InlineData("custom-local-app", "custom-local-app", AllTypes)]
     [InlineData("custom-upstream", "custom-upstream", AllTypes)]
     [InlineData("chain-and-failover", "connect-proxy-with-chain-and-failover", AllTypes)]
+    [InlineData("splitter-with-resolver-redirect", "splitter-with-resolver-redirect", "clusters.json endpoints.json routes.json")]
     [InlineData("chain-with-grpc-router", "connect-proxy-with-grpc-router", AllTypes)]
     [InlineData("chain-and-router", "connect-proxy-with-chain-and-router", "routes.json")]
     [InlineData("chain-and-splitter", "connect-proxy-with-chain-and-splitter", "routes.json")]

@@ -102,6 +102,12 @@ internal static class IngressScenarios
                 f.RegisterInstance(service, "node-" + service + "-2", "127.10.1.2");
             }
         },
+        ["ingress-splitter-with-resolver-redirect"] = f =>
+        {
+            ChainScenarios.SplitterWithResolverRedirect(f);
+            RegisterGateway(f);
+            f.ConfigEntry("""{"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[{"Port":8080,"Protocol":"http","Services":[{"Name":"db"}]}]}""");
+        },
     };
 
     /// <summary>The gateway service on its own node, address 1.2.3.4, port 9999; the snapshot is the gateway's.</summary>
