@@ -18,7 +18,9 @@ namespace Mesh.EnvoyResources.Tests;
 /// <item>Consul's gRPC router fixture has not loaded the endpoints of its second target (prefix) yet, so Consul
 /// skips its load assignment; ours is there (empty) and is left out of the comparison.</item>
 /// <item>Our router and splitter scenarios make every service HTTP with proxy-defaults, so web's public listener is
-/// HTTP too: only their routes are compared.</item>
+/// HTTP too: only their routes are compared (splitter-with-resolver-redirect, whose chain has targets in dc1 and dc2:
+/// its clusters, endpoints and routes). That scenario's dc2 instances are registered in a second fixture's store and
+/// reach the build as proxycfg's cross-datacenter watch hands them over.</item>
 /// </list>
 /// </summary>
 public sealed class ConsulConformanceTests
