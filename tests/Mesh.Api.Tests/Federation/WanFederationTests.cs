@@ -75,16 +75,11 @@ public sealed class WanFederationTests
     [Fact]
     public async Task WithAclsOn_TheOtherDatacenterChecksTheForwardedToken()
     {
-        var acl = new AclConfig
-        {
-            Enabled = true,
-            DefaultPolicy = Mesh.Acl.Authorization.AclDefaultPolicy.Deny,
-            Tokens = new AclAgentTokens { InitialManagement = Guid.NewGuid().ToString() },
-        };
+        var acl = new AclConfig { Enabled = true, DefaultPolicy = Mesh.Acl.Authorization.AclDefaultPolicy.Deny };
         await using var federation = await TestFederation.StartAsync(config => config with { Acl = acl });
         await AclApiServer.WaitForLeaderDutiesAsync(federation.Primary);
         await AclApiServer.WaitForLeaderDutiesAsync(federation.Secondary);
-        var management = acl.Tokens.InitialManagement!;
+        var management = await AclTestTokens.ManagementAsync(federation.Secondary);
         (await federation.Secondary.AsAsync(management, HttpMethod.Put, "/v1/catalog/register",
             """{"Node":"node-dc2-a","Address":"127.20.1.1","Service":{"ID":"db","Service":"db","Port":8080}}""")).ExpectOk();
 

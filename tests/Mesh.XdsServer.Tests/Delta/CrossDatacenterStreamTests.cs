@@ -44,7 +44,9 @@ public sealed class CrossDatacenterStreamTests
         var remote = clusters.Single(name => name.StartsWith("v2.db.default.dc2.internal.", StringComparison.Ordinal));
         var local = clusters.Single(name => name.StartsWith("v1.db.default.dc1.internal.", StringComparison.Ordinal));
         var cluster = envoy.Resource<Cluster>(XdsTypeUrls.Cluster, remote);
-        Assert.Contains("/dc/dc2/svc/db", cluster.TransportSocket.TypedConfig.ToString(), StringComparison.Ordinal);
+        var tls = cluster.TransportSocket.TypedConfig.Unpack<Envoy.Extensions.TransportSockets.Tls.V3.UpstreamTlsContext>();
+        Assert.Equal(remote, tls.Sni);
+        Assert.EndsWith("/dc/dc2/svc/db", tls.CommonTlsContext.ValidationContext.MatchTypedSubjectAltNames[0].Matcher.Exact, StringComparison.Ordinal);
         var route = envoy.Resource<RouteConfiguration>(XdsTypeUrls.RouteConfiguration, "db");
         Assert.Equal([local, remote], route.VirtualHosts[0].Routes[0].Route_.WeightedClusters.Clusters.Select(c => c.Name).Order(StringComparer.Ordinal));
 
