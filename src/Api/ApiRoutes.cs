@@ -44,12 +44,15 @@ public static class ApiRoutes
             }
 
             // An unknown or expired secret is refused everywhere a token is resolved (Consul: 403 "ACL not found").
-            if (server.Access.Enabled && !TokenFreePaths.Contains(context.Request.Path.Value ?? string.Empty) && server.Access.Authenticate(token) is { } unknown)
+            // A read forwarded to another datacenter carries its token there: that datacenter resolves it (no replication).
+            if (server.Access.Enabled && !TokenFreePaths.Contains(context.Request.Path.Value ?? string.Empty)
+                && !(HttpMethods.IsGet(context.Request.Method) && DatacenterForwarding.IsKnownRemote(context, server))
+                && server.Access.Authenticate(token) is { } unknown)
             {
                 return ApiResponse.WriteTextAsync(context, StatusCodes.Status403Forbidden, unknown);
             }
 
-            // No WAN federation: a write aimed at another datacenter is refused, not silently applied here.
+            // Writes are not forwarded to other datacenters: one aimed elsewhere is refused, not silently applied here.
             var datacenter = QueryOptions.DatacenterOf(context.Request);
             return !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !server.Self.IsLocalDatacenter(datacenter)
                 ? ApiResponse.WriteTextAsync(context, StatusCodes.Status400BadRequest, $"No path to datacenter \"{datacenter}\": this cluster serves only \"{server.Self.Datacenter}\"")

@@ -45,6 +45,12 @@ public sealed class ServerRuntime
     /// <summary>Join, force-leave and leave (resolved on first use: it depends on the cluster RPC, which depends on this runtime).</summary>
     public Lazy<Membership.ServerMembership>? Membership { get; init; }
 
+    /// <summary>
+    /// Other datacenters (WAN federation): their names and servers, and queries forwarded to them (resolved on first
+    /// use: it depends on the cluster RPC). Null where no cluster layer runs (unit tests): only this datacenter exists.
+    /// </summary>
+    public Lazy<Federation.WanFederation>? Wan { get; init; }
+
     /// <summary>The process hosting this server (leave, reload) and its log lines for monitors.</summary>
     public Membership.AgentHostBinding AgentHost { get; init; } = new();
 

@@ -30,6 +30,7 @@ public sealed class IngressGatewayConformanceTests
     [InlineData("ingress-http-multiple-services", GoldenResources.AllTypes)]
     [InlineData("ingress-grpc-multiple-services", GoldenResources.AllTypes)]
     [InlineData("ingress-with-tls-mixed-listeners", GoldenResources.AllTypes)]
+    [InlineData("ingress-splitter-with-resolver-redirect", GoldenResources.AllTypes)]
     public void Generate_IngressScenario_MatchesConsulsGolden(string scenario, string files)
         => GoldenResources.AssertMatchConsuls(scenario, GoldenResources.Of(IngressScenarios.All[scenario]), files, adjust: (file, consul, ours) =>
         {

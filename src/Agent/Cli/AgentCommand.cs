@@ -31,6 +31,9 @@ public sealed class AgentCommand : ICliCommand
         .AddBool("bootstrap", "Bootstrap a single-server cluster")
         .AddInt("bootstrap-expect", 0, "Wait for this many servers, then bootstrap them together")
         .AddList("retry-join", "Address (host:server-port) of a server to join; repeatable")
+        .AddList("retry-join-wan", "Address (host:server-port) of a server in another datacenter to federate with; repeatable")
+        .AddList("join-wan", "As -retry-join-wan (Consul's older flag); repeatable")
+        .AddString("retry-interval-wan", null, "How often other datacenters' server lists are refreshed (default 10s)")
         .AddList("config-file", "Config file (JSON or HCL, Consul's key names); repeatable")
         .AddList("config-dir", "Folder whose *.json and *.hcl files are read in name order; repeatable")
         .AddString("config-format", null, "Language of config files whatever their extension: json or hcl")
@@ -222,6 +225,18 @@ public sealed class AgentCommand : ICliCommand
         if (flags.IsSet("retry-join"))
         {
             config = config with { RetryJoin = flags.GetStrings("retry-join") };
+        }
+
+        if (flags.IsSet("retry-join-wan") || flags.IsSet("join-wan"))
+        {
+            config = config with { RetryJoinWan = [.. flags.GetStrings("retry-join-wan"), .. flags.GetStrings("join-wan")] };
+        }
+
+        if (flags.IsSet("retry-interval-wan"))
+        {
+            config = config with { RetryIntervalWan = Mesh.Config.Durations.GoDuration.TryParse(flags.GetString("retry-interval-wan"), out var wanInterval) && wanInterval >= TimeSpan.FromMilliseconds(100)
+                ? wanInterval
+                : throw new UsageException("-retry-interval-wan must be a duration of at least 100ms, such as \"30s\"") };
         }
 
         if (flags.IsSet("ui"))

@@ -61,6 +61,15 @@ public sealed record AgentConfig
 
     public IReadOnlyList<string> RetryJoin { get; init; } = [];
 
+    /// <summary><c>-retry-join-wan</c> / <c>retry_join_wan</c>: servers (host:server-port) of other datacenters to federate with.</summary>
+    public IReadOnlyList<string> RetryJoinWan { get; init; } = [];
+
+    /// <summary><c>retry_interval_wan</c>: how often the other datacenters' server lists are refreshed.</summary>
+    public TimeSpan RetryIntervalWan { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>primary_datacenter</c>: recorded; nothing is replicated from it (see docs/decisions.md).</summary>
+    public string PrimaryDatacenter { get; init; } = string.Empty;
+
     public string LogLevel { get; init; } = "info";
 
     /// <summary>Raft snapshot every this many applied entries.</summary>

@@ -140,6 +140,12 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
                 RetryInterval = config.RetryInterval,
             },
             ExplicitBootstrap = config.Bootstrap || config.Dev,
+            Wan = new Mesh.Server.Federation.WanOptions
+            {
+                RetryJoinWan = config.RetryJoinWan,
+                RefreshInterval = config.RetryIntervalWan,
+                PrimaryDatacenter = config.PrimaryDatacenter,
+            },
             Autopilot = config.Autopilot,
             CaConfig = Mesh.Ca.Config.CaConfigParser.ParseAgentConfig(config.ConnectCaProvider, config.ConnectCaConfig),
             Acl = config.Acl,

@@ -20,7 +20,8 @@ public static class CatalogEndpoints
     {
         app.MapPut("/v1/catalog/register", context => RegisterAsync(context, server));
         app.MapPut("/v1/catalog/deregister", context => DeregisterAsync(context, server));
-        app.MapGet("/v1/catalog/datacenters", context => ApiResponse.WriteJsonAsync(context, [server.Self.Datacenter], ApiJsonContext.Default.StringArray));
+        app.MapGet("/v1/catalog/datacenters", context => ApiResponse.WriteJsonAsync(
+            context, [.. server.Wan?.Value.Datacenters() ?? [server.Self.Datacenter]], ApiJsonContext.Default.StringArray));
         app.MapGet("/v1/catalog/services", context => ServicesAsync(context, server));
         app.MapGet("/v1/catalog/service/{name}", context => ServiceAsync(context, server, connect: false));
         app.MapGet("/v1/catalog/connect/{name}", context => ServiceAsync(context, server, connect: true));
@@ -96,6 +97,11 @@ public static class CatalogEndpoints
 
     private static Task ServiceAsync(HttpContext context, ServerRuntime server, bool connect)
     {
+        if (DatacenterForwarding.RemoteDatacenter(context, server) is { } datacenter)
+        {
+            return RemoteServiceAsync(context, server, datacenter, connect);
+        }
+
         var (options, filter) = Writes.FilteredReadOptions(context, server);
         var name = Writes.Route(context, "name");
         var tags = context.Request.Query["tag"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToArray();
@@ -117,6 +123,22 @@ public static class CatalogEndpoints
 
     public static IEnumerable<(ServiceKey Key, NodeService Service)> Instances(StoreState state, string name, bool connect)
         => connect ? state.ConnectServicesFor(name) : state.ServicesNamed(name);
+
+    /// <summary><c>?dc=</c> another datacenter: the same rows as its health query, shown as catalog rows.</summary>
+    private static async Task RemoteServiceAsync(HttpContext context, ServerRuntime server, string datacenter, bool connect)
+    {
+        var filter = RequestFilter.Parse(context.Request);
+        var name = Writes.Route(context, "name");
+        var tags = context.Request.Query["tag"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToArray();
+        var nodeMeta = NodeMetaFilter.Parse(context.Request);
+        var rows = await DatacenterForwarding.HealthAsync(context, server, datacenter, name, connect).ConfigureAwait(false);
+        var views = filter.Where(
+            [.. rows.Where(row => tags.All(tag => row.Service.Tags.Contains(tag)))
+                .Where(row => nodeMeta.Matches(row.Node))
+                .Select(row => ServiceNodeView.From(row.Node, row.Service))],
+            ApiJsonContext.Default.IReadOnlyListServiceNodeView);
+        await ApiResponse.WriteJsonAsync(context, views, ApiJsonContext.Default.IReadOnlyListServiceNodeView).ConfigureAwait(false);
+    }
 
     private static Task NodesAsync(HttpContext context, ServerRuntime server)
     {

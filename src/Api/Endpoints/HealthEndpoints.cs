@@ -50,6 +50,11 @@ public static class HealthEndpoints
 
     private static Task ServiceAsync(HttpContext context, ServerRuntime server, bool connect)
     {
+        if (DatacenterForwarding.RemoteDatacenter(context, server) is { } datacenter)
+        {
+            return RemoteServiceAsync(context, server, datacenter, connect);
+        }
+
         var (options, filter) = Writes.FilteredReadOptions(context, server);
         var service = Writes.Route(context, "service");
         var passingOnly = QueryOptions.Flag(context.Request, "passing");
@@ -67,6 +72,27 @@ public static class HealthEndpoints
                     .Where(row => !passingOnly || row.Checks.All(c => c.Status == HealthStatus.Passing))],
                 ApiJsonContext.Default.IReadOnlyListCheckServiceNodeView),
             ApiJsonContext.Default.IReadOnlyListCheckServiceNodeView);
+    }
+
+    /// <summary>
+    /// <c>?dc=</c> another datacenter: its server answers the rows the token may read there (and the blocking wait);
+    /// <c>tag</c>, <c>passing</c>, <c>node-meta</c> and <c>filter</c> are applied here, to the same rows.
+    /// </summary>
+    private static async Task RemoteServiceAsync(HttpContext context, ServerRuntime server, string datacenter, bool connect)
+    {
+        var filter = RequestFilter.Parse(context.Request);
+        var service = Writes.Route(context, "service");
+        var passingOnly = QueryOptions.Flag(context.Request, "passing");
+        var tags = context.Request.Query["tag"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToArray();
+        var nodeMeta = NodeMetaFilter.Parse(context.Request);
+        var rows = await DatacenterForwarding.HealthAsync(context, server, datacenter, service, connect).ConfigureAwait(false);
+        var views = filter.Where(
+            [.. rows.Select(row => new CheckServiceNodeView(row.Node, row.Service, row.Checks))
+                .Where(row => tags.All(tag => row.Service.Tags.Contains(tag)))
+                .Where(row => nodeMeta.Matches(row.Node))
+                .Where(row => !passingOnly || row.Checks.All(c => c.Status == HealthStatus.Passing))],
+            ApiJsonContext.Default.IReadOnlyListCheckServiceNodeView);
+        await ApiResponse.WriteJsonAsync(context, views, ApiJsonContext.Default.IReadOnlyListCheckServiceNodeView).ConfigureAwait(false);
     }
 
     /// <summary>The rows of a health query: each instance with its node and the checks that decide its health.</summary>

@@ -43,4 +43,7 @@ internal static partial class ProxyCfgLog
 
     [LoggerMessage(EventId = 6012, Level = LogLevel.Warning, Message = "proxycfg: building the proxyless snapshot of {Key} failed")]
     public static partial void ProxylessBuildFailed(ILogger logger, ProxylessKey key, Exception error);
+
+    [LoggerMessage(EventId = 8754, Level = LogLevel.Warning, Message = "proxycfg: following {Service} in datacenter {Datacenter} for {Proxy} failed: {Reason}")]
+    public static partial void RemoteTargetFailed(ILogger logger, string service, string datacenter, ProxyId proxy, string reason);
 }

@@ -65,6 +65,15 @@ public sealed class ProxyConfigSource : IAsyncDisposable
 
     internal StateMachine Fsm { get; }
 
+    /// <summary>
+    /// Where chain targets in other datacenters are followed (the server's WAN federation); null follows none, and
+    /// such targets have no endpoints.
+    /// </summary>
+    public Mesh.Server.Federation.IDatacenterHealthSource? Datacenters { get; init; }
+
+    /// <summary>The token other datacenters' queries carry (the agent token; tokens are not replicated between datacenters).</summary>
+    public Func<string> DatacenterToken { get; init; } = static () => string.Empty;
+
     /// <summary>The server's ACL policy: proxyless snapshots hold only the services their key's token may read.</summary>
     internal IAccessPolicy Access { get; }
 

@@ -20,7 +20,11 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
     {
         Id = id;
         LinkedLeaves = new LinkedServiceLeaves(source, id, MarkDirty, Stopping);
+        RemoteRows = new RemoteTargetRows(source, id, MarkDirty, Stopping);
     }
+
+    /// <summary>The instances of chain targets in other datacenters, as their servers last answered.</summary>
+    private RemoteTargetRows RemoteRows { get; }
 
     /// <summary>A terminating gateway's leaves for the services it links (none for other kinds).</summary>
     private LinkedServiceLeaves LinkedLeaves { get; }
@@ -37,6 +41,7 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
 
         await Quietly(leafLoop);
         await LinkedLeaves.StopAsync();
+        await RemoteRows.StopAsync();
         _leafStop?.Dispose();
     }
 
@@ -57,7 +62,7 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
             ? TerminatingGatewayBuilder.Links(state, proxy.Service).Select(link => link.Service).ToHashSet(StringComparer.Ordinal)
             : []);
         var reads = new HashSet<string>(StringComparer.Ordinal);
-        var scope = new BuildScope(Source.Caches.For(state), reads, Published) { ServiceLeaf = LinkedLeaves.For };
+        var scope = new BuildScope(Source.Caches.For(state), reads, Published) { ServiceLeaf = LinkedLeaves.For, RemoteRows = RemoteRows.For };
         ConfigSnapshot? snapshot;
         try
         {
@@ -80,6 +85,11 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
         {
             ProxyCfgLog.BuildFailed(Source.Logger, Id, error);
             snapshot = null;
+        }
+
+        if (snapshot is not null)
+        {
+            RemoteRows.Keep([.. scope.RemoteTargets]);
         }
 
         Built(state, reads);

@@ -27,6 +27,9 @@ internal sealed class BuildCache
         _filters = filters;
     }
 
+    /// <summary>The parsed subset filters (shared with every build of the server).</summary>
+    public FilterCache Filters => _filters;
+
     /// <summary>The store version this cache describes.</summary>
     public StoreState State { get; }
 

@@ -18,6 +18,15 @@ internal sealed class BuildScope(BuildCache cache, ISet<string>? reads, ConfigSn
     /// <summary>The leaf a terminating gateway presents for a service it links, by service name; null until one is issued.</summary>
     public Func<string, Mesh.Ca.Leaves.IssuedLeaf?> ServiceLeaf { get; init; } = static _ => null;
 
+    /// <summary>
+    /// The Connect health rows of a service in another datacenter as last heard (datacenter, service), or null while
+    /// none arrived; the runtime follows each one a build asks for (<see cref="RemoteTargets"/>).
+    /// </summary>
+    public Func<string, string, IReadOnlyList<Mesh.Server.Federation.HealthRow>?> RemoteRows { get; init; } = static (_, _) => null;
+
+    /// <summary>The (datacenter, service) pairs of chain targets in other datacenters this build resolved.</summary>
+    public ISet<RemoteTarget> RemoteTargets { get; } = new HashSet<RemoteTarget>();
+
     public IReadOnlyList<ChainFailure> ChainFailures => _chainFailures;
 
     public void ChainFailed(UpstreamId upstream, string reason, bool keptLast) => _chainFailures.Add(new ChainFailure(upstream, reason, keptLast));

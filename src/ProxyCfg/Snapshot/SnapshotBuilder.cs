@@ -58,6 +58,20 @@ public static class SnapshotBuilder
         return Build(state, id, leaf, self, new BuildScope(BuildCache.Unshared(state), reads: null, previous: null) { ServiceLeaf = serviceLeaf });
     }
 
+    /// <summary>
+    /// As <see cref="Build(StoreState, ProxyId, IssuedLeaf, AgentIdentity)"/> with the Connect health rows of services in
+    /// other datacenters (<paramref name="remoteRows"/> by datacenter and service; null: none heard yet), as the runtime's
+    /// cross-datacenter watches hold them.
+    /// </summary>
+    public static ConfigSnapshot? Build(
+        StoreState state, ProxyId id, IssuedLeaf leaf, AgentIdentity self, Func<string, string, IReadOnlyList<Mesh.Server.Federation.HealthRow>?> remoteRows)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(leaf);
+        ArgumentNullException.ThrowIfNull(remoteRows);
+        return Build(state, id, leaf, self, new BuildScope(BuildCache.Unshared(state), reads: null, previous: null) { RemoteRows = remoteRows });
+    }
+
     /// <summary>The service kinds snapshots are built for (the other gateway kinds are not served yet).</summary>
     public static IReadOnlyList<string> BuiltKinds { get; } = [ServiceKind.ConnectProxy, ServiceKind.IngressGateway, ServiceKind.TerminatingGateway, ServiceKind.MeshGateway, ServiceKind.ApiGateway];
 

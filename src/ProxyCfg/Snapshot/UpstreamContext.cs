@@ -62,9 +62,23 @@ internal sealed class UpstreamContext(StoreState state, AgentIdentity self, stri
         {
             Reads?.Add(WatchKeys.Connect(target.Service));
             Reads?.Add(WatchKeys.Service(target.Service));
-            endpoints[targetId] = target.Peer.Length == 0 && Self.IsLocalDatacenter(target.Datacenter)
-                ? Scope.Cache.Endpoints(target.Service, target.Subset.Filter ?? string.Empty)
-                : [];
+            if (target.Peer.Length > 0)
+            {
+                endpoints[targetId] = []; // peering is not supported
+            }
+            else if (Self.IsLocalDatacenter(target.Datacenter))
+            {
+                endpoints[targetId] = Scope.Cache.Endpoints(target.Service, target.Subset.Filter ?? string.Empty);
+            }
+            else
+            {
+                // Another datacenter's instances, as its servers last answered (direct to its endpoints: mesh gateway
+                // mode none); empty until the first answer.
+                Scope.RemoteTargets.Add(new RemoteTarget(target.Datacenter, target.Service));
+                endpoints[targetId] = Scope.RemoteRows(target.Datacenter, target.Service) is { } rows
+                    ? UpstreamEndpoints.FromRows(rows, target.Subset.Filter ?? string.Empty, Scope.Cache.Filters)
+                    : [];
+            }
         }
 
         return new UpstreamSnapshot { Id = id, Config = registration, Chain = chain, Endpoints = endpoints.ToImmutable() };

@@ -53,6 +53,36 @@ internal static class UpstreamEndpoints
         return [.. endpoints.OrderBy(e => e.Node, StringComparer.Ordinal).ThenBy(e => e.ServiceId, StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// The endpoints of a target in another datacenter, from that datacenter's Connect health rows, narrowed by the
+    /// subset filter. The filter sees each row as that datacenter answered it (the proxy instance, as Consul's
+    /// <c>Health.ServiceNodes</c> with Connect does), not the instance it fronts: that one is not sent across.
+    /// </summary>
+    public static ImmutableArray<UpstreamEndpoint> FromRows(IReadOnlyList<Mesh.Server.Federation.HealthRow> rows, string filter, FilterCache filters)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(filters);
+        var expression = filter.Length == 0 ? null : filters.Parse(filter);
+        if (filter.Length > 0 && expression is null)
+        {
+            return [];
+        }
+
+        return [.. rows
+            .Where(row => expression is null || expression.Matches(FilterSubject.Of(row.Node, row.Service, row.Checks)))
+            .Select(row => new UpstreamEndpoint
+            {
+                Node = row.Node.Name,
+                ServiceId = row.Service.Id,
+                Address = row.Service.Address.Length > 0 ? row.Service.Address : row.Node.Address,
+                Port = row.Service.Port,
+                Weights = row.Service.Weights,
+                CheckStatuses = [.. row.Checks.OrderBy(c => c.CheckId, StringComparer.Ordinal).Select(c => c.Status)],
+                VirtualAddress = VirtualAddress(row.Service) ?? string.Empty,
+            })
+            .OrderBy(e => e.Node, StringComparer.Ordinal).ThenBy(e => e.ServiceId, StringComparer.Ordinal)];
+    }
+
     /// <summary>The instance a sidecar fronts (subset filters select on its tags and meta), or the instance itself.</summary>
     private static NodeService DestinationInstance(StoreState state, string node, NodeService instance)
         => instance.Kind == ServiceKind.ConnectProxy && instance.Proxy.DestinationServiceID.Length > 0

@@ -33,6 +33,7 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
                 ReadIndexRequest => await ConsistentReadBarrier.AnswerAsync(runtime, cancellationToken).ConfigureAwait(false),
                 StepDownRequest => await StepDownAsync(cancellationToken).ConfigureAwait(false),
                 ElectionHoldRequest hold => await HoldAsync(hold, cancellationToken).ConfigureAwait(false),
+                DatacenterHealthRequest health => await HealthAsync(health, cancellationToken).ConfigureAwait(false),
                 _ => new AckResponse { Error = $"unknown RPC {request.GetType().Name}" },
             };
         }
@@ -229,6 +230,32 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
         return await runtime.Raft.HoldOutOfElectionsAsync(duration, cancellationToken).ConfigureAwait(false)
             ? new AckResponse { Ok = true }
             : new AckResponse { Error = "not a follower in normal mode" };
+    }
+
+    /// <summary>Another datacenter's health query, answered from this server's store (any server of the datacenter answers).</summary>
+    private async Task<RpcResponse> HealthAsync(DatacenterHealthRequest request, CancellationToken cancellationToken)
+    {
+        // Bounded: a caller's wait never holds a connection longer than Consul's longest blocking query.
+        var wait = TimeSpan.FromMilliseconds(Math.Clamp(request.WaitMilliseconds, 0, (long)TimeSpan.FromMinutes(10).TotalMilliseconds));
+        try
+        {
+            var answer = await new Federation.StoreHealthSource(runtime).QueryAsync(
+                new Federation.DatacenterHealthQuery
+                {
+                    Datacenter = runtime.Self.Datacenter,
+                    Service = request.Service,
+                    Connect = request.Connect,
+                    MinIndex = request.MinIndex,
+                    Wait = wait,
+                    Token = request.Token,
+                },
+                cancellationToken).ConfigureAwait(false);
+            return new DatacenterHealthResponse { Index = answer.Index, Rows = answer.Rows };
+        }
+        catch (Federation.DatacenterQueryException refused)
+        {
+            return new DatacenterHealthResponse { Error = refused.Message, PermissionDenied = refused.PermissionDenied };
+        }
     }
 
     private AckResponse NotLeaderAck() => new() { NotLeader = true, LeaderHint = LeaderHint(), Error = "not the leader" };

@@ -14,6 +14,7 @@ namespace Mesh.Server.Cluster;
 [Union(8, typeof(StepDownRequest))]
 [Union(9, typeof(ElectionHoldRequest))]
 [Union(10, typeof(ApplyBatchRequest))]
+[Union(11, typeof(DatacenterHealthRequest))]
 public abstract record RpcRequest;
 
 /// <summary>Server-to-server RPC responses.</summary>
@@ -23,6 +24,7 @@ public abstract record RpcRequest;
 [Union(4, typeof(SignLeafResponse))]
 [Union(5, typeof(ReadIndexResponse))]
 [Union(6, typeof(ApplyBatchResponse))]
+[Union(7, typeof(DatacenterHealthResponse))]
 public abstract record RpcResponse;
 
 /// <summary>Who are you and what do you know (discovery for bootstrap-expect, health pings, leader lookup).</summary>
@@ -285,4 +287,43 @@ public sealed record ReadIndexResponse : RpcResponse, ILeaderAnswer
 
     [Key(3)]
     public string LeaderHint { get; init; } = string.Empty;
+}
+
+/// <summary>
+/// A health query from a server of another datacenter (WAN federation): answered from this server's store as a
+/// blocking query, with the request's token checked by this datacenter's ACLs (tokens are not replicated).
+/// </summary>
+[MessagePackObject]
+public sealed record DatacenterHealthRequest : RpcRequest
+{
+    [Key(0)]
+    public string Service { get; init; } = string.Empty;
+
+    [Key(1)]
+    public bool Connect { get; init; }
+
+    [Key(2)]
+    public long MinIndex { get; init; }
+
+    [Key(3)]
+    public long WaitMilliseconds { get; init; }
+
+    [Key(4)]
+    public string Token { get; init; } = string.Empty;
+}
+
+[MessagePackObject]
+public sealed record DatacenterHealthResponse : RpcResponse
+{
+    [Key(0)]
+    public long Index { get; init; }
+
+    [Key(1)]
+    public IReadOnlyList<Federation.HealthRow> Rows { get; init; } = [];
+
+    [Key(2)]
+    public string? Error { get; init; }
+
+    [Key(3)]
+    public bool PermissionDenied { get; init; }
 }

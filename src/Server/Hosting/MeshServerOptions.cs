@@ -18,6 +18,9 @@ public sealed record MeshServerOptions
 
     public AutopilotOptions Autopilot { get; init; } = new();
 
+    /// <summary>WAN federation: other datacenters' servers to learn (<c>retry_join_wan</c>) and how often.</summary>
+    public Federation.WanOptions Wan { get; init; } = new();
+
     /// <summary>The CA configuration used on first leadership (<c>connect.ca_provider</c>/<c>ca_config</c>).</summary>
     public CaProviderConfig CaConfig { get; init; } = CaProviderConfig.Default;
 

@@ -72,6 +72,7 @@ public static class ServerServiceCollectionExtensions
             Acl = options.Acl,
             AgentTokens = sp.GetRequiredService<AgentTokenStore>(),
             Membership = new Lazy<Membership.ServerMembership>(sp.GetRequiredService<Membership.ServerMembership>),
+            Wan = new Lazy<Federation.WanFederation>(sp.GetRequiredService<Federation.WanFederation>),
             AgentHost = options.AgentHost,
         });
         services.AddSingleton(sp => new Membership.ServerMembership(
@@ -79,6 +80,12 @@ public static class ServerServiceCollectionExtensions
             sp.GetRequiredService<ServerRpc>(),
             sp.GetRequiredService<ClusterJoiner>(),
             sp.GetRequiredService<ILogger<Membership.ServerMembership>>()));
+        services.AddSingleton(sp => new Federation.WanFederation(
+            sp.GetRequiredService<ServerRuntime>(),
+            sp.GetRequiredService<ServerRpc>(),
+            options.Wan,
+            sp.GetRequiredService<ILogger<Federation.WanFederation>>()));
+        services.AddSingleton<Federation.IDatacenterHealthSource>(sp => sp.GetRequiredService<Federation.WanFederation>());
         services.AddSingleton(sp => new RpcDispatcher(sp.GetRequiredService<ServerRuntime>(), options.Cluster.BootstrapExpect) { Instruments = sp.GetRequiredService<ServerInstruments>() });
         services.AddSingleton(sp => new ServerMonitor(
             sp.GetRequiredService<ServerRuntime>(),
@@ -105,6 +112,7 @@ public static class ServerServiceCollectionExtensions
         services.AddHostedService<RaftStartService>();
         services.AddHostedService<ClusterJoinService>();
         services.AddHostedService<ServerMonitorService>();
+        services.AddHostedService<WanFederationService>();
         services.AddHostedService<TtlExpiryService>();
         services.AddHostedService<SelfRegistrationService>();
         services.AddHostedService<ServerCatalogService>();

@@ -25,7 +25,11 @@ public static class XdsServiceCollectionExtensions
             sp.GetRequiredService<AgentIdentity>(),
             new ProxyCfgOptions { CoalesceDelay = options.CoalesceDelay, UpdateMaxPerSecond = options.UpdateMaxPerSecond },
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<ServerRuntime>().Access));
+            sp.GetRequiredService<ServerRuntime>().Access)
+        {
+            Datacenters = sp.GetService<Mesh.Server.Federation.IDatacenterHealthSource>(),
+            DatacenterToken = () => sp.GetRequiredService<ServerRuntime>().AgentToken.SecretId,
+        });
         services.AddSingleton(_ => new XdsStreams(new XdsServerOptions { MaxStreams = options.MaxStreams }));
         services.AddSingleton(sp => new XdsServerContext
         {

@@ -11,6 +11,11 @@ internal static class ChainScenarios
         new("chain-and-router", Router),
         new("chain-and-splitter", Splitter),
         new("chain-and-failover", Failover),
+        new("splitter-with-resolver-redirect", f =>
+        {
+            SplitterWithResolverRedirect(f);
+            f.RegisterWeb(web => web with { Upstreams = [MeshFixture.UpstreamTo("db", 9191)] });
+        }),
         new("chain-with-redirect", Redirect),
         new("chain-with-subsets", Subsets),
         new("chain-with-load-balancer", LoadBalancer),
@@ -30,6 +35,31 @@ internal static class ChainScenarios
             Scenarios.Base(f);
         }),
     ];
+
+    /// <summary>
+    /// Consul's splitter-with-resolver-redirect-multidc chain: db splits 50/50 to db-dc1 and db-dc2, whose resolvers
+    /// redirect to db subset v1 in dc1 and subset v2 in dc2. dc1's db instances (v1) are in this fixture's store; dc2's
+    /// (v2, 127.20.1.1 and 127.20.1.2) in a second fixture's store, standing for dc2's servers, read as proxycfg's
+    /// cross-datacenter watch reads them (<c>HealthRows.Read</c> with Connect).
+    /// </summary>
+    internal static void SplitterWithResolverRedirect(MeshFixture f)
+    {
+        f.ConfigEntry("""{"Kind":"proxy-defaults","Name":"global","Config":{"protocol":"http"}}""");
+        f.ConfigEntry("""{"Kind":"service-splitter","Name":"db","Splits":[{"Weight":50,"Service":"db-dc1"},{"Weight":50,"Service":"db-dc2"}]}""");
+        f.ConfigEntry("""{"Kind":"service-resolver","Name":"db-dc1","Redirect":{"Service":"db","ServiceSubset":"v1","Datacenter":"dc1"}}""");
+        f.ConfigEntry("""{"Kind":"service-resolver","Name":"db-dc2","Redirect":{"Service":"db","ServiceSubset":"v2","Datacenter":"dc2"}}""");
+        f.ConfigEntry("""
+            {"Kind":"service-resolver","Name":"db","Subsets":{"v1":{"Filter":"Service.Meta.version == v1"},"v2":{"Filter":"Service.Meta.version == v2"}}}
+            """);
+        var v1 = new Dictionary<string, string> { ["version"] = "v1" };
+        f.RegisterInstance("db", "node-db-1", "127.10.1.1", meta: v1);
+        f.RegisterInstance("db", "node-db-2", "127.10.1.2", meta: v1);
+        var dc2 = new MeshFixture { NodeDatacenter = "dc2" };
+        var v2 = new Dictionary<string, string> { ["version"] = "v2" };
+        dc2.RegisterInstance("db", "node-db-dc2-1", "127.20.1.1", meta: v2);
+        dc2.RegisterInstance("db", "node-db-dc2-2", "127.20.1.2", meta: v2);
+        f.RemoteRows = (datacenter, service) => datacenter == "dc2" ? Mesh.Server.Federation.HealthRows.Read(dc2.State, service, connect: true) : null;
+    }
 
     /// <summary>Consul's router fixture: one route per match and destination feature.</summary>
     internal static void Router(MeshFixture f)

@@ -175,6 +175,13 @@ internal static class IngressScenarios
             f.ConfigEntry("""{"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[{"Port":8080,"Protocol":"tcp","Services":[{"Name":"db"}]}]}""");
             Db(f);
         },
+
+        ["ingress-splitter-with-resolver-redirect"] = f =>
+        {
+            ChainScenarios.SplitterWithResolverRedirect(f);
+            RegisterGateway(f);
+            f.ConfigEntry("""{"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[{"Port":8080,"Protocol":"http","Services":[{"Name":"db"}]}]}""");
+        },
     };
 
     /// <summary>The gateway service on its own node, address 1.2.3.4, port 9999; the snapshot is the gateway's.</summary>

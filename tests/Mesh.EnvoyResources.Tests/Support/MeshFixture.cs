@@ -64,12 +64,21 @@ internal sealed class MeshFixture
         Apply(new UpsertConfigEntryCommand { Entry = parsed.ToEntry() });
     }
 
+    /// <summary>The datacenter this fixture's catalog is (dc1; a second fixture stands for dc2's servers).</summary>
+    public string NodeDatacenter { get; init; } = Datacenter;
+
+    /// <summary>
+    /// Connect health rows of services in other datacenters, by datacenter and service (what proxycfg's cross-datacenter
+    /// watches hold); null: none. Scenarios fill it from another fixture's store (<c>HealthRows.Read</c>).
+    /// </summary>
+    public Func<string, string, IReadOnlyList<Mesh.Server.Federation.HealthRow>?>? RemoteRows { get; set; }
+
     public void Register(string node, string address, NodeService service, params HealthCheck[] checks)
         => Apply(new RegisterCommand
         {
             Node = node,
             Address = address,
-            Datacenter = Datacenter,
+            Datacenter = NodeDatacenter,
             Service = service,
             Checks = [.. checks.Select(c => c with { Node = node, ServiceId = service.Id, ServiceName = service.Service })],
         });
@@ -149,7 +158,9 @@ internal sealed class MeshFixture
     {
         var snapshot = ServiceLeaf is { } serviceLeaf
             ? SnapshotBuilder.Build(State, SnapshotProxy, Leaf, Self, serviceLeaf)
-            : SnapshotBuilder.Build(State, SnapshotProxy, Leaf, Self);
+            : RemoteRows is { } remoteRows
+                ? SnapshotBuilder.Build(State, SnapshotProxy, Leaf, Self, remoteRows)
+                : SnapshotBuilder.Build(State, SnapshotProxy, Leaf, Self);
         Assert.NotNull(snapshot);
         return snapshot;
     }
