@@ -84,6 +84,10 @@ public static class StartupCommand
                 catch (HttpRequestException)
                 {
                 }
+                catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // One probe outlasted its 2 s timeout (a busy machine): the next one is sent at once.
+                }
 
                 await Task.Delay(2, cancellationToken).ConfigureAwait(false);
             }
