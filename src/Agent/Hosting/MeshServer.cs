@@ -87,8 +87,8 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
     /// </summary>
     /// <remarks>
     /// With a <paramref name="timeline"/>, start-up moments are marked on it (data folder, TLS, host built, each hosted
-    /// service) and, once the first HTTP request has been answered, the whole timeline is logged at trace level
-    /// (event 8900).
+    /// service) and, once the server has started and the first HTTP request has been answered, the whole timeline is
+    /// logged at trace level (event 8900).
     /// </remarks>
     public static async Task<MeshServer> StartAsync(AgentConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken, LogLevel? logLevel = null, StartupTimeline? timeline = null)
     {
@@ -101,6 +101,8 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
         Directory.CreateDirectory(dataDir);
         timeline?.Mark("data dir ready");
 
+        // The timeline is logged once both the server has started and its first request was answered (either may be last).
+        var timelineLog = timeline is null ? null : TimelineLogOnSecondCall(timeline, loggerFactory.CreateLogger<MeshServer>());
         var serverEndPoint = new IPEndPoint(IPAddress.Parse(config.BindAddress), config.ServerPort);
         var bootstrapAlone = config.Bootstrap || config.BootstrapExpect == 1 || config.Dev;
         var tls = Mesh.Agent.Tls.AgentTls.Create(config, TimeProvider.System, loggerFactory);
@@ -160,7 +162,11 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
             HttpsPort = config.HttpsPort,
             ConfigureHttps = tls.Https is { } https ? listen => listen.UseHttps(TlsListener.Options(https, HttpsProtocols)) : null,
             MapHostEndpoints = config.UiEnabled ? MapUi() : null,
-            FirstRequestServed = timeline is null ? null : () => LogTimeline(timeline, loggerFactory.CreateLogger<MeshServer>()),
+            FirstRequestServed = timelineLog is null ? null : () =>
+            {
+                timeline!.Mark("first request served");
+                timelineLog();
+            },
         });
         if (config.GrpcPort >= 0 || tls.Grpc is not null) // Consul's ports.grpc = -1 and no ports.grpc_tls: disabled
         {
@@ -192,6 +198,7 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             timeline?.Mark("server started");
+            timelineLog?.Invoke();
             Log.Started(server._logger, server.Runtime.Self.NodeName, server.Runtime.Self.Datacenter, server.HttpAddress, serverEndPoint);
             return server;
         }
@@ -202,13 +209,16 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
         }
     }
 
-    private static void LogTimeline(StartupTimeline timeline, ILogger logger)
+    private static Action TimelineLogOnSecondCall(StartupTimeline timeline, ILogger logger)
     {
-        timeline.Mark("first request served");
-        if (logger.IsEnabled(LogLevel.Trace))
+        var calls = 0;
+        return () =>
         {
-            Log.TimelineReady(logger, timeline.Describe());
-        }
+            if (Interlocked.Increment(ref calls) == 2 && logger.IsEnabled(LogLevel.Trace))
+            {
+                Log.TimelineReady(logger, timeline.Describe());
+            }
+        };
     }
 
     /// <summary>

@@ -48,10 +48,11 @@ public sealed class StartupTimelineTests
                 TimeSpan.FromSeconds(30),
                 "the start-up timeline in the log");
 
+            // In start order up to the HTTP listener; the first request may be answered before the gRPC host is up.
             string[] phases =
             [
                 "process start", "main entered", "config parsed", "logging ready", "data dir ready", "TLS loaded", "host built",
-                "RaftStartService", "ClusterJoinService", "MeshApiHost", "XdsGrpcHost", "server started", "first request served",
+                "RaftStartService", "ClusterJoinService", "SelfRegistrationService", "CaLeaderService", "MeshApiHost",
             ];
             var at = -1;
             foreach (var phase in phases)
@@ -59,6 +60,11 @@ public sealed class StartupTimelineTests
                 var index = line.IndexOf(phase + " ", StringComparison.Ordinal);
                 Assert.True(index > at, $"\"{phase}\" missing or out of order in: {line}");
                 at = index;
+            }
+
+            foreach (var phase in new[] { "XdsGrpcHost", "server started", "first request served" })
+            {
+                Assert.True(line.IndexOf(phase + " ", StringComparison.Ordinal) > at, $"\"{phase}\" missing or before the HTTP listener in: {line}");
             }
 
             // Every phase carries its time since the process started and its step from the one before.
