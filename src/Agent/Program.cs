@@ -1,3 +1,5 @@
 using Mesh.Agent.Cli;
+using Mesh.Server.Hosting;
 
-return await CommandLine.RunAsync(args, CliConsole.Standard, CancellationToken.None).ConfigureAwait(false);
+var startup = new StartupTimeline("main entered");
+return await CommandLine.RunAsync(args, CliConsole.Standard with { Startup = startup }, CancellationToken.None).ConfigureAwait(false);

@@ -51,8 +51,10 @@ public sealed class AgentCommand : ICliCommand
         }
 
         var config = Build(flags);
+        console.Startup?.Mark("config parsed");
         // The process writes everything it is given; each server filters at its log_level, which a reload can change.
         using var loggerFactory = CreateLoggerFactory("trace", config.LogOutput);
+        console.Startup?.Mark("logging ready");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
@@ -70,7 +72,7 @@ public sealed class AgentCommand : ICliCommand
         MeshServer server;
         try
         {
-            server = await MeshServer.StartAsync(config, loggerFactory, stop.Token, LevelOf(config.LogLevel)).ConfigureAwait(false);
+            server = await MeshServer.StartAsync(config, loggerFactory, stop.Token, LevelOf(config.LogLevel), console.Startup).ConfigureAwait(false);
             server.ReloadSource = () => Build(flags);
         }
         catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or InvalidDataException or UnauthorizedAccessException or Mesh.Agent.Tls.TlsConfigException)

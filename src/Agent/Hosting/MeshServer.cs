@@ -85,7 +85,12 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
     /// Starts a server. With <paramref name="logLevel"/> the server filters its logs at that level (and a reload can
     /// change it; the given factory should then pass everything); without, the given factory's own filters decide.
     /// </summary>
-    public static async Task<MeshServer> StartAsync(AgentConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken, LogLevel? logLevel = null)
+    /// <remarks>
+    /// With a <paramref name="timeline"/>, start-up moments are marked on it (data folder, TLS, host built, each hosted
+    /// service) and, once the server has started and the first HTTP request has been answered, the whole timeline is
+    /// logged at trace level (event 8900).
+    /// </remarks>
+    public static async Task<MeshServer> StartAsync(AgentConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken, LogLevel? logLevel = null, StartupTimeline? timeline = null)
     {
         var agentHost = new Mesh.Server.Membership.AgentHostBinding();
         var levelled = new MonitoredLoggerFactory(loggerFactory, agentHost.Logs, logLevel ?? LogLevel.Trace);
@@ -94,10 +99,14 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
             ? Path.Combine(Path.GetTempPath(), "mesh-dev-" + Guid.NewGuid().ToString("N"))
             : config.DataDir ?? throw new ArgumentException("data_dir is required for a server outside -dev mode", nameof(config));
         Directory.CreateDirectory(dataDir);
+        timeline?.Mark("data dir ready");
 
+        // The timeline is logged once both the server has started and its first request was answered (either may be last).
+        var timelineLog = timeline is null ? null : TimelineLogOnSecondCall(timeline, loggerFactory.CreateLogger<MeshServer>());
         var serverEndPoint = new IPEndPoint(IPAddress.Parse(config.BindAddress), config.ServerPort);
         var bootstrapAlone = config.Bootstrap || config.BootstrapExpect == 1 || config.Dev;
         var tls = Mesh.Agent.Tls.AgentTls.Create(config, TimeProvider.System, loggerFactory);
+        timeline?.Mark("TLS loaded");
         var services = new ServiceCollection();
         services.AddSingleton(loggerFactory);
         services.AddMeshServer(new MeshServerOptions
@@ -159,6 +168,11 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
             HttpsPort = config.HttpsPort,
             ConfigureHttps = tls.Https is { } https ? listen => listen.UseHttps(TlsListener.Options(https, HttpsProtocols)) : null,
             MapHostEndpoints = config.UiEnabled ? MapUi() : null,
+            FirstRequestServed = timelineLog is null ? null : () =>
+            {
+                timeline!.Mark("first request served");
+                timelineLog();
+            },
         });
         if (config.GrpcPort >= 0 || tls.Grpc is not null) // Consul's ports.grpc = -1 and no ports.grpc_tls: disabled
         {
@@ -183,12 +197,14 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
         services.AddSingleton(sp => new ConfigFileRegistrations(
             sp.GetRequiredService<ServerRuntime>(), config, Path.Combine(dataDir, ConfigFileRegistrations.FileName), sp.GetRequiredService<ILogger<ConfigFileRegistrations>>()));
         services.AddHostedService<ConfigRegistrationLoop>();
-        var host = new ServerHost(services);
+        var host = new ServerHost(services, timeline);
         var server = new MeshServer(config, host, tls, levelled, config.Dev ? dataDir : null);
         agentHost.Attach(server);
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            timeline?.Mark("server started");
+            timelineLog?.Invoke();
             Log.Started(server._logger, server.Runtime.Self.NodeName, server.Runtime.Self.Datacenter, server.HttpAddress, serverEndPoint);
             return server;
         }
@@ -199,12 +215,24 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
         }
     }
 
-    /// <summary>The web UI's routes (<c>/ui/</c>, and <c>/</c> redirecting there), with the files read once for this server.</summary>
-    private static Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder> MapUi()
+    private static Action TimelineLogOnSecondCall(StartupTimeline timeline, ILogger logger)
     {
-        var assets = Mesh.Ui.UiAssets.Load();
-        return app => Mesh.Ui.UiRoutes.Map(app, new Mesh.Ui.UiOptions(), assets);
+        var calls = 0;
+        return () =>
+        {
+            if (Interlocked.Increment(ref calls) == 2 && logger.IsEnabled(LogLevel.Trace))
+            {
+                Log.TimelineReady(logger, timeline.Describe());
+            }
+        };
     }
+
+    /// <summary>
+    /// The web UI's routes (<c>/ui/</c>, and <c>/</c> redirecting there), with the files read once for this server, when
+    /// the HTTP API's application is built (in its preparation, beside Raft opening).
+    /// </summary>
+    private static Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder> MapUi()
+        => app => Mesh.Ui.UiRoutes.Map(app, new Mesh.Ui.UiOptions(), Mesh.Ui.UiAssets.Load());
 
     /// <summary>Waits until the server's own node is in the catalog and the Connect CA exists: the server is then fully usable.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -330,6 +358,9 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
 
         [LoggerMessage(EventId = 4655, Level = LogLevel.Information, Message = "Graceful leave complete: shutting down")]
         public static partial void ShutdownRequested(ILogger logger);
+
+        [LoggerMessage(EventId = 8900, Level = LogLevel.Trace, Message = "Start-up timeline: {Timeline}")]
+        public static partial void TimelineReady(ILogger logger, string timeline);
 
         [LoggerMessage(EventId = 4656, Level = LogLevel.Information, Message = "Reloaded the configuration: log level {Level}, TLS files read again")]
         public static partial void Reloaded(ILogger logger, string level);

@@ -1,5 +1,6 @@
 using System.Net;
 using Mesh.Server;
+using Mesh.Server.Hosting;
 using Mesh.Server.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -15,8 +16,15 @@ namespace Mesh.Api.Hosting;
 /// The HTTP API as one of the server's hosted services: a Kestrel application over the server core it is given. Its
 /// own ASP.NET Core container holds only what endpoints resolve (logging, metrics); everything else is the server's.
 /// </summary>
-public sealed class MeshApiHost(ServerRuntime runtime, ServerMetrics metrics, ILoggerFactory loggerFactory, MeshApiOptions options) : IHostedService, IAsyncDisposable
+/// <remarks>
+/// The application (Kestrel options, middleware, every route) is built in <see cref="BeginPreparation"/>, on the
+/// thread pool while Raft opens; <see cref="StartAsync"/> only binds the listeners and starts serving.
+/// </remarks>
+public sealed class MeshApiHost(ServerRuntime runtime, ServerMetrics metrics, ILoggerFactory loggerFactory, MeshApiOptions options) : IPreparedHostedService, IAsyncDisposable
 {
+    private readonly Lock _preparationLock = new();
+    private Task<WebApplication>? _preparation;
+    private bool _disposed;
     private WebApplication? _web;
 
     /// <summary>The API's base address (with the real port when 0 was asked for; the HTTPS one when HTTP is off).</summary>
@@ -25,7 +33,53 @@ public sealed class MeshApiHost(ServerRuntime runtime, ServerMetrics metrics, IL
     /// <summary>The HTTPS API's base address; null when <c>ports.https</c> is off.</summary>
     public Uri? HttpsAddress { get; private set; }
 
+    public void BeginPreparation()
+    {
+        lock (_preparationLock)
+        {
+            if (!_disposed)
+            {
+                _preparation ??= Task.Run(Build);
+            }
+        }
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        BeginPreparation();
+        Task<WebApplication> preparation;
+        lock (_preparationLock)
+        {
+            preparation = _preparation ?? throw new ObjectDisposedException(nameof(MeshApiHost));
+        }
+
+        var web = await preparation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _web = web;
+        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        var addresses = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var plainSeen = false;
+        foreach (var address in addresses ?? [])
+        {
+            var uri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+            if (uri.Scheme == Uri.UriSchemeHttps)
+            {
+                HttpsAddress ??= uri;
+            }
+            else if (!plainSeen)
+            {
+                Address = uri;
+                plainSeen = true;
+            }
+        }
+
+        if (!plainSeen && HttpsAddress is not null)
+        {
+            Address = HttpsAddress; // HTTPS only (ports.http = -1)
+        }
+    }
+
+    /// <summary>The application with its listeners configured and every route mapped, not yet listening.</summary>
+    private WebApplication Build()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -51,30 +105,27 @@ public sealed class MeshApiHost(ServerRuntime runtime, ServerMetrics metrics, IL
             }
         });
         var web = builder.Build();
-        options.MapHostEndpoints?.Invoke(web);
-        web.UseMeshApi(runtime);
-        await web.StartAsync(cancellationToken).ConfigureAwait(false);
-        _web = web;
-        var addresses = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        var plainSeen = false;
-        foreach (var address in addresses ?? [])
+        if (options.FirstRequestServed is { } firstServed)
         {
-            var uri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-            if (uri.Scheme == Uri.UriSchemeHttps)
+            var seen = 0;
+            web.Use((context, next) =>
             {
-                HttpsAddress ??= uri;
-            }
-            else if (!plainSeen)
-            {
-                Address = uri;
-                plainSeen = true;
-            }
+                if (Volatile.Read(ref seen) == 0 && Interlocked.Exchange(ref seen, 1) == 0)
+                {
+                    context.Response.OnCompleted(() =>
+                    {
+                        firstServed();
+                        return Task.CompletedTask;
+                    });
+                }
+
+                return next(context);
+            });
         }
 
-        if (!plainSeen && HttpsAddress is not null)
-        {
-            Address = HttpsAddress; // HTTPS only (ports.http = -1)
-        }
+        options.MapHostEndpoints?.Invoke(web);
+        web.UseMeshApi(runtime);
+        return web;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -88,6 +139,24 @@ public sealed class MeshApiHost(ServerRuntime runtime, ServerMetrics metrics, IL
 
     public async ValueTask DisposeAsync()
     {
+        Task<WebApplication>? preparation;
+        lock (_preparationLock)
+        {
+            preparation = _preparation;
+            _preparation = null;
+            _disposed = true;
+        }
+
+        // Prepared but never started (a service before this one failed): the built application is released too.
+        if (preparation is not null)
+        {
+            await ((Task)preparation).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (preparation.IsCompletedSuccessfully && !ReferenceEquals(preparation.Result, _web))
+            {
+                await preparation.Result.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         if (_web is { } web)
         {
             _web = null;

@@ -19,4 +19,10 @@ public sealed record MeshApiOptions
     /// same middleware (metrics, errors, token checks) as the API's own routes. Null: none.
     /// </summary>
     public Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder>? MapHostEndpoints { get; init; }
+
+    /// <summary>
+    /// Called once, after the response to the first request this API served has been sent (the agent's start-up
+    /// timeline ends there). Null: nothing is watched.
+    /// </summary>
+    public Action? FirstRequestServed { get; init; }
 }

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace Mesh.Server.Hosting;
 
 /// <summary>
-/// Runs one server's provider: starts its hosted services in registration order, stops them in reverse, then disposes
-/// the provider (Raft, RPC, CA, metrics). Deliberately not a generic host: no console lifetime, no configuration
+/// Runs one server's provider: starts its hosted services in registration order (after beginning the preparations of
+/// those that have one, <see cref="IPreparedHostedService"/>), stops them in reverse, then disposes the provider (Raft,
+/// RPC, CA, metrics). Deliberately not a generic host: no console lifetime, no configuration
 /// sources, nothing process-wide, so tests run several of these in one process.
 /// </summary>
 public sealed partial class ServerHost : IAsyncDisposable
@@ -14,21 +15,32 @@ public sealed partial class ServerHost : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly List<IHostedService> _started = [];
     private readonly ILogger _logger;
+    private readonly StartupTimeline? _timeline;
 
-    public ServerHost(IServiceCollection services)
+    /// <summary>Builds the provider; <paramref name="timeline"/>, when given, gets a mark for it and for each hosted service started.</summary>
+    public ServerHost(IServiceCollection services, StartupTimeline? timeline = null)
     {
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         _logger = _provider.GetRequiredService<ILoggerFactory>().CreateLogger<ServerHost>();
+        _timeline = timeline;
+        timeline?.Mark("host built");
     }
 
     public IServiceProvider Services => _provider;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var service in _provider.GetServices<IHostedService>())
+        var services = _provider.GetServices<IHostedService>().ToList();
+        foreach (var prepared in services.OfType<IPreparedHostedService>())
+        {
+            prepared.BeginPreparation();
+        }
+
+        foreach (var service in services)
         {
             _started.Add(service);
             await service.StartAsync(cancellationToken).ConfigureAwait(false);
+            _timeline?.Mark(service.GetType().Name);
         }
     }
 

@@ -15,9 +15,14 @@ public abstract partial class ServerLoop(ILogger logger) : IHostedService, IDisp
     /// <summary>The loop's name in logs.</summary>
     protected abstract string Name { get; }
 
+    /// <summary>
+    /// Starts the loop on the thread pool: even its first round (generating the CA's root key, encoding the first
+    /// command) runs beside the services started after it, not before them (issue 18: start-up).
+    /// </summary>
     public virtual Task StartAsync(CancellationToken cancellationToken)
     {
-        _running = RunAsync(_stopping.Token);
+        var stopping = _stopping.Token;
+        _running = Task.Run(() => RunAsync(stopping), CancellationToken.None);
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Mesh.Server.Hosting;
 using Mesh.Server.Metrics;
 using Mesh.XdsServer.ConsulApi;
 using Microsoft.AspNetCore.Builder;
@@ -18,9 +19,15 @@ namespace Mesh.XdsServer.Hosting;
 /// for no client certificate unless <c>tls.grpc.verify_incoming</c> says so, because Envoy bootstraps carry none.
 /// Stopping drains streams with UNAVAILABLE so proxies reconnect to another server.
 /// </summary>
-public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions options, ServerMetrics metrics, PublicServicesContext publicServices, XdsHostLifetime lifetime) : IHostedService, IAsyncDisposable
+/// <remarks>
+/// The application (Kestrel options, the gRPC services and their method tables) is built in
+/// <see cref="BeginPreparation"/>, on the thread pool while Raft opens; <see cref="StartAsync"/> binds and serves.
+/// </remarks>
+public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions options, ServerMetrics metrics, PublicServicesContext publicServices, XdsHostLifetime lifetime) : IPreparedHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = lifetime.Stopping;
+    private readonly Lock _preparationLock = new();
+    private Task<WebApplication>? _preparation;
     private WebApplication? _web;
     private Task _serverSetFeed = Task.CompletedTask;
     private int _disposed;
@@ -54,7 +61,35 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
     /// </summary>
     public const int ConnectionWindowBytes = 2 * MaxStreamsPerConnection * StreamWindowBytes;
 
+    public void BeginPreparation()
+    {
+        lock (_preparationLock)
+        {
+            if (_disposed == 0)
+            {
+                _preparation ??= Task.Run(Build);
+            }
+        }
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        BeginPreparation();
+        Task<WebApplication> preparation;
+        lock (_preparationLock)
+        {
+            preparation = _preparation ?? throw new ObjectDisposedException(nameof(XdsGrpcHost));
+        }
+
+        var web = await preparation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _web = web;
+        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        _serverSetFeed = publicServices.Servers.RunAsync(_stopping.Token);
+        TrackMetrics();
+    }
+
+    /// <summary>The application with its listeners configured and every gRPC service mapped, not yet listening.</summary>
+    private WebApplication Build()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -97,10 +132,7 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
         web.MapGrpcService<ConnectCaGrpcService>();
         web.MapGrpcService<AclLoginGrpcService>();
         web.MapGrpcReflectionService();
-        await web.StartAsync(cancellationToken).ConfigureAwait(false);
-        _web = web;
-        _serverSetFeed = publicServices.Servers.RunAsync(_stopping.Token);
-        TrackMetrics();
+        return web;
     }
 
     /// <summary>Ends every stream with UNAVAILABLE (bounded by the drain timeout), then stops the listener.</summary>
@@ -132,6 +164,23 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _serverSetFeed.ConfigureAwait(false);
+        Task<WebApplication>? preparation;
+        lock (_preparationLock)
+        {
+            preparation = _preparation;
+            _preparation = null;
+        }
+
+        // Prepared but never started (a service before this one failed): the built application is released too.
+        if (preparation is not null)
+        {
+            await ((Task)preparation).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (preparation.IsCompletedSuccessfully && !ReferenceEquals(preparation.Result, _web))
+            {
+                await preparation.Result.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         if (_web is { } web)
         {
             _web = null;
