@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Mesh.Ca.Leaves;
 
 namespace Mesh.ProxyCfg;
@@ -10,80 +9,24 @@ namespace Mesh.ProxyCfg;
 /// </summary>
 internal sealed class LinkedServiceLeaves(ProxyConfigSource source, ProxyId id, Action changed, CancellationToken stopping)
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, (CancellationTokenSource Stop, Task Loop)> _loops = new(StringComparer.Ordinal);
-    private ImmutableDictionary<string, IssuedLeaf> _leaves = ImmutableDictionary.Create<string, IssuedLeaf>(StringComparer.Ordinal);
+    private readonly KeyedLoops<string, IssuedLeaf> _loops = new(StringComparer.Ordinal, stopping);
 
     /// <summary>The leaf issued for <paramref name="service"/> so far, or null.</summary>
-    public IssuedLeaf? For(string service) => Volatile.Read(ref _leaves).GetValueOrDefault(service);
+    public IssuedLeaf? For(string service) => _loops.For(service);
 
     /// <summary>Follows exactly the leaves of <paramref name="services"/>: starts the missing ones, stops the others.</summary>
     public void Keep(IReadOnlyCollection<string> services)
-    {
-        lock (_gate)
-        {
-            if (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-
-            foreach (var gone in _loops.Keys.Where(service => !services.Contains(service)).ToList())
-            {
-                var (stop, loop) = _loops[gone];
-                stop.Cancel();
-                _ = loop.ContinueWith(_ => stop.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-                _loops.Remove(gone);
-                ImmutableInterlocked.TryRemove(ref _leaves, gone, out _);
-            }
-
-            foreach (var service in services.Where(service => !_loops.ContainsKey(service)))
-            {
-                var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                var token = stop.Token;
-                var loop = Task.Run(() => LeafFollower.RunAsync(source, id, service, () => For(service), leaf => Arrived(service, leaf, token), token));
-                _loops[service] = (stop, loop);
-            }
-        }
-    }
+        => _loops.Keep(services, (service, token) => LeafFollower.RunAsync(source, id, service, () => For(service), leaf => Arrived(service, leaf, token), token));
 
     /// <summary>Waits for every follower to end (after the proxy's stop token was cancelled) and releases them.</summary>
-    public async ValueTask StopAsync()
-    {
-        List<(CancellationTokenSource Stop, Task Loop)> loops;
-        lock (_gate)
-        {
-            loops = [.. _loops.Values];
-            _loops.Clear();
-        }
-
-        foreach (var (stop, loop) in loops)
-        {
-            await stop.CancelAsync();
-            try
-            {
-                await loop;
-            }
-            catch (OperationCanceledException)
-            {
-                // a follower cancelled while retrying
-            }
-
-            stop.Dispose();
-        }
-    }
+    public ValueTask StopAsync() => _loops.StopAsync();
 
     private void Arrived(string service, IssuedLeaf leaf, CancellationToken token)
     {
-        lock (_gate)
+        // Not recorded when the link went while this leaf was on its way.
+        if (_loops.Publish(service, leaf, token))
         {
-            if (token.IsCancellationRequested)
-            {
-                return; // the link went while this leaf was on its way
-            }
-
-            ImmutableInterlocked.AddOrUpdate(ref _leaves, service, leaf, (_, _) => leaf);
+            changed();
         }
-
-        changed();
     }
 }

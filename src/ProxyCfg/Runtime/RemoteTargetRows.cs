@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Mesh.Server.Federation;
 
 namespace Mesh.ProxyCfg;
@@ -15,72 +14,22 @@ internal sealed class RemoteTargetRows(ProxyConfigSource source, ProxyId id, Act
     private static readonly TimeSpan QueryWait = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(1);
 
-    private readonly Lock _gate = new();
-    private readonly Dictionary<RemoteTarget, (CancellationTokenSource Stop, Task Loop)> _loops = [];
-    private ImmutableDictionary<RemoteTarget, IReadOnlyList<HealthRow>> _rows = ImmutableDictionary<RemoteTarget, IReadOnlyList<HealthRow>>.Empty;
+    private readonly KeyedLoops<RemoteTarget, IReadOnlyList<HealthRow>> _loops = new(EqualityComparer<RemoteTarget>.Default, stopping);
 
     /// <summary>The rows last answered for a service in a datacenter, or null while none arrived.</summary>
-    public IReadOnlyList<HealthRow>? For(string datacenter, string service)
-        => Volatile.Read(ref _rows).GetValueOrDefault(new RemoteTarget(datacenter, service));
+    public IReadOnlyList<HealthRow>? For(string datacenter, string service) => _loops.For(new RemoteTarget(datacenter, service));
 
     /// <summary>Follows exactly <paramref name="targets"/>: starts the missing loops, stops the others.</summary>
     public void Keep(IReadOnlyCollection<RemoteTarget> targets)
     {
-        if (source.Datacenters is not { } datacenters)
+        if (source.Datacenters is { } datacenters)
         {
-            return;
-        }
-
-        lock (_gate)
-        {
-            if (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-
-            foreach (var gone in _loops.Keys.Where(target => !targets.Contains(target)).ToList())
-            {
-                var (stop, loop) = _loops[gone];
-                stop.Cancel();
-                _ = loop.ContinueWith(_ => stop.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-                _loops.Remove(gone);
-                ImmutableInterlocked.TryRemove(ref _rows, gone, out _);
-            }
-
-            foreach (var target in targets.Where(target => !_loops.ContainsKey(target)))
-            {
-                var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                var token = stop.Token;
-                _loops[target] = (stop, Task.Run(() => FollowAsync(datacenters, target, token)));
-            }
+            _loops.Keep(targets, (target, token) => FollowAsync(datacenters, target, token));
         }
     }
 
     /// <summary>Waits for every loop to end (after the proxy's stop token was cancelled) and releases them.</summary>
-    public async ValueTask StopAsync()
-    {
-        List<(CancellationTokenSource Stop, Task Loop)> loops;
-        lock (_gate)
-        {
-            loops = [.. _loops.Values];
-            _loops.Clear();
-        }
-
-        foreach (var (stop, loop) in loops)
-        {
-            await stop.CancelAsync();
-            try
-            {
-                await loop;
-            }
-            catch (OperationCanceledException)
-            {
-                // cancelled while waiting to retry
-            }
-
-            stop.Dispose();
-        }
-    }
+    public ValueTask StopAsync() => _loops.StopAsync();
 
     private async Task FollowAsync(IDatacenterHealthSource datacenters, RemoteTarget target, CancellationToken cancellationToken)
     {
@@ -122,22 +71,10 @@ internal sealed class RemoteTargetRows(ProxyConfigSource source, ProxyId id, Act
 
     private void Arrived(RemoteTarget target, IReadOnlyList<HealthRow> rows, CancellationToken token)
     {
-        lock (_gate)
+        if (_loops.Publish(target, rows, token, static (held, fresh) => held.SequenceEqual(fresh, HealthRowComparer.Instance)))
         {
-            if (token.IsCancellationRequested)
-            {
-                return;
-            }
-
-            if (_rows.TryGetValue(target, out var held) && held.SequenceEqual(rows, HealthRowComparer.Instance))
-            {
-                return;
-            }
-
-            ImmutableInterlocked.AddOrUpdate(ref _rows, target, rows, (_, _) => rows);
+            changed();
         }
-
-        changed();
     }
 
     /// <summary>Rows equal in what endpoints are made of (node, instance and check statuses).</summary>
