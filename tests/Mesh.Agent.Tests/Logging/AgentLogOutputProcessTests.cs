@@ -43,6 +43,14 @@ public sealed class AgentLogOutputProcessTests
             await Eventually.ValueAsync(() => RegisterAsync(http, process), ok => ok || process.HasExited, TimeSpan.FromSeconds(60), "a catalog write to succeed");
             Assert.False(process.HasExited, $"mesh exited early:\n{Text(stdout)}");
 
+            // More writes (each logs at debug and audit level) until the 4 KiB file has rotated: how much start-up
+            // itself logs varies from build to build.
+            await Eventually.ValueAsync(
+                async () => Directory.GetFiles(folder.Path, "consul-*.log").Length > 0 || !await RegisterAsync(http, process),
+                rotated => rotated,
+                TimeSpan.FromSeconds(60),
+                "the log file to rotate");
+
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync();

@@ -36,7 +36,7 @@ public sealed class AddMeshServerTests : IDisposable
         var names = provider.GetServices<IHostedService>().Select(s => s.GetType().Name).ToList();
 
         Assert.Equal(
-            ["RaftStartService", "ClusterJoinService", "ServerMonitorService", "TtlExpiryService", "SelfRegistrationService", "ServerCatalogService", "CaLeaderService"],
+            ["RaftStartService", "ClusterJoinService", "ServerMonitorService", "WanFederationService", "TtlExpiryService", "SelfRegistrationService", "ServerCatalogService", "CaLeaderService", "GatewayStatusService"],
             names);
     }
 
