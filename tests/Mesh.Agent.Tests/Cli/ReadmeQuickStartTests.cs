@@ -96,6 +96,13 @@ public sealed class ReadmeQuickStartTests
             Assert.True(!servers.Exists(s => s.Process.HasExited), $"a server exited early:\n{string.Join("\n----\n", servers.Select(s => Text(s.Output)))}");
             await Eventually.ValueAsync(() => LeaderAsync(http, servers[0].Process), l => l.Length > 2, TimeSpan.FromSeconds(90), "the cluster's leader");
 
+            // The peers' names reach the member list with their first answered ping, a moment after they join Raft.
+            await Eventually.ValueAsync(
+                () => MembersAsync(http),
+                members => new[] { "\"s1\"", "\"s2\"", "\"s3\"" }.All(name => members.Contains(name, StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(90),
+                "all three servers in the member list");
+
             foreach (var command in commands.Skip(1))
             {
                 var outcome = await BashAsync(command, work.Path, bin, address);
@@ -304,6 +311,18 @@ public sealed class ReadmeQuickStartTests
         }
 
         return new Cli.Outcome(process.ExitCode, await output, await error);
+    }
+
+    private static async Task<string> MembersAsync(HttpClient http)
+    {
+        try
+        {
+            return await http.GetStringAsync("/v1/agent/members");
+        }
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+        {
+            return string.Empty;
+        }
     }
 
     private static async Task<string> LeaderAsync(HttpClient http, Process process)
