@@ -120,4 +120,24 @@ public sealed record UpstreamEndpoint
 
     /// <summary>The destination service's virtual IP (its <c>virtual</c> tagged address), for transparent proxies.</summary>
     public string VirtualAddress { get; init; } = string.Empty;
+
+    /// <summary>An instance as an endpoint: its address (else its node's), port, weights and check statuses by check ID.</summary>
+    public static UpstreamEndpoint Of(Node node, NodeService instance, IEnumerable<HealthCheck> checks)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(instance);
+        return new UpstreamEndpoint
+        {
+            Node = node.Name,
+            ServiceId = instance.Id,
+            Address = instance.Address.Length > 0 ? instance.Address : node.Address,
+            Port = instance.Port,
+            Weights = instance.Weights,
+            CheckStatuses = [.. checks.OrderBy(c => c.CheckId, StringComparer.Ordinal).Select(c => c.Status)],
+        };
+    }
+
+    /// <summary>Endpoints in their stable order (node, then service ID), so equal sets compare and hash equal.</summary>
+    public static ImmutableArray<UpstreamEndpoint> Ordered(IEnumerable<UpstreamEndpoint> endpoints)
+        => [.. endpoints.OrderBy(e => e.Node, StringComparer.Ordinal).ThenBy(e => e.ServiceId, StringComparer.Ordinal)];
 }

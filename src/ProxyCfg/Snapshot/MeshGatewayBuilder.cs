@@ -92,20 +92,12 @@ internal static class MeshGatewayBuilder
                 byDatacenter[node.Datacenter] = gateways = [];
             }
 
-            gateways.Add(new UpstreamEndpoint
-            {
-                Node = node.Name,
-                ServiceId = gateway.Id,
-                Address = address,
-                Port = port,
-                Weights = gateway.Weights,
-                CheckStatuses = [.. state.ChecksForInstance(node.Name, gateway.Id).OrderBy(c => c.CheckId, StringComparer.Ordinal).Select(c => c.Status)],
-            });
+            gateways.Add(UpstreamEndpoint.Of(node, gateway, state.ChecksForInstance(node.Name, gateway.Id)) with { Address = address, Port = port });
         }
 
         return [.. byDatacenter.Select(pair => new RemoteGatewaysSnapshot(
             pair.Key,
-            [.. pair.Value.OrderBy(e => e.Node, StringComparer.Ordinal).ThenBy(e => e.ServiceId, StringComparer.Ordinal)]))];
+            UpstreamEndpoint.Ordered(pair.Value)))];
     }
 
     /// <summary>Consul's <c>ResolveServiceAddress</c> with the <c>wan</c> key: the wan tagged address, else the service's, else the node's.</summary>

@@ -33,17 +33,9 @@ internal static class ServiceInstances
                 continue;
             }
 
-            endpoints.Add(new UpstreamEndpoint
-            {
-                Node = node.Name,
-                ServiceId = instance.Id,
-                Address = instance.Address.Length > 0 ? instance.Address : node.Address,
-                Port = instance.Port,
-                Weights = instance.Weights,
-                CheckStatuses = [.. checks.OrderBy(c => c.CheckId, StringComparer.Ordinal).Select(c => c.Status)],
-            });
+            endpoints.Add(UpstreamEndpoint.Of(node, instance, checks));
         }
 
-        return [.. endpoints.OrderBy(e => e.Node, StringComparer.Ordinal).ThenBy(e => e.ServiceId, StringComparer.Ordinal)];
+        return UpstreamEndpoint.Ordered(endpoints);
     }
 }

@@ -38,19 +38,13 @@ internal static class UpstreamEndpoints
                 continue;
             }
 
-            endpoints.Add(new UpstreamEndpoint
+            endpoints.Add(UpstreamEndpoint.Of(node, instance, checks) with
             {
-                Node = node.Name,
-                ServiceId = instance.Id,
-                Address = instance.Address.Length > 0 ? instance.Address : node.Address,
-                Port = instance.Port,
-                Weights = instance.Weights,
-                CheckStatuses = [.. checks.OrderBy(c => c.CheckId, StringComparer.Ordinal).Select(c => c.Status)],
                 VirtualAddress = VirtualAddress(instance) ?? VirtualAddress(destination) ?? string.Empty,
             });
         }
 
-        return [.. endpoints.OrderBy(e => e.Node, StringComparer.Ordinal).ThenBy(e => e.ServiceId, StringComparer.Ordinal)];
+        return UpstreamEndpoint.Ordered(endpoints);
     }
 
     /// <summary>
@@ -68,19 +62,9 @@ internal static class UpstreamEndpoints
             return [];
         }
 
-        return [.. rows
+        return UpstreamEndpoint.Ordered(rows
             .Where(row => expression is null || expression.Matches(FilterSubject.Of(row.Node, row.Service, row.Checks)))
-            .Select(row => new UpstreamEndpoint
-            {
-                Node = row.Node.Name,
-                ServiceId = row.Service.Id,
-                Address = row.Service.Address.Length > 0 ? row.Service.Address : row.Node.Address,
-                Port = row.Service.Port,
-                Weights = row.Service.Weights,
-                CheckStatuses = [.. row.Checks.OrderBy(c => c.CheckId, StringComparer.Ordinal).Select(c => c.Status)],
-                VirtualAddress = VirtualAddress(row.Service) ?? string.Empty,
-            })
-            .OrderBy(e => e.Node, StringComparer.Ordinal).ThenBy(e => e.ServiceId, StringComparer.Ordinal)];
+            .Select(row => UpstreamEndpoint.Of(row.Node, row.Service, row.Checks) with { VirtualAddress = VirtualAddress(row.Service) ?? string.Empty }));
     }
 
     /// <summary>The instance a sidecar fronts (subset filters select on its tags and meta), or the instance itself.</summary>
