@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Mesh.LoadTest.Load;
 using Mesh.LoadTest.Targets;
@@ -15,10 +14,13 @@ public static class LeafLoad
     public static async Task<LeafRunResult> RunAsync(LeafDevServer server, string runName, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
     {
         using var client = new LoadHttpClient(server.BaseAddress, concurrency, TimeSpan.FromSeconds(30));
-        var start = Stopwatch.GetTimestamp();
-        var window = (From: start + Ticks(warmup), Until: start + Ticks(warmup + duration));
+        var window = LoopWindow.StartingNow(warmup, duration);
         var workers = Enumerable.Range(0, concurrency)
-            .Select(index => Task.Run(() => WorkerAsync(client.Http, $"{runName}-{index.ToString(CultureInfo.InvariantCulture)}", window, cancellationToken), cancellationToken))
+            .Select(index =>
+            {
+                var prefix = $"{runName}-{index.ToString(CultureInfo.InvariantCulture)}";
+                return Task.Run(() => ClosedLoopWorker.RunAsync((sequence, token) => AskAsync(client.Http, $"{prefix}-{sequence.ToString(CultureInfo.InvariantCulture)}", token), window, cancellationToken), cancellationToken);
+            })
             .ToArray();
 
         await Task.Delay(warmup, cancellationToken).ConfigureAwait(false);
@@ -36,60 +38,17 @@ public static class LeafLoad
             results.Select(r => r.FirstError).FirstOrDefault(e => e is not null));
     }
 
-    private static async Task<WorkerResult> WorkerAsync(HttpClient http, string prefix, (long From, long Until) window, CancellationToken cancellationToken)
+    private static async Task<string?> AskAsync(HttpClient http, string name, CancellationToken cancellationToken)
     {
-        var result = new WorkerResult();
-        for (long sequence = 0; ; sequence++)
+        using var response = await http.GetAsync($"/v1/agent/connect/ca/leaf/{name}", cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
         {
-            var started = Stopwatch.GetTimestamp();
-            if (started >= window.Until)
-            {
-                return result;
-            }
-
-            string? error = null;
-            try
-            {
-                using var response = await http.GetAsync($"/v1/agent/connect/ca/leaf/{prefix}-{sequence.ToString(CultureInfo.InvariantCulture)}", cancellationToken).ConfigureAwait(false);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    error = $"{(int)response.StatusCode}: {body}";
-                }
-                else if (!body.Contains("BEGIN CERTIFICATE", StringComparison.Ordinal) || !body.Contains("BEGIN EC PRIVATE KEY", StringComparison.Ordinal))
-                {
-                    error = "200 without a certificate and key: " + body[..Math.Min(200, body.Length)];
-                }
-            }
-            catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                error = failure.Message;
-            }
-
-            var finished = Stopwatch.GetTimestamp();
-            if (started >= window.From && finished <= window.Until)
-            {
-                if (error is null)
-                {
-                    result.Latencies.Add(finished - started);
-                }
-                else
-                {
-                    result.Errors++;
-                    result.FirstError ??= error;
-                }
-            }
+            return $"{(int)response.StatusCode}: {body}";
         }
-    }
 
-    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
-
-    private sealed class WorkerResult
-    {
-        public List<long> Latencies { get; } = new(capacity: 16_384);
-
-        public long Errors { get; set; }
-
-        public string? FirstError { get; set; }
+        return body.Contains("BEGIN CERTIFICATE", StringComparison.Ordinal) && body.Contains("BEGIN EC PRIVATE KEY", StringComparison.Ordinal)
+            ? null
+            : "200 without a certificate and key: " + body[..Math.Min(200, body.Length)];
     }
 }

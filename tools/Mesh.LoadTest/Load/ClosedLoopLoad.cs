@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Mesh.LoadTest.Targets;
 
 namespace Mesh.LoadTest.Load;
@@ -12,10 +11,9 @@ public static class ClosedLoopLoad
     public static async Task<WriteRunResult> RunAsync(int round, ILoadTarget target, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
     {
         using var client = new LoadHttpClient(target.BaseAddress, concurrency, TimeSpan.FromSeconds(30), target.ConfigureHandler);
-        var start = Stopwatch.GetTimestamp();
-        var window = (From: start + Ticks(warmup), Until: start + Ticks(warmup + duration));
+        var window = LoopWindow.StartingNow(warmup, duration);
         var workers = Enumerable.Range(0, concurrency)
-            .Select(index => Task.Run(() => WorkerAsync(client.Http, target, index, window, cancellationToken), cancellationToken))
+            .Select(index => Task.Run(() => ClosedLoopWorker.RunAsync((sequence, token) => WriteAsync(client.Http, target, index, sequence, token), window, cancellationToken), cancellationToken))
             .ToArray();
 
         await Task.Delay(warmup, cancellationToken).ConfigureAwait(false);
@@ -38,56 +36,12 @@ public static class ClosedLoopLoad
             resident);
     }
 
-    private static async Task<WorkerResult> WorkerAsync(HttpClient http, ILoadTarget target, int index, (long From, long Until) window, CancellationToken cancellationToken)
+    private static async Task<string?> WriteAsync(HttpClient http, ILoadTarget target, int index, long sequence, CancellationToken cancellationToken)
     {
-        var result = new WorkerResult();
-        for (long sequence = 0; ; sequence++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            if (started >= window.Until)
-            {
-                return result;
-            }
-
-            string? error = null;
-            try
-            {
-                using var request = target.CreateWrite(index, sequence);
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    error = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}";
-                }
-            }
-            catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                error = failure.Message;
-            }
-
-            var finished = Stopwatch.GetTimestamp();
-            if (started >= window.From && finished <= window.Until)
-            {
-                if (error is null)
-                {
-                    result.Latencies.Add(finished - started);
-                }
-                else
-                {
-                    result.Errors++;
-                    result.FirstError ??= error;
-                }
-            }
-        }
-    }
-
-    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
-
-    private sealed class WorkerResult
-    {
-        public List<long> Latencies { get; } = new(capacity: 16_384);
-
-        public long Errors { get; set; }
-
-        public string? FirstError { get; set; }
+        using var request = target.CreateWrite(index, sequence);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        return response.IsSuccessStatusCode
+            ? null
+            : $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}";
     }
 }
