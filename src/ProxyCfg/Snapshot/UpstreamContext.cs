@@ -90,28 +90,32 @@ internal sealed class UpstreamContext(StoreState state, AgentIdentity self, stri
     {
         var filter = target.Subset.Filter ?? string.Empty;
         Scope.RemoteTargets.Add(new RemoteTarget(target.Datacenter, target.Service));
-        if (Scope.RemoteRows(target.Datacenter, target.Service) is not { } rows)
-        {
-            return [];
-        }
-
-        var instances = UpstreamEndpoints.FromRows(rows, filter, Scope.Cache.Filters);
-        ImmutableArray<UpstreamEndpoint> gateways;
+        ImmutableArray<UpstreamEndpoint>? gateways = null;
         switch (target.MeshGatewayMode)
         {
             case MeshGatewayModes.Remote:
+                // Recorded before the target's rows are known, so both loops start together.
                 Scope.GatewayDatacenters.Add(target.Datacenter);
                 gateways = Scope.RemoteGateways(target.Datacenter) is { } remote ? GatewayEndpoints.Remote(remote) : [];
                 break;
             case MeshGatewayModes.Local:
                 gateways = GatewayEndpoints.Local(State, Self, Reads);
                 break;
-            default:
-                return instances;
+        }
+
+        if (Scope.RemoteRows(target.Datacenter, target.Service) is not { } rows)
+        {
+            return [];
+        }
+
+        var instances = UpstreamEndpoints.FromRows(rows, filter, Scope.Cache.Filters);
+        if (gateways is null)
+        {
+            return instances;
         }
 
         var health = instances.Any(instance => Healthy(instance, target.Subset.OnlyPassing)) ? HealthStatus.Passing : HealthStatus.Critical;
-        return [.. gateways.Select(gateway => gateway with { CheckStatuses = [health] })];
+        return [.. gateways.Value.Select(gateway => gateway with { CheckStatuses = [health] })];
     }
 
     /// <summary>

@@ -94,7 +94,7 @@ public sealed class MeshGatewayFederationStreamTests
         => XdsMesh.RegisterAsync(dc1, $$$"""
             {"Node":"{{{XdsMesh.WebNode}}}","Address":"127.0.0.10","Service":{"Kind":"connect-proxy","ID":"{{{XdsMesh.WebProxy}}}","Service":"web-sidecar-proxy","Port":21000,
              "Proxy":{"DestinationServiceName":"web","DestinationServiceID":"web","LocalServicePort":8080,
-              "Upstreams":[{"DestinationName":"db","Datacenter":"dc2","LocalBindPort":9191,"MeshGateway":{"Mode":"{{{mode}}}"}}]}}}
+              "Upstreams":[{"DestinationName":"db","Datacenter":"dc2","LocalBindPort":9191,"MeshGateway":{"Mode":"{{{mode}}}"} }]} } }
             """);
 
     private static List<LbEndpoint> Endpoints(DeltaAdsClient envoy, string cluster)
