@@ -70,22 +70,49 @@ public sealed class MeshGatewayFederationStreamTests
         await RegisterWebAsync(dc1, "local");
         await using var envoy = DeltaAdsClient.Open(dc1.Server.Config.GrpcPort, XdsMesh.WebProxy, XdsMesh.WebNode);
         await envoy.SyncAsync();
-        var db = envoy.HeldOf(XdsTypeUrls.Cluster).Keys.Single(name => name.StartsWith("db.default.dc2.internal.", StringComparison.Ordinal));
-        var tls = envoy.Resource<Cluster>(XdsTypeUrls.Cluster, db).TransportSocket.TypedConfig.Unpack<Envoy.Extensions.TransportSockets.Tls.V3.UpstreamTlsContext>();
-        Assert.Equal(db, tls.Sni); // the gateway routes by the target's SNI
 
         // local: this datacenter's gateway at its LAN address (healthy: db has a passing instance in dc2).
-        await ReceiveUntilAsync(envoy, () => Addresses(envoy, db).SequenceEqual([("127.10.0.5", 8443u)]));
+        var db = await UntilDbEndpointsAsync(envoy, [("127.10.0.5", 8443u)]);
         Assert.All(Endpoints(envoy, db), endpoint => Assert.Equal(Envoy.Config.Core.V3.HealthStatus.Healthy, endpoint.HealthStatus));
+        var tls = envoy.Resource<Cluster>(XdsTypeUrls.Cluster, db).TransportSocket.TypedConfig.Unpack<Envoy.Extensions.TransportSockets.Tls.V3.UpstreamTlsContext>();
+        Assert.StartsWith("db.default.dc2.internal.", tls.Sni, StringComparison.Ordinal); // the gateway routes by the target's SNI
+        Assert.EndsWith(tls.Sni, db, StringComparison.Ordinal);
 
         // remote: dc2's gateway at its WAN address.
         await RegisterWebAsync(dc1, "remote");
-        await ReceiveUntilAsync(envoy, () => Addresses(envoy, db).SequenceEqual([("198.18.2.1", 443u)]));
+        await UntilDbEndpointsAsync(envoy, [("198.18.2.1", 443u)]);
 
         // none: dc2's instances directly.
         await RegisterWebAsync(dc1, "none");
-        await ReceiveUntilAsync(envoy, () => Addresses(envoy, db).SequenceEqual([("127.20.1.1", 21000u)]));
-        Assert.True(envoy.HeldOf(XdsTypeUrls.Cluster).ContainsKey(db));
+        await UntilDbEndpointsAsync(envoy, [("127.20.1.1", 21000u)]);
+    }
+
+    /// <summary>
+    /// Receives until db's dc2 cluster has exactly <paramref name="expected"/> endpoints. The upstream's mode override
+    /// customizes the chain, so the cluster's name (Consul's hash prefix) changes with the mode: each new one is
+    /// subscribed to, as Envoy does for a new EDS cluster.
+    /// </summary>
+    private static async Task<string> UntilDbEndpointsAsync(DeltaAdsClient envoy, List<(string Address, uint Port)> expected)
+    {
+        var subscribed = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            // While the mode changes the old cluster may still be held next to the new one.
+            var clusters = envoy.HeldOf(XdsTypeUrls.Cluster).Keys.Where(name => name.Contains("db.default.dc2.internal.", StringComparison.Ordinal)).ToList();
+            if (clusters.FirstOrDefault(db => Addresses(envoy, db).SequenceEqual(expected)) is { } done)
+            {
+                return done;
+            }
+
+            var fresh = clusters.Where(db => !envoy.HeldOf(XdsTypeUrls.ClusterLoadAssignment).ContainsKey(db) && subscribed.Add(db)).ToList();
+            if (fresh.Count > 0)
+            {
+                await envoy.SubscribeAsync(XdsTypeUrls.ClusterLoadAssignment, fresh);
+            }
+
+            var response = await envoy.ReceiveAsync(TimeSpan.FromSeconds(30));
+            await envoy.AckAsync(response);
+        }
     }
 
     private static bool IsDc2Route(string cluster) => cluster.StartsWith("dc2.internal.", StringComparison.Ordinal);
