@@ -46,4 +46,7 @@ internal static partial class ProxyCfgLog
 
     [LoggerMessage(EventId = 8754, Level = LogLevel.Warning, Message = "proxycfg: following {Service} in datacenter {Datacenter} for {Proxy} failed: {Reason}")]
     public static partial void RemoteTargetFailed(ILogger logger, string service, string datacenter, ProxyId proxy, string reason);
+
+    [LoggerMessage(EventId = 8950, Level = LogLevel.Warning, Message = "proxycfg: following the mesh gateways of datacenter {Datacenter} for {Proxy} failed: {Reason}")]
+    public static partial void RemoteGatewaysFailed(ILogger logger, string datacenter, ProxyId proxy, string reason);
 }

@@ -71,6 +71,12 @@ public sealed class ProxyConfigSource : IAsyncDisposable
     /// </summary>
     public Mesh.Server.Federation.IDatacenterHealthSource? Datacenters { get; init; }
 
+    /// <summary>
+    /// The other datacenters this server knows, with a change signal (the server's WAN federation): a mesh gateway follows
+    /// each one's mesh gateways. Null: none known.
+    /// </summary>
+    public Mesh.Server.Federation.IKnownDatacenters? KnownDatacenters { get; init; }
+
     /// <summary>The token other datacenters' queries carry (the agent token; tokens are not replicated between datacenters).</summary>
     public Func<string> DatacenterToken { get; init; } = static () => string.Empty;
 

@@ -13,7 +13,9 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
     private Task _leafLoop = Task.CompletedTask;
     private CancellationTokenSource? _leafStop;
     private string _leafService = string.Empty;
+    private readonly IDisposable? _datacentersChanged;
     private IssuedLeaf? _leaf;
+    private bool _followsDatacenters;
 
     public ProxyState(ProxyConfigSource source, ProxyId id)
         : base(source)
@@ -21,7 +23,20 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
         Id = id;
         LinkedLeaves = new LinkedServiceLeaves(source, id, MarkDirty, Stopping);
         RemoteRows = new RemoteTargetRows(source, id, MarkDirty, Stopping);
+        RemoteGateways = new RemoteGatewayRows(source, id, MarkDirty, Stopping);
+
+        // A mesh gateway follows every known datacenter: a change of that set rebuilds it (and so starts or stops loops).
+        _datacentersChanged = source.KnownDatacenters?.OnChanged(() =>
+        {
+            if (Volatile.Read(ref _followsDatacenters))
+            {
+                MarkDirty();
+            }
+        });
     }
+
+    /// <summary>Other datacenters' mesh gateways the builds used, as their servers last answered.</summary>
+    private RemoteGatewayRows RemoteGateways { get; }
 
     /// <summary>The instances of chain targets in other datacenters, as their servers last answered.</summary>
     private RemoteTargetRows RemoteRows { get; }
@@ -41,7 +56,9 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
 
         await Quietly(leafLoop);
         await LinkedLeaves.StopAsync();
+        _datacentersChanged?.Dispose();
         await RemoteRows.StopAsync();
+        await RemoteGateways.StopAsync();
         _leafStop?.Dispose();
     }
 
@@ -62,7 +79,14 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
             ? TerminatingGatewayBuilder.Links(state, proxy.Service).Select(link => link.Service).ToHashSet(StringComparer.Ordinal)
             : []);
         var reads = new HashSet<string>(StringComparer.Ordinal);
-        var scope = new BuildScope(Source.Caches.For(state), reads, Published) { ServiceLeaf = LinkedLeaves.For, RemoteRows = RemoteRows.For };
+        var scope = new BuildScope(Source.Caches.For(state), reads, Published)
+        {
+            ServiceLeaf = LinkedLeaves.For,
+            RemoteRows = RemoteRows.For,
+            RemoteGateways = RemoteGateways.For,
+            KnownDatacenters = () => Source.KnownDatacenters?.Remote() ?? [],
+        };
+        Volatile.Write(ref _followsDatacenters, proxy.Kind == Mesh.Fsm.Model.ServiceKind.MeshGateway);
         ConfigSnapshot? snapshot;
         try
         {
@@ -90,6 +114,7 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
         if (snapshot is not null)
         {
             RemoteRows.Keep([.. scope.RemoteTargets]);
+            RemoteGateways.Keep([.. scope.GatewayDatacenters]);
         }
 
         Built(state, reads);

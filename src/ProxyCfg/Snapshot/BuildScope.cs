@@ -27,6 +27,18 @@ internal sealed class BuildScope(BuildCache cache, ISet<string>? reads, ConfigSn
     /// <summary>The (datacenter, service) pairs of chain targets in other datacenters this build resolved.</summary>
     public ISet<RemoteTarget> RemoteTargets { get; } = new HashSet<RemoteTarget>();
 
+    /// <summary>
+    /// The mesh gateways of another datacenter as last heard (over WAN federation), or null while none arrived; the
+    /// runtime follows each datacenter a build asks for (<see cref="GatewayDatacenters"/>).
+    /// </summary>
+    public Func<string, IReadOnlyList<Mesh.Server.Federation.HealthRow>?> RemoteGateways { get; init; } = static _ => null;
+
+    /// <summary>The other datacenters the server knows (a mesh gateway follows every one's gateways).</summary>
+    public Func<IReadOnlyList<string>> KnownDatacenters { get; init; } = static () => [];
+
+    /// <summary>The datacenters whose mesh gateways this build used (<see cref="RemoteGateways"/>).</summary>
+    public ISet<string> GatewayDatacenters { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     public IReadOnlyList<ChainFailure> ChainFailures => _chainFailures;
 
     public void ChainFailed(UpstreamId upstream, string reason, bool keptLast) => _chainFailures.Add(new ChainFailure(upstream, reason, keptLast));

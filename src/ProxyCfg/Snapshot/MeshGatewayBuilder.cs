@@ -10,10 +10,10 @@ namespace Mesh.ProxyCfg;
 
 /// <summary>
 /// Consul's <c>handlerMeshGateway</c> as a pure build: every local service with Connect-capable instances (grouped by
-/// its resolver's subsets) and the mesh gateways of the other datacenters. Mesh has no WAN federation, so another
-/// datacenter's gateways are the <c>mesh-gateway</c> rows whose node belongs to that datacenter (what Consul learns
-/// from its cross-datacenter watches or federation states); without such rows the gateway serves its own
-/// datacenter only.
+/// its resolver's subsets) and the mesh gateways of the other datacenters: those each datacenter known over WAN
+/// federation answers (Consul's per-datacenter <c>mesh-gateway</c> watches), and the <c>mesh-gateway</c> rows whose
+/// node belongs to another datacenter (what Consul learns from federation states); without either the gateway serves
+/// its own datacenter only.
 /// </summary>
 internal static class MeshGatewayBuilder
 {
@@ -25,7 +25,7 @@ internal static class MeshGatewayBuilder
         var reads = scope.Reads;
         return ProxySnapshotFields.Of(ServiceKind.MeshGateway, state, id, gateway, leaf, self, ca, roots, reads) with
         {
-            MeshGateway = new MeshGatewaySnapshot { Services = Services(state, scope), Datacenters = RemoteGateways(state, self, reads) },
+            MeshGateway = new MeshGatewaySnapshot { Services = Services(state, scope), Datacenters = RemoteGateways(state, self, scope) },
         };
     }
 
@@ -73,10 +73,26 @@ internal static class MeshGatewayBuilder
     private static string Destination(NodeService row)
         => row.Kind == ServiceKind.ConnectProxy ? row.Proxy.DestinationServiceName : row.Service;
 
-    private static ImmutableArray<RemoteGatewaysSnapshot> RemoteGateways(StoreState state, AgentIdentity self, ISet<string>? reads)
+    /// <summary>
+    /// The other datacenters' mesh gateways, by datacenter: catalog rows whose node belongs to another datacenter, and
+    /// each datacenter known over WAN federation as its servers last answered (both, without duplicates). A datacenter
+    /// with no gateway has no entry, so its route and cluster go away with its last gateway.
+    /// </summary>
+    private static ImmutableArray<RemoteGatewaysSnapshot> RemoteGateways(StoreState state, AgentIdentity self, BuildScope scope)
     {
+        var reads = scope.Reads;
         reads?.Add(WatchKeys.Kind(ServiceKind.MeshGateway));
-        var byDatacenter = new SortedDictionary<string, List<UpstreamEndpoint>>(StringComparer.Ordinal);
+        var byDatacenter = new SortedDictionary<string, Dictionary<(string Node, string ServiceId), UpstreamEndpoint>>(StringComparer.Ordinal);
+        void Add(string datacenter, UpstreamEndpoint endpoint)
+        {
+            if (!byDatacenter.TryGetValue(datacenter, out var gateways))
+            {
+                byDatacenter[datacenter] = gateways = [];
+            }
+
+            gateways.TryAdd((endpoint.Node, endpoint.ServiceId), endpoint);
+        }
+
         foreach (var key in state.ServicesByKind.Get(ServiceKind.MeshGateway))
         {
             var gateway = state.Services[key];
@@ -86,28 +102,25 @@ internal static class MeshGatewayBuilder
             }
 
             reads?.Add(WatchKeys.Service(gateway.Service));
-            var (address, port) = WanAddress(node, gateway);
-            if (!byDatacenter.TryGetValue(node.Datacenter, out var gateways))
+            Add(node.Datacenter, GatewayEndpoints.AtWan(node, gateway, state.ChecksForInstance(node.Name, gateway.Id)));
+        }
+
+        foreach (var datacenter in scope.KnownDatacenters())
+        {
+            if (self.IsLocalDatacenter(datacenter))
             {
-                byDatacenter[node.Datacenter] = gateways = [];
+                continue;
             }
 
-            gateways.Add(UpstreamEndpoint.Of(node, gateway, state.ChecksForInstance(node.Name, gateway.Id)) with { Address = address, Port = port });
+            scope.GatewayDatacenters.Add(datacenter);
+            foreach (var endpoint in scope.RemoteGateways(datacenter) is { } rows ? GatewayEndpoints.Remote(rows) : [])
+            {
+                Add(datacenter, endpoint);
+            }
         }
 
-        return [.. byDatacenter.Select(pair => new RemoteGatewaysSnapshot(
+        return [.. byDatacenter.Where(pair => pair.Value.Count > 0).Select(pair => new RemoteGatewaysSnapshot(
             pair.Key,
-            UpstreamEndpoint.Ordered(pair.Value)))];
-    }
-
-    /// <summary>Consul's <c>ResolveServiceAddress</c> with the <c>wan</c> key: the wan tagged address, else the service's, else the node's.</summary>
-    private static (string Address, int Port) WanAddress(Node node, NodeService gateway)
-    {
-        if (gateway.TaggedAddresses.TryGetValue("wan", out var wan) && wan.Address.Length > 0)
-        {
-            return (wan.Address, wan.Port > 0 ? wan.Port : gateway.Port);
-        }
-
-        return (gateway.Address.Length > 0 ? gateway.Address : node.Address, gateway.Port);
+            UpstreamEndpoint.Ordered(pair.Value.Values)))];
     }
 }

@@ -72,6 +72,23 @@ public static class SnapshotBuilder
         return Build(state, id, leaf, self, new BuildScope(BuildCache.Unshared(state), reads: null, previous: null) { RemoteRows = remoteRows });
     }
 
+    /// <summary>
+    /// As <see cref="Build(StoreState, ProxyId, IssuedLeaf, AgentIdentity)"/> with what the runtime's cross-datacenter
+    /// watches hold (<paramref name="federated"/>): other datacenters' instances and mesh gateways, and the known datacenters.
+    /// </summary>
+    public static ConfigSnapshot? Build(StoreState state, ProxyId id, IssuedLeaf leaf, AgentIdentity self, FederatedRows federated)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(leaf);
+        ArgumentNullException.ThrowIfNull(federated);
+        return Build(state, id, leaf, self, new BuildScope(BuildCache.Unshared(state), reads: null, previous: null)
+        {
+            RemoteRows = federated.Services,
+            RemoteGateways = federated.Gateways,
+            KnownDatacenters = () => federated.KnownDatacenters,
+        });
+    }
+
     /// <summary>The service kinds snapshots are built for (the other gateway kinds are not served yet).</summary>
     public static IReadOnlyList<string> BuiltKinds { get; } = [ServiceKind.ConnectProxy, ServiceKind.IngressGateway, ServiceKind.TerminatingGateway, ServiceKind.MeshGateway, ServiceKind.ApiGateway];
 

@@ -72,15 +72,57 @@ internal sealed class UpstreamContext(StoreState state, AgentIdentity self, stri
             }
             else
             {
-                // Another datacenter's instances, as its servers last answered (direct to its endpoints: mesh gateway
-                // mode none); empty until the first answer.
-                Scope.RemoteTargets.Add(new RemoteTarget(target.Datacenter, target.Service));
-                endpoints[targetId] = Scope.RemoteRows(target.Datacenter, target.Service) is { } rows
-                    ? UpstreamEndpoints.FromRows(rows, target.Subset.Filter ?? string.Empty, Scope.Cache.Filters)
-                    : [];
+                endpoints[targetId] = RemoteEndpoints(target);
             }
         }
 
         return new UpstreamSnapshot { Id = id, Config = registration, Chain = chain, Endpoints = endpoints.ToImmutable() };
     }
+
+    /// <summary>
+    /// A target in another datacenter (Consul's <c>makeLoadAssignmentEndpointGroup</c>): its instances as its servers
+    /// last answered, or, in mesh gateway mode <c>remote</c>, that datacenter's gateways at their WAN address, or, in mode
+    /// <c>local</c>, this datacenter's gateways at their LAN address; the cluster's SNI stays the target's, so a gateway
+    /// routes by it. Through a gateway every endpoint takes the target's overall health (healthy when any instance is).
+    /// Empty until the target's instances (and the gateways) are first heard, as Consul skips the cluster meanwhile.
+    /// </summary>
+    private ImmutableArray<UpstreamEndpoint> RemoteEndpoints(DiscoveryTarget target)
+    {
+        var filter = target.Subset.Filter ?? string.Empty;
+        Scope.RemoteTargets.Add(new RemoteTarget(target.Datacenter, target.Service));
+        ImmutableArray<UpstreamEndpoint>? gateways = null;
+        switch (target.MeshGatewayMode)
+        {
+            case MeshGatewayModes.Remote:
+                // Recorded before the target's rows are known, so both loops start together.
+                Scope.GatewayDatacenters.Add(target.Datacenter);
+                gateways = Scope.RemoteGateways(target.Datacenter) is { } remote ? GatewayEndpoints.Remote(remote) : [];
+                break;
+            case MeshGatewayModes.Local:
+                gateways = GatewayEndpoints.Local(State, Self, Reads);
+                break;
+        }
+
+        if (Scope.RemoteRows(target.Datacenter, target.Service) is not { } rows)
+        {
+            return [];
+        }
+
+        var instances = UpstreamEndpoints.FromRows(rows, filter, Scope.Cache.Filters);
+        if (gateways is null)
+        {
+            return instances;
+        }
+
+        var health = instances.Any(instance => Healthy(instance, target.Subset.OnlyPassing)) ? HealthStatus.Passing : HealthStatus.Critical;
+        return [.. gateways.Value.Select(gateway => gateway with { CheckStatuses = [health] })];
+    }
+
+    /// <summary>
+    /// Consul's <c>calculateEndpointHealthAndWeight</c> verdict: no critical check (with OnlyPassing, only passing ones),
+    /// and a weight of at least 1 (the warning weight when a check warns).
+    /// </summary>
+    private static bool Healthy(UpstreamEndpoint endpoint, bool onlyPassing)
+        => endpoint.CheckStatuses.All(status => status is not (HealthStatus.Critical or HealthStatus.Maintenance) && (!onlyPassing || status == HealthStatus.Passing))
+           && (endpoint.CheckStatuses.Contains(HealthStatus.Warning) ? endpoint.Weights.Warning : endpoint.Weights.Passing) >= 1;
 }

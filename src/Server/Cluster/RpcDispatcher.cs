@@ -244,6 +244,7 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
                 {
                     Datacenter = runtime.Self.Datacenter,
                     Service = request.Service,
+                    Kind = request.Kind,
                     Connect = request.Connect,
                     MinIndex = request.MinIndex,
                     Wait = wait,

@@ -310,6 +310,10 @@ public sealed record DatacenterHealthRequest : RpcRequest
 
     [Key(4)]
     public string Token { get; init; } = string.Empty;
+
+    /// <summary>A service kind (<c>mesh-gateway</c>): every instance of that kind instead of <see cref="Service"/>'s.</summary>
+    [Key(5)]
+    public string Kind { get; init; } = string.Empty;
 }
 
 [MessagePackObject]

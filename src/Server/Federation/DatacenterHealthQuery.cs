@@ -1,14 +1,21 @@
 namespace Mesh.Server.Federation;
 
 /// <summary>
-/// "The instances of <see cref="Service"/> in <see cref="Datacenter"/>, blocking from <see cref="MinIndex"/>": Consul's
+/// "The instances of <see cref="Service"/> (or of every service of <see cref="Kind"/>) in <see cref="Datacenter"/>, blocking from <see cref="MinIndex"/>": Consul's
 /// <c>Health.ServiceNodes</c> as one server asks it of a datacenter (its own or another one).
 /// </summary>
 public sealed record DatacenterHealthQuery
 {
     public required string Datacenter { get; init; }
 
-    public required string Service { get; init; }
+    /// <summary>The service whose instances are asked for; ignored when <see cref="Kind"/> is set.</summary>
+    public string Service { get; init; } = string.Empty;
+
+    /// <summary>
+    /// When set (e.g. <c>mesh-gateway</c>), the instances of every service of this kind instead of one service's: what
+    /// Consul's mesh gateway watches of another datacenter ask (<c>Internal.ServiceDump</c> with a kind).
+    /// </summary>
+    public string Kind { get; init; } = string.Empty;
 
     /// <summary>Connect-capable instances (sidecars and native services of <see cref="Service"/>), as <c>/v1/health/connect</c>.</summary>
     public bool Connect { get; init; }

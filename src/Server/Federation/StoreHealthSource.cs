@@ -18,18 +18,18 @@ public sealed class StoreHealthSource(ServerRuntime runtime)
         }
 
         var decisions = runtime.Access.Enabled ? runtime.Access.DecisionsFor(token) : null;
-        var keys = HealthRows.Keys(query.Service, query.Connect);
+        var keys = HealthRows.Keys(query);
         var deadline = runtime.Clock.GetUtcNow() + query.Wait;
         var generation = runtime.Fsm.Watches.RestoreGeneration;
         while (true)
         {
             var watches = runtime.Fsm.Watches.Capture(keys);
             var state = runtime.Fsm.Current;
-            var index = HealthRows.Index(state, query.Service, query.Connect);
+            var index = HealthRows.Index(state, query);
             var remaining = deadline - runtime.Clock.GetUtcNow();
             if (query.MinIndex == 0 || index > query.MinIndex || remaining <= TimeSpan.Zero || generation != runtime.Fsm.Watches.RestoreGeneration)
             {
-                return new DatacenterHealth(index, HealthRows.Read(state, query.Service, query.Connect, decisions));
+                return new DatacenterHealth(index, HealthRows.Read(state, query, decisions));
             }
 
             await watches.WaitAsync(remaining, cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,7 @@ namespace Mesh.Server.Federation;
 /// not answer is dropped until some answering server lists it again. Queries for another datacenter are forwarded to
 /// one of its servers (the same RPC client and TLS as the cluster's own RPC); the local one is answered from the store.
 /// </summary>
-public sealed partial class WanFederation(ServerRuntime runtime, ServerRpc rpc, WanOptions options, ILogger<WanFederation> logger) : IDatacenterHealthSource
+public sealed partial class WanFederation(ServerRuntime runtime, ServerRpc rpc, WanOptions options, ILogger<WanFederation> logger) : IDatacenterHealthSource, IKnownDatacenters
 {
     /// <summary>How long one server is given to answer a server-list request.</summary>
     private static readonly TimeSpan InfoTimeout = TimeSpan.FromSeconds(2);
@@ -21,11 +21,21 @@ public sealed partial class WanFederation(ServerRuntime runtime, ServerRpc rpc, 
 
     private readonly StoreHealthSource _local = new(runtime);
     private ImmutableDictionary<string, ImmutableArray<string>> _servers = ImmutableDictionary.Create<string, ImmutableArray<string>>(StringComparer.OrdinalIgnoreCase);
+    private ImmutableList<Action> _listeners = [];
     private int _next;
 
     /// <summary>Every known datacenter: this one first, then the others by name (<c>/v1/catalog/datacenters</c>).</summary>
     public IReadOnlyList<string> Datacenters()
         => [runtime.Self.Datacenter, .. Volatile.Read(ref _servers).Keys.Where(dc => !runtime.Self.IsLocalDatacenter(dc)).Order(StringComparer.Ordinal)];
+
+    public IReadOnlyList<string> Remote() => [.. Volatile.Read(ref _servers).Keys.Where(dc => !runtime.Self.IsLocalDatacenter(dc)).Order(StringComparer.Ordinal)];
+
+    public IDisposable OnChanged(Action changed)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        ImmutableInterlocked.Update(ref _listeners, static (list, listener) => list.Add(listener), changed);
+        return new Listening(this, changed);
+    }
 
     /// <summary>The known servers (host:port) of another datacenter; empty when none is known.</summary>
     public ImmutableArray<string> ServersOf(string datacenter)
@@ -93,6 +103,13 @@ public sealed partial class WanFederation(ServerRuntime runtime, ServerRpc rpc, 
         }
 
         Volatile.Write(ref _servers, result);
+        if (!result.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(known.Keys))
+        {
+            foreach (var listener in Volatile.Read(ref _listeners))
+            {
+                listener();
+            }
+        }
     }
 
     public async ValueTask<DatacenterHealth> QueryAsync(DatacenterHealthQuery query, CancellationToken cancellationToken)
@@ -112,6 +129,7 @@ public sealed partial class WanFederation(ServerRuntime runtime, ServerRpc rpc, 
         var request = new DatacenterHealthRequest
         {
             Service = query.Service,
+            Kind = query.Kind,
             Connect = query.Connect,
             MinIndex = query.MinIndex,
             WaitMilliseconds = (long)query.Wait.TotalMilliseconds,
@@ -141,6 +159,12 @@ public sealed partial class WanFederation(ServerRuntime runtime, ServerRpc rpc, 
         }
 
         throw new DatacenterQueryException($"No server of datacenter \"{query.Datacenter}\" answered: {last?.Message}", last!);
+    }
+
+    /// <summary>One <see cref="OnChanged"/> registration; disposing it removes the listener.</summary>
+    private sealed class Listening(WanFederation federation, Action listener) : IDisposable
+    {
+        public void Dispose() => ImmutableInterlocked.Update(ref federation._listeners, static (list, gone) => list.Remove(gone), listener);
     }
 
     private static partial class Log

@@ -86,6 +86,7 @@ public static class ServerServiceCollectionExtensions
             options.Wan,
             sp.GetRequiredService<ILogger<Federation.WanFederation>>()));
         services.AddSingleton<Federation.IDatacenterHealthSource>(sp => sp.GetRequiredService<Federation.WanFederation>());
+        services.AddSingleton<Federation.IKnownDatacenters>(sp => sp.GetRequiredService<Federation.WanFederation>());
         services.AddSingleton(sp => new RpcDispatcher(sp.GetRequiredService<ServerRuntime>(), options.Cluster.BootstrapExpect) { Instruments = sp.GetRequiredService<ServerInstruments>() });
         services.AddSingleton(sp => new ServerMonitor(
             sp.GetRequiredService<ServerRuntime>(),

@@ -28,6 +28,7 @@ public static class XdsServiceCollectionExtensions
             sp.GetRequiredService<ServerRuntime>().Access)
         {
             Datacenters = sp.GetService<Mesh.Server.Federation.IDatacenterHealthSource>(),
+            KnownDatacenters = sp.GetService<Mesh.Server.Federation.IKnownDatacenters>(),
             DatacenterToken = () => sp.GetRequiredService<ServerRuntime>().AgentToken.SecretId,
         });
         services.AddSingleton(_ => new XdsStreams(new XdsServerOptions { MaxStreams = options.MaxStreams }));
