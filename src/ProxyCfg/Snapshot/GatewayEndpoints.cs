@@ -45,21 +45,31 @@ internal static class GatewayEndpoints
         return UpstreamEndpoint.Of(node, gateway, checks) with { Address = address, Port = port };
     }
 
-    /// <summary>Consul's <c>ResolveServiceAddress</c> with the <c>wan</c> key: the wan tagged address, else the service's, else the node's.</summary>
-    public static (string Address, int Port) WanAddress(Node node, NodeService gateway) => Tagged(node, gateway, "wan");
+    /// <summary>
+    /// Consul's <c>CheckServiceNode.BestAddress(wan: true)</c>: the service's <c>wan</c> tagged address, else the
+    /// service's address, else the node's <c>wan</c> tagged address, else the node's address.
+    /// </summary>
+    public static (string Address, int Port) WanAddress(Node node, NodeService gateway) => Best(node, gateway, wan: true);
 
-    /// <summary>The <c>lan</c> tagged address, else the service's, else the node's.</summary>
-    public static (string Address, int Port) LanAddress(Node node, NodeService gateway) => Tagged(node, gateway, "lan");
+    /// <summary>Consul's <c>CheckServiceNode.BestAddress(wan: false)</c>: the service's address, else the node's.</summary>
+    public static (string Address, int Port) LanAddress(Node node, NodeService gateway) => Best(node, gateway, wan: false);
 
-    private static (string Address, int Port) Tagged(Node node, NodeService gateway, string tag)
+    private static (string Address, int Port) Best(Node node, NodeService gateway, bool wan)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(gateway);
-        if (gateway.TaggedAddresses.TryGetValue(tag, out var tagged) && tagged.Address.Length > 0)
+        if (wan && gateway.TaggedAddresses.TryGetValue("wan", out var tagged) && tagged.Address.Length > 0)
         {
             return (tagged.Address, tagged.Port > 0 ? tagged.Port : gateway.Port);
         }
 
-        return (gateway.Address.Length > 0 ? gateway.Address : node.Address, gateway.Port);
+        if (gateway.Address.Length > 0)
+        {
+            return (gateway.Address, gateway.Port);
+        }
+
+        return wan && node.TaggedAddresses.TryGetValue("wan", out var nodeWan) && nodeWan.Length > 0
+            ? (nodeWan, gateway.Port)
+            : (node.Address, gateway.Port);
     }
 }
