@@ -105,7 +105,10 @@ public sealed partial class StoreTransaction
     {
         var key = ServiceKey.For(nodeName, service.Id);
         var existing = _state.Services.GetValueOrDefault(key);
-        if (existing is not null && RowContent.Same(existing with { CreateIndex = 0, ModifyIndex = 0 }, service with { CreateIndex = 0, ModifyIndex = 0 }))
+
+        // A different port or address already tells the rows apart: encode them only when those agree.
+        if (existing is not null && existing.Port == service.Port && existing.Address == service.Address
+            && RowContent.Same(existing with { CreateIndex = 0, ModifyIndex = 0 }, service with { CreateIndex = 0, ModifyIndex = 0 }))
         {
             return;
         }
