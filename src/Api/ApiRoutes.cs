@@ -13,6 +13,8 @@ public static class ApiRoutes
 {
     public static void UseMeshApi(this WebApplication app, ServerRuntime server)
     {
+        // One label per route pattern for this application (a bounded set: the mapped routes), not one per request.
+        var pathLabels = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         app.Use(async (context, next) =>
         {
             // consul.api.http: every request, timed per method and route (its parameters replaced by "_").
@@ -26,7 +28,8 @@ public static class ApiRoutes
                 if (context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern }
                     && context.RequestServices.GetService(typeof(Mesh.Server.Metrics.ServerMetrics)) is Mesh.Server.Metrics.ServerMetrics { Instruments: { } instruments })
                 {
-                    instruments.RecordHttp(context.Request.Method, Mesh.Server.Metrics.ServerInstruments.PathLabel(pattern), System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                    var path = pathLabels.GetOrAdd(pattern, Mesh.Server.Metrics.ServerInstruments.PathLabel);
+                    instruments.RecordHttp(context.Request.Method, path, System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 }
             }
         });

@@ -56,6 +56,11 @@ const string Usage = """
       startup    time from process start to the first HTTP answer and to a known leader of `mesh agent -dev`
                  --runs 10               starts per binary; --mesh-bin a,b compares binaries, interleaved run by run
 
+      write-cost KiB allocated and CPU µs per write on each server of a 3-server mesh cluster, by role: N writes
+                 through the leader, then N through a follower (which forwards them), after warm-up writes
+                 --writes 4000 --warmup-writes 3000 --clients 16 --rounds 1
+                 --mesh-bin a,b          compare binaries, a fresh cluster each, interleaved per round
+
       --mesh-bin PATH   mesh executable or mesh.dll (default: the one built next to this tool)
       --etcd-bin PATH   etcd executable (default: etcd on PATH; Debian package etcd-server)
     Servers run as child processes on free 127.0.0.1 ports with data in temp folders, and are stopped afterwards.
@@ -91,6 +96,7 @@ try
         "tls-handshake" => await Mesh.LoadTest.Tls.TlsHandshakeCommand.RunAsync(options, stop.Token),
         "leaf" => await Mesh.LoadTest.Leaf.LeafCommand.RunAsync(options, stop.Token),
         "startup" => await Mesh.LoadTest.Startup.StartupCommand.RunAsync(options, stop.Token),
+        "write-cost" => await Mesh.LoadTest.WriteCost.WriteCostCommand.RunAsync(options, stop.Token),
         _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
     };
 }

@@ -81,7 +81,10 @@ public sealed class MeshApiHost(ServerRuntime runtime, ServerMetrics metrics, IL
     /// <summary>The application with its listeners configured and every route mapped, not yet listening.</summary>
     private WebApplication Build()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No appsettings reload: its watcher follows the working directory recursively (inotify), and with a data
+        // folder below it every Raft log write woke it (each server watched all three servers' logs under /tmp in
+        // Mesh.LoadTest; a service whose working directory is / would watch the whole file system).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(metrics);

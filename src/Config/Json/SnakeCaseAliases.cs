@@ -16,11 +16,12 @@ public static class SnakeCaseAliases
         switch (node)
         {
             case JsonObject obj when info.Kind == JsonTypeInfoKind.Object:
-                foreach (var (key, value) in obj.ToList())
+                // Only a snake_case key renames (mutates) the object; without one it is walked in place, uncopied.
+                IEnumerable<KeyValuePair<string, JsonNode?>> pairs = HasSnakeCaseKey(obj) ? obj.ToList() : obj;
+                foreach (var (key, value) in pairs)
                 {
                     var renamed = key.Contains('_', StringComparison.Ordinal) ? ToPascal(key) : key;
-                    var property = info.Properties.FirstOrDefault(p => p.Name.Equals(renamed, StringComparison.OrdinalIgnoreCase));
-                    if (property is null)
+                    if (PropertyNamed(info, renamed) is not { } property)
                     {
                         continue;
                     }
@@ -45,6 +46,34 @@ public static class SnakeCaseAliases
         }
 
         return node;
+    }
+
+    private static bool HasSnakeCaseKey(JsonObject obj)
+    {
+        foreach (var (key, _) in obj)
+        {
+            if (key.Contains('_', StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A loop, not LINQ: this runs for every key of every request body.</summary>
+    private static JsonPropertyInfo? PropertyNamed(JsonTypeInfo info, string name)
+    {
+        var properties = info.Properties;
+        for (var i = 0; i < properties.Count; i++)
+        {
+            if (properties[i].Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return properties[i];
+            }
+        }
+
+        return null;
     }
 
     private static string ToPascal(string key)

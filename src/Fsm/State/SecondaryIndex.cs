@@ -45,7 +45,11 @@ public sealed class SecondaryIndex<TKey>
     public bool Contains(string value) => _entries.ContainsKey(value);
 
     public SecondaryIndex<TKey> Add(string value, TKey key)
-        => new(_entries.SetItem(value, Get(value).Add(key)));
+    {
+        var keys = Get(value);
+        var added = keys.Add(key);
+        return ReferenceEquals(added, keys) ? this : new(_entries.SetItem(value, added));
+    }
 
     public SecondaryIndex<TKey> Remove(string value, TKey key)
     {

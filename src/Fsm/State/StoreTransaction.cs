@@ -105,27 +105,41 @@ public sealed partial class StoreTransaction
     {
         var key = ServiceKey.For(nodeName, service.Id);
         var existing = _state.Services.GetValueOrDefault(key);
-        if (existing is not null && RowContent.Same(existing with { CreateIndex = 0, ModifyIndex = 0 }, service with { CreateIndex = 0, ModifyIndex = 0 }))
+
+        // A different port or address already tells the rows apart: encode them only when those agree.
+        if (existing is not null && existing.Port == service.Port && existing.Address == service.Address
+            && RowContent.Same(existing with { CreateIndex = 0, ModifyIndex = 0 }, service with { CreateIndex = 0, ModifyIndex = 0 }))
         {
             return;
         }
 
-        if (existing is not null)
+        var row = service with { CreateIndex = existing?.CreateIndex ?? Index, ModifyIndex = Index };
+        if (existing is not null && SameIndexEntries(existing, row))
         {
-            RemoveServiceIndexes(key, existing);
+            // Only the row changes (a new port, tags, meta): its index entries stay as they are. Removing and adding
+            // them again rebuilt four sorted sets per write, most of what a re-registration allocated in the FSM.
+            TouchInstance(existing);
+            _state = _state with { Services = _state.Services.SetItem(key, row) };
+        }
+        else
+        {
+            if (existing is not null)
+            {
+                RemoveServiceIndexes(key, existing);
+            }
+
+            _state = _state with
+            {
+                Services = _state.Services.SetItem(key, row),
+                ServicesByName = _state.ServicesByName.Add(NameKey.Of(row.Service), key),
+                ServicesByNode = _state.ServicesByNode.Add(key.Node, key),
+                ServicesByKind = _state.ServicesByKind.Add(row.Kind, key),
+                ServicesByConnect = row.ConnectDestination is { } destination
+                    ? _state.ServicesByConnect.Add(NameKey.Of(destination), key)
+                    : _state.ServicesByConnect,
+            };
         }
 
-        var row = service with { CreateIndex = existing?.CreateIndex ?? Index, ModifyIndex = Index };
-        _state = _state with
-        {
-            Services = _state.Services.SetItem(key, row),
-            ServicesByName = _state.ServicesByName.Add(NameKey.Of(row.Service), key),
-            ServicesByNode = _state.ServicesByNode.Add(key.Node, key),
-            ServicesByKind = _state.ServicesByKind.Add(row.Kind, key),
-            ServicesByConnect = row.ConnectDestination is { } destination
-                ? _state.ServicesByConnect.Add(NameKey.Of(destination), key)
-                : _state.ServicesByConnect,
-        };
         Touch(WatchKeys.Services);
         Touch(WatchKeys.Node(nodeName));
         TouchInstance(row);
@@ -158,6 +172,17 @@ public sealed partial class StoreTransaction
         Touch(WatchKeys.Services);
         Touch(WatchKeys.Node(nodeName));
     }
+
+    /// <summary>True when both rows sit under the same name, kind and Connect destination (the node is the key's).</summary>
+    private static bool SameIndexEntries(NodeService existing, NodeService row)
+        => NameKey.Of(existing.Service) == NameKey.Of(row.Service)
+           && existing.Kind == row.Kind
+           && (existing.ConnectDestination, row.ConnectDestination) switch
+           {
+               (null, null) => true,
+               ({ } before, { } after) => NameKey.Of(before) == NameKey.Of(after),
+               _ => false,
+           };
 
     private void RemoveServiceIndexes(ServiceKey key, NodeService existing)
     {

@@ -27,6 +27,7 @@ public static class MetricNames
     public const string RaftMembers = "consul.raft.members";
     public const string FsmApplies = "consul.fsm.applies";
     public const string RuntimeRssBytes = "consul.runtime.rss_bytes";
+    public const string RuntimeTotalAllocBytes = "consul.runtime.total_alloc_bytes";
     public const string RuntimeThreadPoolThreads = "consul.runtime.threadpool.threads";
     public const string RuntimeThreadPoolQueue = "consul.runtime.threadpool.queue_length";
     public const string ProxyCfgBuilds = "consul.proxycfg.builds";

@@ -136,14 +136,42 @@ public sealed class MetricsCollector : IDisposable
     /// <summary>Observable callbacks only run inside <see cref="Collect"/> (under the lock); pushed ones on any thread.</summary>
     private void OnMeasurement(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var (labelKey, labels) = LabelsOf(tags);
         if (instrument.IsObservable)
         {
+            var (labelKey, labels) = LabelsOf(tags);
             _observed[(instrument, labelKey)] = (value, labels);
             return;
         }
 
-        _pushed.GetOrAdd((instrument, labelKey), static (_, labels) => new SeriesAggregate(labels), labels).Record(value);
+        // Pushed measurements run on the request and apply paths: find the series by its key first and build its
+        // label map only for a new series (the map and its LINQ join were allocated on every HTTP request before).
+        if (!_pushed.TryGetValue((instrument, KeyOf(tags)), out var series))
+        {
+            var (labelKey, labels) = LabelsOf(tags);
+            series = _pushed.GetOrAdd((instrument, labelKey), static (_, labels) => new SeriesAggregate(labels), labels);
+        }
+
+        series.Record(value);
+    }
+
+    /// <summary>The key <see cref="LabelsOf"/> gives, built without the label map for up to two tags.</summary>
+    private static string KeyOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        switch (tags.Length)
+        {
+            case 0:
+                return string.Empty;
+            case 1:
+                return Pair(tags[0]);
+            case 2 when !string.Equals(tags[0].Key, tags[1].Key, StringComparison.Ordinal):
+                var (first, second) = string.CompareOrdinal(tags[0].Key, tags[1].Key) < 0 ? (tags[0], tags[1]) : (tags[1], tags[0]);
+                return string.Concat(Pair(first), "\u0001", Pair(second));
+            default:
+                return LabelsOf(tags).Key;
+        }
+
+        static string Pair(KeyValuePair<string, object?> tag)
+            => string.Concat(tag.Key, "=", Convert.ToString(tag.Value, CultureInfo.InvariantCulture) ?? string.Empty);
     }
 
     private static (string Key, IReadOnlyDictionary<string, string> Labels) LabelsOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)

@@ -91,7 +91,10 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
     /// <summary>The application with its listeners configured and every gRPC service mapped, not yet listening.</summary>
     private WebApplication Build()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No appsettings reload: its watcher follows the working directory recursively (inotify), and with a data
+        // folder below it every Raft log write woke it (each server watched all three servers' logs under /tmp in
+        // Mesh.LoadTest; a service whose working directory is / would watch the whole file system).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(context.LoggerFactory);
         builder.Services.AddSingleton(context);

@@ -26,6 +26,7 @@ public sealed partial class MetricsEndpointTests(ServerFixture fixture) : IClass
         Assert.True(Gauge(metrics, "consul.raft.commit_index") >= Gauge(metrics, "consul.raft.applied_index"));
         Assert.True(Gauge(metrics, "consul.runtime.rss_bytes") > 0);
         Assert.True(Gauge(metrics, "consul.runtime.alloc_bytes") > 0);
+        Assert.True(Gauge(metrics, "consul.runtime.total_alloc_bytes") >= Gauge(metrics, "consul.runtime.alloc_bytes"));
         Assert.Equal(0, Gauge(metrics, "consul.proxycfg.watched_proxies"));
         var nodes = gauges.Single(g => g.GetProperty("Name").GetString() == "consul.state.nodes");
         Assert.Equal("dc1", nodes.GetProperty("Labels").GetProperty("datacenter").GetString());

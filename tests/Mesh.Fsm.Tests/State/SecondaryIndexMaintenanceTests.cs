@@ -39,6 +39,40 @@ public sealed class SecondaryIndexMaintenanceTests
     }
 
     [Fact]
+    public void Register_SameNameKindAndDestination_KeepsTheIndexesAsTheyWere()
+    {
+        var driver = new FsmDriver();
+        driver.Ok(Catalog.Register("n1", Catalog.Service("s1", "web", port: 8080)));
+        driver.Ok(Catalog.Register("n1", Catalog.Sidecar("p1", "web")));
+        var before = driver.State;
+
+        driver.Ok(Catalog.Register("n1", Catalog.Service("s1", "web", port: 9090)));
+        driver.Ok(Catalog.Register("n1", Catalog.Sidecar("p1", "web", port: 21001)));
+
+        // Only the rows changed: the index objects are the very same (nothing rebuilt), and they still find the rows.
+        Assert.Same(before.ServicesByName, driver.State.ServicesByName);
+        Assert.Same(before.ServicesByNode, driver.State.ServicesByNode);
+        Assert.Same(before.ServicesByKind, driver.State.ServicesByKind);
+        Assert.Same(before.ServicesByConnect, driver.State.ServicesByConnect);
+        Assert.Equal(9090, driver.State.ServicesNamed("web").Single(s => s.Service.Id == "s1").Service.Port);
+        Assert.Equal(["n1/p1"], Connect(driver.State, "web"));
+        StoreInvariants.AssertConsistent(driver.State);
+    }
+
+    [Fact]
+    public void Register_NameCaseChanged_StaysUnderItsNameWithTheNewSpelling()
+    {
+        var driver = new FsmDriver();
+        driver.Ok(Catalog.Register("n1", Catalog.Service("s1", "Web")));
+
+        driver.Ok(Catalog.Register("n1", Catalog.Service("s1", "web")));
+
+        Assert.Equal(["n1/s1"], Named(driver.State, "WEB"));
+        Assert.Equal("web", driver.State.ServicesNamed("web").Single().Service.Service);
+        StoreInvariants.AssertConsistent(driver.State);
+    }
+
+    [Fact]
     public void Register_ServiceRenamed_MovesItBetweenNameEntries()
     {
         var driver = new FsmDriver();

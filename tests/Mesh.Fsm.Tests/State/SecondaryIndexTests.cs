@@ -17,6 +17,14 @@ public sealed class SecondaryIndexTests
     }
 
     [Fact]
+    public void Add_KeyAlreadyThere_ReturnsTheSameIndex()
+    {
+        var index = SecondaryIndex<ServiceKey>.Empty.Add("web", new ServiceKey("n1", "a"));
+
+        Assert.Same(index, index.Add("web", new ServiceKey("n1", "a")));
+    }
+
+    [Fact]
     public void Remove_LastKey_DropsTheValue()
     {
         var key = new ServiceKey("n1", "a");

@@ -46,6 +46,23 @@ public sealed class WatchKeyTouchTests
     }
 
     [Fact]
+    public void Register_SidecarPortChanged_TouchesItsServiceConnectAndKindKeys()
+    {
+        var driver = new FsmDriver();
+        driver.Ok(Catalog.Register("n1", Catalog.Sidecar("web-proxy", "web", port: 21000)));
+
+        driver.Ok(Catalog.Register("n1", Catalog.Sidecar("web-proxy", "web", port: 21001)));
+
+        Assert.Equal(
+            new HashSet<string>
+            {
+                WatchKeys.Services, WatchKeys.Node("n1"), WatchKeys.Service("web-sidecar-proxy"),
+                WatchKeys.Connect("web"), WatchKeys.Kind(ServiceKind.ConnectProxy),
+            },
+            driver.LastTouched);
+    }
+
+    [Fact]
     public void Register_Sidecar_TouchesConnectKeyOfDestination()
     {
         var driver = new FsmDriver();

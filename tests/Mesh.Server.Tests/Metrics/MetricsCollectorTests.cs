@@ -47,6 +47,30 @@ public sealed class MetricsCollectorTests
     }
 
     [Fact]
+    public void Collect_TagsInEitherOrder_OneSeries()
+    {
+        using var meter = new Meter("Test.Collector");
+        using var collector = new MetricsCollector();
+        collector.Track(meter);
+        var histogram = meter.CreateHistogram<double>("test.http");
+        var method = new KeyValuePair<string, object?>("method", "PUT");
+        var path = new KeyValuePair<string, object?>("path", "v1_catalog_register");
+        var extra = new KeyValuePair<string, object?>("code", 200);
+
+        histogram.Record(1, method, path);
+        histogram.Record(2, path, method);
+        histogram.Record(3, extra, path, method);
+        histogram.Record(4, method, extra, path);
+
+        var samples = collector.Collect().Samples;
+        Assert.Equal(2, samples.Count);
+        var two = Assert.Single(samples, s => s.Labels.Count == 2);
+        Assert.Equal((2L, 3.0, "PUT", "v1_catalog_register"), (two.Count, two.Sum, two.Labels["method"], two.Labels["path"]));
+        var three = Assert.Single(samples, s => s.Labels.Count == 3);
+        Assert.Equal((2L, 7.0, "200"), (three.Count, three.Sum, three.Labels["code"]));
+    }
+
+    [Fact]
     public void Collect_ObservableInstruments_ReadOnEachCollect()
     {
         using var meter = new Meter("Test.Collector");
