@@ -49,6 +49,16 @@ public sealed class IngressServiceFieldsJsonTests
         Assert.Equal("1m30s", typed.Defaults!.PassiveHealthCheck!.Interval);
     }
 
+    [Fact]
+    public void Write_IntervalThatIsNotADuration_IsRefused()
+    {
+        var error = Assert.Throws<InvalidConfigEntryException>(() => Decode("""
+            {"Kind":"ingress-gateway","Name":"g","Listeners":[{"Port":8080,"Protocol":"http","Services":[{"Name":"web","PassiveHealthCheck":{"Interval":"often"}}]}]}
+            """));
+
+        Assert.Equal("PassiveHealthCheck.Interval: time: invalid duration \"often\"", error.Message);
+    }
+
     private static ParsedConfigEntry Decode(string json) => ConfigEntryKinds.Decode((JsonObject)JsonNode.Parse(json)!);
 
     /// <summary>The entry as the API returns it after a write, without the indexes.</summary>
