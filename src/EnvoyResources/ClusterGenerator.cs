@@ -97,13 +97,6 @@ internal static class ClusterGenerator
                     ClusterType = new Cluster.Types.CustomClusterType { Name = "envoy.clusters.aggregate", TypedConfig = Any.Pack(aggregate) },
                 };
 
-                // An ingress gateway applies its services' passive health checks to the aggregate too (Consul's
-                // makeUpstreamClustersForDiscoveryChain sets outlier detection on it for ingress only).
-                if (snapshot.Kind == Mesh.Fsm.Model.ServiceKind.IngressGateway)
-                {
-                    failover.OutlierDetection = new OutlierDetection();
-                }
-
                 clusters.Add(failover);
             }
 
@@ -129,6 +122,13 @@ internal static class ClusterGenerator
 
                 clusters.Add(cluster);
             }
+        }
+
+        // An ingress gateway's limits and passive health checks, on every cluster of the chain, the aggregate too
+        // (Consul's configIngressUpstreamCluster), before an escape hatch replaces them.
+        if (snapshot.Kind == Mesh.Fsm.Model.ServiceKind.IngressGateway)
+        {
+            IngressClusterSettings.Apply(snapshot, upstream, clusters);
         }
 
         // The escape hatch applies only to a chain nothing has shaped; it keeps Consul's mTLS socket.

@@ -44,6 +44,10 @@ internal static class IngressRoutes
 
                 host.Domains.Clear();
                 host.Domains.AddRange(Domains(service, listener.Port));
+
+                // Consul's injectHeaderManipToVirtualHost: the service's header changes apply to its whole virtual host.
+                HeaderModifiers.Apply(service.Settings?.RequestHeaders, host.RequestHeadersToAdd, host.RequestHeadersToRemove);
+                HeaderModifiers.Apply(service.Settings?.ResponseHeaders, host.ResponseHeadersToAdd, host.ResponseHeadersToRemove);
                 route.VirtualHosts.Add(host);
             }
 

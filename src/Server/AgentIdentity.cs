@@ -27,6 +27,9 @@ public sealed record AgentIdentity
 
     public required IPEndPoint ServerEndPoint { get; init; }
 
+    /// <summary>The DNS domain (Consul's <c>domain</c>, without the final dot): an ingress gateway's leaf names use it.</summary>
+    public string Domain { get; init; } = "consul";
+
     public int HttpPort { get; init; } = 8500;
 
     public int GrpcPort { get; init; } = 8502;

@@ -37,6 +37,27 @@ public sealed class LeafTemplateTests
     }
 
     [Fact]
+    public async Task SignPublicKey_WithDnsNames_WritesTheSameBytesAsTheCsrPathAndVerifies()
+    {
+        string[] names = ["*.ingress.consul.", "api.example.com"];
+        using var root = NewRoot("ec", 256);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = LeafCertificates.ReadSigningRequest(LeafCertificates.CreateSigningRequest(key, Uri, names));
+        var now = DateTimeOffset.UtcNow;
+        var notBefore = RootCertificates.TruncateToSeconds(now.AddMinutes(-1));
+
+        var general = LeafCertificates.Sign(request.Request, request.Uri, request.DnsNames, root, 5, notBefore, now.AddHours(72));
+        var own = LeafCertificates.SignPublicKey(key.ExportSubjectPublicKeyInfo(), Uri, names, root, 5, notBefore, now.AddHours(72));
+
+        Assert.Equal(names, request.DnsNames);
+        Assert.Equal(Convert.ToHexString(Parts(general).Tbs), Convert.ToHexString(Parts(own).Tbs));
+        using var certificate = X509CertificateLoader.LoadCertificate(own);
+        Assert.Equal([Uri], SanUris.Of(certificate));
+        Assert.Equal(names, SanUris.DnsNamesOf(certificate));
+        await ChainCheck.AssertVerifiesAsync(Pem.Certificate(own), [root.Root.RootCert]);
+    }
+
+    [Fact]
     public void SignPublicKey_LeafAfter2049_UsesGeneralizedTimeLikeTheCsrPath()
     {
         using var root = NewRoot("ec", 256);

@@ -125,6 +125,7 @@ public sealed partial class MeshServer : IAsyncDisposable, Mesh.Server.Membershi
                 NodeName = config.NodeName,
                 NodeId = config.NodeId ?? NodeIdentity.LoadOrCreate(dataDir),
                 Datacenter = config.Datacenter,
+                Domain = config.Domain,
                 AdvertiseAddress = config.BindAddress,
                 AdvertiseWanAddress = config.AdvertiseWanAddress ?? config.BindAddress,
                 ServerEndPoint = serverEndPoint,

@@ -6,23 +6,33 @@ using Mesh.Ca.Signing;
 namespace Mesh.Ca.Crypto;
 
 /// <summary>
-/// Leaf certificates: the requester's CSR (<c>agent/connect/csr.go</c>: no subject, one critical URI SAN) and the
-/// signed leaf (<c>provider_consul.go: Sign</c>: the CSR's URI, ClientAuth+ServerAuth, SHA-256 key ids).
+/// Leaf certificates: the requester's CSR (<c>agent/connect/csr.go</c>: no subject, one critical SAN with one URI and,
+/// for a gateway, DNS names) and the signed leaf (<c>provider_consul.go: Sign</c>: the CSR's URI and DNS names,
+/// ClientAuth+ServerAuth, SHA-256 key ids). The SAN is critical because the subject is empty (RFC 5280 4.2.1.6).
 /// </summary>
 public static class LeafCertificates
 {
     private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
     private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
 
-    public static byte[] CreateSigningRequest(ECDsa key, string spiffeUri)
+    /// <summary>More DNS SANs than any gateway's hosts plus wildcards need; bounds what one CSR can make the leader sign.</summary>
+    private const int MaxDnsNames = 1000;
+
+    public static byte[] CreateSigningRequest(ECDsa key, string spiffeUri) => CreateSigningRequest(key, spiffeUri, []);
+
+    /// <summary>A CSR for <paramref name="spiffeUri"/> that also asks for DNS names (Consul's <c>CreateCSR</c> with DNSSAN, a gateway's).</summary>
+    public static byte[] CreateSigningRequest(ECDsa key, string spiffeUri, IReadOnlyList<string> dnsNames)
     {
         var request = new CertificateRequest(new X500DistinguishedName(string.Empty), key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(UriSan(spiffeUri));
+        request.CertificateExtensions.Add(SanUris.Build(spiffeUri, dnsNames, critical: true));
         return request.CreateSigningRequest();
     }
 
-    /// <summary>Reads a PKCS#10 request, checking its self-signature, and returns it with its single URI SAN.</summary>
-    public static (CertificateRequest Request, string Uri) ReadSigningRequest(byte[] der)
+    /// <summary>
+    /// Reads a PKCS#10 request, checking its self-signature, and returns it with its single URI SAN and its DNS SANs
+    /// (which the leaf carries as asked, as Consul's provider copies <c>csr.DNSNames</c>).
+    /// </summary>
+    public static SigningRequest ReadSigningRequest(byte[] der)
     {
         CertificateRequest request;
         try
@@ -35,11 +45,13 @@ public static class LeafCertificates
         }
 
         var uris = new List<string>();
+        var dnsNames = new List<string>();
         var emails = 0;
         foreach (var extension in request.CertificateExtensions.Where(e => e.Oid?.Value == SanUris.SubjectAltNameOid))
         {
-            var (found, foundEmails) = SanUris.Read(extension);
+            var (found, foundDns, foundEmails) = SanUris.ReadAll(extension);
             uris.AddRange(found);
+            dnsNames.AddRange(foundDns);
             emails += foundEmails;
         }
 
@@ -48,8 +60,16 @@ public static class LeafCertificates
             throw new LeafSigningException(LeafSigningError.Invalid, $"the CSR must have exactly one URI SAN and no e-mail SANs (it has {uris.Count} URIs, {emails} e-mails)");
         }
 
-        return (request, uris[0]);
+        if (dnsNames.Count > MaxDnsNames || dnsNames.Any(name => name.Length is 0 or > 253))
+        {
+            throw new LeafSigningException(LeafSigningError.Invalid, $"the CSR's DNS SANs must be at most {MaxDnsNames} names of 1 to 253 characters");
+        }
+
+        return new SigningRequest(request, uris[0], dnsNames);
     }
+
+    public static byte[] Sign(CertificateRequest csr, string uri, RootSigningKey root, long serial, DateTimeOffset notBefore, DateTimeOffset notAfter)
+        => Sign(csr, uri, [], root, serial, notBefore, notAfter);
 
     /// <summary>
     /// Signs the leaf and returns its DER. The certificate is encoded here rather than by
@@ -57,14 +77,15 @@ public static class LeafCertificates
     /// which also parses its result into an <see cref="X509Certificate2"/>: with OpenSSL 3 that parse costs several
     /// times the signature itself, and the leader only needs the bytes.
     /// </summary>
-    public static byte[] Sign(CertificateRequest csr, string uri, RootSigningKey root, long serial, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    public static byte[] Sign(
+        CertificateRequest csr, string uri, IReadOnlyList<string> dnsNames, RootSigningKey root, long serial, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         X509Extension[] extensions =
         [
             .. LeadingExtensions(),
             new X509SubjectKeyIdentifierExtension(KeyIds.Of(csr.PublicKey.ExportSubjectPublicKeyInfo()), critical: false),
             X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(root.KeyId),
-            UriSan(uri),
+            SanUris.Build(uri, dnsNames, critical: true),
         ];
         var subjectPublicKeyInfo = csr.PublicKey.ExportSubjectPublicKeyInfo();
         var issuer = root.Certificate.SubjectName.RawData;
@@ -116,12 +137,17 @@ public static class LeafCertificates
     /// <summary>
     /// Signs a public key this server generated itself for one of its services (the leaf cache's path on the leader):
     /// there is no CSR to parse and verify, since the key never left this process and the URI was built here. The
-    /// certificate is the one <see cref="Sign"/> makes for the same key and URI, assembled from the root's
+    /// certificate is the one <see cref="Sign(CertificateRequest, string, IReadOnlyList{string}, RootSigningKey, long, DateTimeOffset, DateTimeOffset)"/> makes for the same key and URI, assembled from the root's
     /// <see cref="LeafTemplate"/>.
     /// </summary>
     public static byte[] SignPublicKey(ReadOnlySpan<byte> subjectPublicKeyInfo, string uri, RootSigningKey root, long serial, DateTimeOffset notBefore, DateTimeOffset notAfter)
+        => SignPublicKey(subjectPublicKeyInfo, uri, [], root, serial, notBefore, notAfter);
+
+    /// <summary>As the overload without names, the leaf also carrying <paramref name="dnsNames"/> before its URI.</summary>
+    public static byte[] SignPublicKey(
+        ReadOnlySpan<byte> subjectPublicKeyInfo, string uri, IReadOnlyList<string> dnsNames, RootSigningKey root, long serial, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
-        var toBeSigned = root.Template.ToBeSigned(serial, notBefore, notAfter, subjectPublicKeyInfo, uri);
+        var toBeSigned = root.Template.ToBeSigned(serial, notBefore, notAfter, subjectPublicKeyInfo, uri, dnsNames);
         return root.Template.Certificate(toBeSigned, root.SignData(toBeSigned));
     }
 
@@ -162,7 +188,4 @@ public static class LeafCertificates
             writer.WriteGeneralizedTime(time, omitFractionalSeconds: true);
         }
     }
-
-    /// <summary>A URI SAN, critical because the subject is empty (RFC 5280 4.2.1.6, Consul's <c>x509_patch.go</c>).</summary>
-    private static X509Extension UriSan(string uri) => SanUris.Build(uri, critical: true);
 }

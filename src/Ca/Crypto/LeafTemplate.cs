@@ -8,14 +8,13 @@ namespace Mesh.Ca.Crypto;
 /// The parts of a leaf certificate that are the same for every leaf one root signs, encoded once: the signature
 /// algorithm, the issuer, and the constant extensions (basic constraints, key usage, extended key usage, authority key
 /// id). A leaf's to-be-signed bytes are then written with only its variable parts: serial, validity, public key,
-/// subject key id and URI SAN. The result is byte for byte what <see cref="LeafCertificates.Sign"/> writes for the same
+/// subject key id and URI SAN. The result is byte for byte what <see cref="LeafCertificates.Sign(CertificateRequest, string, IReadOnlyList{string}, RootSigningKey, long, DateTimeOffset, DateTimeOffset)"/> writes for the same
 /// inputs (the tests compare them).
 /// </summary>
 public sealed class LeafTemplate
 {
     private const string SubjectKeyIdentifierOid = "2.5.29.14";
 
-    private static readonly Asn1Tag UriTag = new(TagClass.ContextSpecific, 6);
     private static readonly Asn1Tag Version = new(TagClass.ContextSpecific, 0, isConstructed: true);
     private static readonly Asn1Tag Extensions = new(TagClass.ContextSpecific, 3, isConstructed: true);
 
@@ -38,12 +37,16 @@ public sealed class LeafTemplate
     /// <summary>The DER AlgorithmIdentifier of the root's SHA-256 signatures.</summary>
     public byte[] SignatureAlgorithm { get; }
 
-    /// <summary>The leaf's TBSCertificate, in the field and extension order of <see cref="LeafCertificates.Sign"/>.</summary>
-    public byte[] ToBeSigned(long serial, DateTimeOffset notBefore, DateTimeOffset notAfter, ReadOnlySpan<byte> subjectPublicKeyInfo, string uri)
+    /// <summary>
+    /// The leaf's TBSCertificate, in the field and extension order of <see cref="LeafCertificates.Sign(CertificateRequest, string, IReadOnlyList{string}, RootSigningKey, long, DateTimeOffset, DateTimeOffset)"/>;
+    /// <paramref name="dnsNames"/> (a gateway's) go into the subjectAltName before the URI.
+    /// </summary>
+    public byte[] ToBeSigned(long serial, DateTimeOffset notBefore, DateTimeOffset notAfter, ReadOnlySpan<byte> subjectPublicKeyInfo, string uri, IReadOnlyList<string>? dnsNames = null)
     {
+        dnsNames ??= [];
         Span<byte> keyId = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(subjectPublicKeyInfo, keyId);
-        var tbs = new AsnWriter(AsnEncodingRules.DER, initialCapacity: 512 + uri.Length);
+        var tbs = new AsnWriter(AsnEncodingRules.DER, initialCapacity: 512 + uri.Length + (dnsNames.Count * 64));
         using (tbs.PushSequence())
         {
             using (tbs.PushSequence(Version))
@@ -85,9 +88,8 @@ public sealed class LeafTemplate
                     tbs.WriteEncodedValue(_subjectAltNameOid);
                     tbs.WriteBoolean(true); // critical: the subject is empty
                     using (tbs.PushOctetString())
-                    using (tbs.PushSequence())
                     {
-                        tbs.WriteCharacterString(UniversalTagNumber.IA5String, uri, UriTag);
+                        SanUris.WriteNames(tbs, uri, dnsNames);
                     }
                 }
             }

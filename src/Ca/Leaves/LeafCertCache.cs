@@ -8,7 +8,9 @@ using Mesh.Fsm.Watch;
 namespace Mesh.Ca.Leaves;
 
 /// <summary>
-/// The leaf certificates this server holds, one per service (Consul's agent leaf cache). A request gets the held leaf
+/// The leaf certificates this server holds, one per <see cref="LeafRequest"/>: per service, and per set of DNS names
+/// for a gateway that asks for them (Consul's agent leaf cache, keyed by service and DNSSAN). A gateway's newer set of
+/// names drops the slot of its previous set, so slots do not pile up as its hosts change. A request gets the held leaf
 /// unless it is due for renewal (past its random 60-90% point) or was signed by a root that is no longer the active
 /// one; then it gets a new key (from <see cref="LeafKeyPool"/>) and the leader signs it: directly when this server
 /// leads, through a CSR made with the key when another server does. With <c>?index=N</c> a request waits until a leaf
@@ -18,12 +20,30 @@ public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route, LeafKeyP
 {
     private readonly ConcurrentDictionary<string, LeafSlot> _slots = new(StringComparer.Ordinal);
 
+    // Per service, the key of the last DNS-named slot asked for.
+    private readonly ConcurrentDictionary<string, string> _namedKeys = new(StringComparer.Ordinal);
+
     /// <summary>How long one issuance may take, retries after rate limiting and leader changes included.</summary>
     public TimeSpan IssueTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    public async Task<IssuedLeaf> GetAsync(string service, long minIndex, TimeSpan wait, CancellationToken cancellationToken)
+    public Task<IssuedLeaf> GetAsync(string service, long minIndex, TimeSpan wait, CancellationToken cancellationToken)
+        => GetAsync(new LeafRequest(service), minIndex, wait, cancellationToken);
+
+    public async Task<IssuedLeaf> GetAsync(LeafRequest request, long minIndex, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var slot = _slots.GetOrAdd(service, static _ => new LeafSlot());
+        ArgumentNullException.ThrowIfNull(request);
+        if (!request.DnsSans.IsEmpty)
+        {
+            var previous = _namedKeys.GetValueOrDefault(request.Service);
+            _namedKeys[request.Service] = request.Key;
+            if (previous is not null && previous != request.Key)
+            {
+                // A waiter on the old slot keeps it until it asks again; the cache no longer hands it out.
+                _slots.TryRemove(previous, out _);
+            }
+        }
+
+        var slot = _slots.GetOrAdd(request.Key, static _ => new LeafSlot());
         var clock = host.Clock;
         var deadline = clock.GetUtcNow() + wait;
         while (true)
@@ -35,7 +55,7 @@ public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route, LeafKeyP
             var leaf = slot.Current;
             if (leaf is null || IsStale(leaf, slot.RootIdAtIssue))
             {
-                leaf = await RenewAsync(service, slot, cancellationToken).ConfigureAwait(false);
+                leaf = await RenewAsync(request, slot, cancellationToken).ConfigureAwait(false);
             }
 
             var now = clock.GetUtcNow();
@@ -82,7 +102,7 @@ public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route, LeafKeyP
         return null;
     }
 
-    private async Task<IssuedLeaf> RenewAsync(string service, LeafSlot slot, CancellationToken cancellationToken)
+    private async Task<IssuedLeaf> RenewAsync(LeafRequest request, LeafSlot slot, CancellationToken cancellationToken)
     {
         await slot.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -94,7 +114,7 @@ public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route, LeafKeyP
             }
 
             var rootId = ActiveRoot()?.Id ?? string.Empty;
-            var (signed, privateKeyPem) = await IssueAsync(service, cancellationToken).ConfigureAwait(false);
+            var (signed, privateKeyPem) = await IssueAsync(request, cancellationToken).ConfigureAwait(false);
             var index = Math.Max(signed.Serial, (current?.ModifyIndex ?? 0) + 1);
             var lifetime = signed.ValidBefore - signed.ValidAfter;
             var leaf = new IssuedLeaf
@@ -102,7 +122,7 @@ public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route, LeafKeyP
                 SerialNumber = KeyIds.ColonHex(KeyIds.SerialBytes(signed.Serial)),
                 CertPem = signed.CertificatePem + string.Concat(signed.Intermediates),
                 PrivateKeyPem = privateKeyPem,
-                Service = service,
+                Service = request.Service,
                 ServiceUri = signed.ServiceUri,
                 ValidAfter = signed.ValidAfter,
                 ValidBefore = signed.ValidBefore,
@@ -121,7 +141,7 @@ public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route, LeafKeyP
     }
 
     /// <summary>A new key and CSR, signed by the leader; retried while the leader is rate limiting or changing.</summary>
-    private async Task<(SignedLeaf Signed, string PrivateKeyPem)> IssueAsync(string service, CancellationToken cancellationToken)
+    private async Task<(SignedLeaf Signed, string PrivateKeyPem)> IssueAsync(LeafRequest request, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(IssueTimeout);
@@ -129,13 +149,13 @@ public sealed class LeafCertCache(ICaHost host, LeafSigningRoute route, LeafKeyP
         try
         {
             var ca = await WaitForCaAsync(timeout.Token).ConfigureAwait(false);
-            var id = SpiffeIds.Service(ca.TrustDomain, host.Datacenter, service);
+            var id = SpiffeIds.Service(ca.TrustDomain, host.Datacenter, request.Service);
             using var key = keys.Take();
             for (var attempt = 0; ; attempt++)
             {
                 try
                 {
-                    var signed = await route.SignOwnKeyAsync(id, key, timeout.Token).ConfigureAwait(false);
+                    var signed = await route.SignOwnKeyAsync(id, key, request.DnsSans, timeout.Token).ConfigureAwait(false);
                     return (signed, key.PrivateKeyPem);
                 }
                 catch (LeafSigningException error) when (error.Kind != LeafSigningError.Invalid)

@@ -35,7 +35,7 @@ public sealed class LeafSigner : IDisposable
     public async ValueTask<SignedLeaf> SignAsync(byte[] csrDer, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var signed = await SignUnmeasuredAsync(csrDer, null, default, cancellationToken).ConfigureAwait(false);
+        var signed = await SignUnmeasuredAsync(csrDer, null, default, [], cancellationToken).ConfigureAwait(false);
         _signTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return signed;
     }
@@ -45,17 +45,26 @@ public sealed class LeafSigner : IDisposable
     /// URI is built here from the CA's trust domain and this datacenter, so it is authorized by construction, and the
     /// key never left the process: there is no CSR to parse or verify. Limits, serials and validity are as for a CSR.
     /// </summary>
-    public async ValueTask<SignedLeaf> SignServiceKeyAsync(string service, ReadOnlyMemory<byte> subjectPublicKeyInfo, CancellationToken cancellationToken)
+    public ValueTask<SignedLeaf> SignServiceKeyAsync(string service, ReadOnlyMemory<byte> subjectPublicKeyInfo, CancellationToken cancellationToken)
+        => SignServiceKeyAsync(service, subjectPublicKeyInfo, [], cancellationToken);
+
+    /// <summary>As <see cref="SignServiceKeyAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/>, the leaf also naming <paramref name="dnsNames"/> (a gateway's).</summary>
+    public async ValueTask<SignedLeaf> SignServiceKeyAsync(string service, ReadOnlyMemory<byte> subjectPublicKeyInfo, IReadOnlyList<string> dnsNames, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(service);
+        ArgumentNullException.ThrowIfNull(dnsNames);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var signed = await SignUnmeasuredAsync(null, service, subjectPublicKeyInfo, cancellationToken).ConfigureAwait(false);
+        var signed = await SignUnmeasuredAsync(null, service, subjectPublicKeyInfo, dnsNames, cancellationToken).ConfigureAwait(false);
         _signTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return signed;
     }
 
-    /// <summary>Either <paramref name="csrDer"/> (from anywhere: fully checked) or a service and the public key its leaf is for.</summary>
-    private async ValueTask<SignedLeaf> SignUnmeasuredAsync(byte[]? csrDer, string? service, ReadOnlyMemory<byte> subjectPublicKeyInfo, CancellationToken cancellationToken)
+    /// <summary>
+    /// Either <paramref name="csrDer"/> (from anywhere: fully checked; its DNS SANs are signed as asked, as Consul's
+    /// provider does) or a service, the public key its leaf is for and its DNS names.
+    /// </summary>
+    private async ValueTask<SignedLeaf> SignUnmeasuredAsync(
+        byte[]? csrDer, string? service, ReadOnlyMemory<byte> subjectPublicKeyInfo, IReadOnlyList<string> dnsNames, CancellationToken cancellationToken)
     {
         if (!_host.IsLeader)
         {
@@ -75,7 +84,8 @@ public sealed class LeafSigner : IDisposable
             string uri;
             if (csrDer is not null)
             {
-                (csr, uri) = LeafCertificates.ReadSigningRequest(csrDer);
+                var request = LeafCertificates.ReadSigningRequest(csrDer);
+                (csr, uri, dnsNames) = (request.Request, request.Uri, request.DnsNames);
                 Authorize(uri, ca.TrustDomain);
             }
             else
@@ -94,8 +104,8 @@ public sealed class LeafSigner : IDisposable
             var notBefore = RootCertificates.TruncateToSeconds(now - TimeSpan.FromMinutes(1));
             var notAfter = notBefore + config.LeafCertTtl;
             var leaf = csr is null
-                ? LeafCertificates.SignPublicKey(subjectPublicKeyInfo.Span, uri, root, serial, notBefore, notAfter)
-                : LeafCertificates.Sign(csr, uri, root, serial, notBefore, notAfter);
+                ? LeafCertificates.SignPublicKey(subjectPublicKeyInfo.Span, uri, dnsNames, root, serial, notBefore, notAfter)
+                : LeafCertificates.Sign(csr, uri, dnsNames, root, serial, notBefore, notAfter);
             return new SignedLeaf
             {
                 CertificatePem = Pem.Certificate(leaf),

@@ -28,13 +28,17 @@ public sealed class LeafSigningRoute(ICaHost host, LeafSigner signer)
     /// A key this server generated for its own service <paramref name="id"/>: on the leader its public key is signed
     /// directly (no CSR to build, parse and verify); a follower sends the leader a CSR made with the key, as before.
     /// </summary>
-    public async ValueTask<SignedLeaf> SignOwnKeyAsync(ServiceSpiffeId id, LeafKey key, CancellationToken cancellationToken)
+    public ValueTask<SignedLeaf> SignOwnKeyAsync(ServiceSpiffeId id, LeafKey key, CancellationToken cancellationToken)
+        => SignOwnKeyAsync(id, key, [], cancellationToken);
+
+    /// <summary>As <see cref="SignOwnKeyAsync(ServiceSpiffeId, LeafKey, CancellationToken)"/> for a leaf that also names <paramref name="dnsNames"/>.</summary>
+    public async ValueTask<SignedLeaf> SignOwnKeyAsync(ServiceSpiffeId id, LeafKey key, IReadOnlyList<string> dnsNames, CancellationToken cancellationToken)
     {
         if (host.IsLeader)
         {
             try
             {
-                return await signer.SignServiceKeyAsync(id.Service, key.SubjectPublicKeyInfo, cancellationToken).ConfigureAwait(false);
+                return await signer.SignServiceKeyAsync(id.Service, key.SubjectPublicKeyInfo, dnsNames, cancellationToken).ConfigureAwait(false);
             }
             catch (LeafSigningException error) when (error.Kind == LeafSigningError.NotLeader)
             {
@@ -42,6 +46,6 @@ public sealed class LeafSigningRoute(ICaHost host, LeafSigner signer)
             }
         }
 
-        return await host.ForwardSignAsync(LeafCertificates.CreateSigningRequest(key.Key, id.Uri), cancellationToken).ConfigureAwait(false);
+        return await host.ForwardSignAsync(LeafCertificates.CreateSigningRequest(key.Key, id.Uri, dnsNames), cancellationToken).ConfigureAwait(false);
     }
 }

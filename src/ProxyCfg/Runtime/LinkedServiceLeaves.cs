@@ -16,7 +16,7 @@ internal sealed class LinkedServiceLeaves(ProxyConfigSource source, ProxyId id, 
 
     /// <summary>Follows exactly the leaves of <paramref name="services"/>: starts the missing ones, stops the others.</summary>
     public void Keep(IReadOnlyCollection<string> services)
-        => _loops.Keep(services, (service, token) => LeafFollower.RunAsync(source, id, service, () => For(service), leaf => Arrived(service, leaf, token), token));
+        => _loops.Keep(services, (service, token) => LeafFollower.RunAsync(source, id, new LeafRequest(service), () => For(service), leaf => Arrived(service, leaf, token), token));
 
     /// <summary>Waits for every follower to end (after the proxy's stop token was cancelled) and releases them.</summary>
     public ValueTask StopAsync() => _loops.StopAsync();

@@ -12,8 +12,8 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
     private readonly Lock _leafGate = new();
     private Task _leafLoop = Task.CompletedTask;
     private CancellationTokenSource? _leafStop;
-    private string _leafService = string.Empty;
     private readonly IDisposable? _datacentersChanged;
+    private LeafRequest? _leafRequest;
     private IssuedLeaf? _leaf;
     private bool _followsDatacenters;
 
@@ -74,7 +74,7 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
             return false;
         }
 
-        EnsureLeafLoop(SnapshotBuilder.LeafService(proxy));
+        EnsureLeafLoop(SnapshotBuilder.LeafRequestFor(state, proxy, Source.Self));
         LinkedLeaves.Keep(proxy.Kind == Mesh.Fsm.Model.ServiceKind.TerminatingGateway
             ? TerminatingGatewayBuilder.Links(state, proxy.Service).Select(link => link.Service).ToHashSet(StringComparer.Ordinal)
             : []);
@@ -126,12 +126,15 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
         return true;
     }
 
-    /// <summary>Starts (or, when the proxied service changed, restarts) the leaf loop for the destination service.</summary>
-    private void EnsureLeafLoop(string service)
+    /// <summary>
+    /// Starts (or, when the request changed, restarts) the leaf loop. A new service drops the held leaf; new DNS names
+    /// for the same service (an ingress gateway's hosts changed) keep presenting it until the new one arrives.
+    /// </summary>
+    private void EnsureLeafLoop(LeafRequest request)
     {
         lock (_leafGate)
         {
-            if (service == _leafService || Stopped)
+            if (request.Equals(_leafRequest) || Stopped)
             {
                 return;
             }
@@ -139,15 +142,19 @@ internal sealed class ProxyState : SnapshotState<ConfigSnapshot>
             _leafStop?.Cancel();
             _leafStop?.Dispose();
             _leafStop = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
-            _leafService = service;
-            Volatile.Write(ref _leaf, null);
+            if (_leafRequest?.Service != request.Service)
+            {
+                Volatile.Write(ref _leaf, null);
+            }
+
+            _leafRequest = request;
             var token = _leafStop.Token;
-            _leafLoop = Task.Run(() => LeafLoopAsync(service, token));
+            _leafLoop = Task.Run(() => LeafLoopAsync(request, token));
         }
     }
 
-    private Task LeafLoopAsync(string service, CancellationToken cancellationToken)
-        => LeafFollower.RunAsync(Source, Id, service, () => Volatile.Read(ref _leaf), leaf =>
+    private Task LeafLoopAsync(LeafRequest request, CancellationToken cancellationToken)
+        => LeafFollower.RunAsync(Source, Id, request, () => Volatile.Read(ref _leaf), leaf =>
         {
             Volatile.Write(ref _leaf, leaf);
             MarkDirty();

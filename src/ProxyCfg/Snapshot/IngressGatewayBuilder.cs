@@ -51,14 +51,14 @@ internal static class IngressGatewayBuilder
 
                 if (upstreams.ContainsKey(id.EnvoyId))
                 {
-                    services.Add(new IngressServiceSnapshot(id, [.. link.Hosts], link.FromWildcard ? null : service.Tls?.Sds));
+                    services.Add(new IngressServiceSnapshot(id, [.. link.Hosts], link.FromWildcard ? null : service.Tls?.Sds) { Settings = service });
                 }
             }
 
             listeners.Add(new IngressListenerSnapshot(listener.Port, listener.Protocol ?? "tcp", listener.Tls, [.. services]));
         }
 
-        var snapshot = new IngressGatewaySnapshot { Tls = entry?.Tls ?? new GatewayTlsConfig(), Listeners = [.. listeners] };
+        var snapshot = new IngressGatewaySnapshot { Tls = entry?.Tls ?? new GatewayTlsConfig(), Listeners = [.. listeners], Defaults = entry?.Defaults };
         return (snapshot, [.. upstreams.Values]);
     }
 }

@@ -14,6 +14,9 @@ public sealed record IngressGatewaySnapshot
 
     /// <summary>Listeners by port.</summary>
     public required ImmutableArray<IngressListenerSnapshot> Listeners { get; init; }
+
+    /// <summary>The entry's <c>Defaults</c>: limits and passive health check for every service (a service's own win).</summary>
+    public IngressServiceConfig? Defaults { get; init; }
 }
 
 /// <summary>One listener: its port, protocol, own TLS and the services it exposes.</summary>
@@ -32,6 +35,12 @@ public sealed record IngressListenerSnapshot(int Port, string Protocol, GatewayT
 /// </summary>
 public sealed record IngressServiceSnapshot(UpstreamId Upstream, ImmutableArray<string> Hosts, GatewayTlsSdsConfig? Sds = null)
 {
+    /// <summary>
+    /// The entry's service this one comes from (the <c>*</c> one for a wildcard expansion, as Consul's
+    /// <c>findIngressServiceMatchingUpstream</c>): its header changes, limits and passive health check apply.
+    /// </summary>
+    public IngressService? Settings { get; init; }
+
     /// <summary>The service gets its own filter chain and route (Consul's <c>ingressServiceHasSDSOverrides</c>).</summary>
     public bool HasSdsOverride => !string.IsNullOrEmpty(Sds?.CertResource);
 }

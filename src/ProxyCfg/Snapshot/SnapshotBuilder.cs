@@ -108,6 +108,18 @@ public static class SnapshotBuilder
     }
 
     /// <summary>
+    /// The leaf the proxy presents, as asked of the leaf cache: <see cref="LeafService"/>, and for an ingress gateway
+    /// the DNS names of <see cref="IngressLeafNames"/> (Consul's <c>watchIngressLeafCert</c>).
+    /// </summary>
+    public static LeafRequest LeafRequestFor(StoreState state, NodeService proxy, AgentIdentity self)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        return proxy.Kind == ServiceKind.IngressGateway
+            ? new LeafRequest(proxy.Service, IngressLeafNames.Of(state, proxy.Service, self))
+            : new LeafRequest(LeafService(proxy));
+    }
+
+    /// <summary>
     /// As <see cref="Build(StoreState, ProxyId, IssuedLeaf, AgentIdentity)"/> with the scope's caches, recording every
     /// watch key the result depends on into its reads (the runtime's chained watches) and keeping the previous
     /// snapshot's chain for an upstream whose chain no longer compiles. Without a leaf only the keys that decide

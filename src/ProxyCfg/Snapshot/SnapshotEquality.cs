@@ -61,11 +61,13 @@ public sealed class SnapshotEquality
             [nameof(IntentionView.Description), nameof(IntentionView.SourceNs), nameof(IntentionView.SourceName), nameof(IntentionView.DestinationNs),
              nameof(IntentionView.DestinationName), nameof(IntentionView.SourcePeer), nameof(IntentionView.SourceType), nameof(IntentionView.Action),
              nameof(IntentionView.Permissions), nameof(IntentionView.Meta), nameof(IntentionView.CreateIndex), nameof(IntentionView.IsL7)]),
-        [typeof(IngressGatewaySnapshot)] = ([nameof(IngressGatewaySnapshot.Tls), nameof(IngressGatewaySnapshot.Listeners)], []),
+        [typeof(IngressGatewaySnapshot)] = ([nameof(IngressGatewaySnapshot.Tls), nameof(IngressGatewaySnapshot.Listeners), nameof(IngressGatewaySnapshot.Defaults)], []),
         [typeof(IngressListenerSnapshot)] = (
             [nameof(IngressListenerSnapshot.Port), nameof(IngressListenerSnapshot.Protocol), nameof(IngressListenerSnapshot.Tls), nameof(IngressListenerSnapshot.Services)],
             []),
-        [typeof(IngressServiceSnapshot)] = ([nameof(IngressServiceSnapshot.Upstream), nameof(IngressServiceSnapshot.Hosts), nameof(IngressServiceSnapshot.Sds)], [nameof(IngressServiceSnapshot.HasSdsOverride)]),
+        [typeof(IngressServiceSnapshot)] = (
+            [nameof(IngressServiceSnapshot.Upstream), nameof(IngressServiceSnapshot.Hosts), nameof(IngressServiceSnapshot.Sds), nameof(IngressServiceSnapshot.Settings)],
+            [nameof(IngressServiceSnapshot.HasSdsOverride)]),
         [typeof(TerminatingGatewaySnapshot)] = ([nameof(TerminatingGatewaySnapshot.Services)], []),
         [typeof(TerminatingServiceSnapshot)] = (
             [nameof(TerminatingServiceSnapshot.Name), nameof(TerminatingServiceSnapshot.CaFile), nameof(TerminatingServiceSnapshot.CertFile),
@@ -160,12 +162,13 @@ public sealed class SnapshotEquality
         => ReferenceEquals(left, right)
            || (left is not null && right is not null
                && Canonical(left.Tls) == Canonical(right.Tls)
+               && CanonicalOf(left.Defaults) == CanonicalOf(right.Defaults)
                && left.Listeners.Length == right.Listeners.Length
                && left.Listeners.Zip(right.Listeners).All(p => p.First.Port == p.Second.Port && p.First.Protocol == p.Second.Protocol
                    && Canonical(p.First.Tls) == Canonical(p.Second.Tls)
                    && p.First.Services.Length == p.Second.Services.Length
                    && p.First.Services.Zip(p.Second.Services).All(s => s.First.Upstream == s.Second.Upstream && s.First.Hosts.SequenceEqual(s.Second.Hosts)
-                       && Equals(s.First.Sds, s.Second.Sds))));
+                       && Equals(s.First.Sds, s.Second.Sds) && CanonicalOf(s.First.Settings) == CanonicalOf(s.Second.Settings))));
 
     /// <summary>
     /// A mesh gateway's part compared whole, endpoints included: its endpoints shape clusters too (a remote datacenter

@@ -182,6 +182,48 @@ internal static class IngressScenarios
             RegisterGateway(f);
             f.ConfigEntry("""{"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[{"Port":8080,"Protocol":"http","Services":[{"Name":"db"}]}]}""");
         },
+
+        // Per-service header changes on each service's virtual host (s1: request and response; the wildcard's on s2).
+        ["ingress-with-header-changes"] = f =>
+        {
+            f.ConfigEntry("""{"Kind":"proxy-defaults","Name":"global","Config":{"protocol":"http"}}""");
+            RegisterGateway(f);
+            f.ConfigEntry("""
+                {"Kind":"ingress-gateway","Name":"ingress-gateway","Listeners":[
+                  {"Port":8080,"Protocol":"http","Services":[
+                    {"Name":"s1","Hosts":["s1.example.com"],
+                     "RequestHeaders":{"Add":{"x-b":"2","x-a":"1"},"Set":{"x-set":"on"},"Remove":["x-drop","x-drop-too"]},
+                     "ResponseHeaders":{"Add":{"x-served-by":"ingress"},"Set":{"cache-control":"no-store"},"Remove":["server"]}},
+                    {"Name":"*","RequestHeaders":{"Set":{"x-wildcard":"yes"}}}]}]}
+                """);
+            foreach (var service in new[] { "s1", "s2" })
+            {
+                f.RegisterInstance(service, "node-" + service, "127.10.1.1");
+            }
+        },
+
+        // Defaults' limits and passive health check on every upstream cluster; s2 overrides two limits and the check's
+        // interval and failures; s3 (tcp) takes the defaults.
+        ["ingress-with-limits"] = f =>
+        {
+            f.ConfigEntry("""{"Kind":"service-defaults","Name":"s1","Protocol":"http"}""");
+            f.ConfigEntry("""{"Kind":"service-defaults","Name":"s2","Protocol":"http"}""");
+            RegisterGateway(f);
+            f.ConfigEntry("""
+                {"Kind":"ingress-gateway","Name":"ingress-gateway",
+                 "Defaults":{"MaxConnections":10,"MaxPendingRequests":20,"MaxConcurrentRequests":30,
+                   "PassiveHealthCheck":{"Interval":"5s","MaxFailures":3,"EnforcingConsecutive5xx":80,"MaxEjectionPercent":50,"BaseEjectionTime":"30s"}},
+                 "Listeners":[
+                  {"Port":8080,"Protocol":"http","Services":[
+                    {"Name":"s1"},
+                    {"Name":"s2","MaxConnections":100,"MaxConcurrentRequests":300,"PassiveHealthCheck":{"Interval":"10s","MaxFailures":7}}]},
+                  {"Port":9090,"Protocol":"tcp","Services":[{"Name":"s3"}]}]}
+                """);
+            foreach (var service in new[] { "s1", "s2", "s3" })
+            {
+                f.RegisterInstance(service, "node-" + service, "127.10.1.1");
+            }
+        },
     };
 
     /// <summary>The gateway service on its own node, address 1.2.3.4, port 9999; the snapshot is the gateway's.</summary>

@@ -41,13 +41,16 @@ public sealed record GatewayTlsSdsConfig
     public string? CertResource { get; init; }
 }
 
-/// <summary><c>PassiveHealthCheck</c>: outlier detection for the instances behind a gateway service.</summary>
+/// <summary>
+/// <c>PassiveHealthCheck</c>: outlier detection for the instances behind a gateway service. The durations are Go
+/// <c>time.Duration</c>s, which Consul writes as nanoseconds; <c>MaxFailures</c> is always written, as Consul's.
+/// </summary>
 public sealed record PassiveHealthCheck
 {
     [OmitEmpty]
+    [JsonConverter(typeof(Mesh.Config.Durations.GoDurationNanosecondsConverter))]
     public string? Interval { get; init; }
 
-    [OmitEmpty]
     public uint MaxFailures { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -57,5 +60,6 @@ public sealed record PassiveHealthCheck
     public uint? MaxEjectionPercent { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonConverter(typeof(Mesh.Config.Durations.GoDurationNanosecondsConverter))]
     public string? BaseEjectionTime { get; init; }
 }

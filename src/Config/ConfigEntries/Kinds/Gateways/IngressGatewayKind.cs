@@ -37,10 +37,27 @@ public sealed class IngressGatewayKind : ConfigEntryKind<IngressGatewayEntry>
         ConfigMeta.Validate(entry.Meta);
         var gatewayTls = entry.Tls ?? new();
         GatewayTlsValidation.Validate(gatewayTls.TlsMinVersion, gatewayTls.TlsMaxVersion, gatewayTls.CipherSuites);
+        ValidatePassiveHealthCheck(entry.Defaults?.PassiveHealthCheck);
         var ports = new HashSet<int>();
         foreach (var listener in entry.Listeners ?? [])
         {
             ValidateListener(gatewayTls, listener, ports);
+            foreach (var service in listener.Services ?? [])
+            {
+                ValidatePassiveHealthCheck(service.PassiveHealthCheck);
+            }
+        }
+    }
+
+    /// <summary>Its durations must be Go durations (Consul's decoder refuses anything else).</summary>
+    private static void ValidatePassiveHealthCheck(PassiveHealthCheck? check)
+    {
+        foreach (var (field, value) in new[] { ("Interval", check?.Interval), ("BaseEjectionTime", check?.BaseEjectionTime) })
+        {
+            if (!string.IsNullOrEmpty(value) && !Mesh.Config.Durations.GoDuration.TryParse(value, out _))
+            {
+                throw Fail($"PassiveHealthCheck.{field}: time: invalid duration \"{value}\"");
+            }
         }
     }
 
