@@ -104,8 +104,59 @@ public sealed class CommandPipeline(RaftServer raft, TimeProvider clock, ILeader
         return result;
     }
 
+    /// <summary>
+    /// Whether proposals queued while entries are in flight share one log entry (<see cref="ProposalCoalescer"/>); off,
+    /// every command is its own entry as before issue 18's group commit (<c>MESH_PROPOSE_BATCH=0</c>, for A/B runs).
+    /// </summary>
+    public bool GroupProposals { get; init; } = true;
+
+    /// <summary>The leader's group commit; its counters say how many entries carried how many commands.</summary>
+    public ProposalCoalescer Coalescer { get; } = new(raft.ProposeAsync, clock);
+
     /// <summary>Appends a command on this server, which must be the leader (also the entry point for forwarded commands).</summary>
     public async ValueTask<ApplyResult> ProposeAsync(Command command, CancellationToken cancellationToken)
+    {
+        if (!GroupProposals)
+        {
+            return await ProposeAloneAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+
+        RefuseUnlessLeader();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = await Coalescer.ProposeAsync(command, cancellationToken).ConfigureAwait(false);
+        Instruments?.RecordCommit(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return result;
+    }
+
+    /// <summary>
+    /// Appends several commands on this server (a follower's forwarded batch): they are queued together, so they leave in
+    /// as few log entries as the coalescer's bounds allow, and each gets its own result or error.
+    /// </summary>
+    public IReadOnlyList<Task<ApplyResult>> ProposeAll(IReadOnlyList<Command> commands, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        if (!GroupProposals)
+        {
+            return [.. commands.Select(command => ProposeAloneAsync(command, cancellationToken).AsTask())];
+        }
+
+        RefuseUnlessLeader();
+        return Coalescer.ProposeAllAsync(commands, cancellationToken);
+    }
+
+    /// <summary>
+    /// A follower refuses before queueing, so the caller can send the command to the leader (nothing was appended).
+    /// Leadership lost later makes <see cref="RaftServer.ProposeAsync"/> fail the entry the same way.
+    /// </summary>
+    private void RefuseUnlessLeader()
+    {
+        if (!raft.IsLeader)
+        {
+            throw raft.Leader is { } leader ? new NotLeaderException { Leader = leader } : new NoLeaderException();
+        }
+    }
+
+    private async ValueTask<ApplyResult> ProposeAloneAsync(Command command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var record = new LogRecord { Command = AclLeaderStamps.Apply(command, now), StampedUnixMilliseconds = now };

@@ -40,7 +40,7 @@ public static class ServerServiceCollectionExtensions
         services.AddSingleton(_ => new ServerRpc(new RpcClient(options.Raft.Tls))); // the server port's TLS, both directions
         services.AddSingleton<LeaderRpc>();
         services.AddSingleton<ILeaderForwarder>(sp => new LeaderForwarder(sp.GetRequiredService<LeaderRpc>()) { BatchWindow = ForwardBatchWindow() });
-        services.AddSingleton(sp => new CommandPipeline(sp.GetRequiredService<RaftServer>(), options.Clock, sp.GetRequiredService<ILeaderForwarder>()) { Instruments = sp.GetRequiredService<ServerInstruments>() });
+        services.AddSingleton(sp => new CommandPipeline(sp.GetRequiredService<RaftServer>(), options.Clock, sp.GetRequiredService<ILeaderForwarder>()) { Instruments = sp.GetRequiredService<ServerInstruments>(), GroupProposals = GroupProposals() });
         services.AddSingleton<ITtlHeartbeatForwarder, LeaderHeartbeatForwarder>();
         services.AddSingleton<TtlTracker>();
         services.AddSingleton<LeafSigningForwarder>();
@@ -135,4 +135,12 @@ public static class ServerServiceCollectionExtensions
         => int.TryParse(Environment.GetEnvironmentVariable("MESH_FORWARD_BATCH_WINDOW"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var window)
             ? window
             : 2;
+
+    /// <summary>
+    /// Whether the leader writes the proposals queued behind its entries in flight as one log entry (see
+    /// <see cref="ProposalCoalescer"/>). <c>MESH_PROPOSE_BATCH=0</c> turns it off, every command its own entry as before:
+    /// a switch for side-by-side benchmarks (<c>Mesh.LoadTest cluster --target ungrouped,mesh</c>) and for a rolling
+    /// upgrade from a build that cannot read grouped entries (docs/decisions.md).
+    /// </summary>
+    private static bool GroupProposals() => Environment.GetEnvironmentVariable("MESH_PROPOSE_BATCH") != "0";
 }
