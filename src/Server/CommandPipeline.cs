@@ -111,7 +111,21 @@ public sealed class CommandPipeline(RaftServer raft, TimeProvider clock, ILeader
     public bool GroupProposals { get; init; } = true;
 
     /// <summary>The leader's group commit; its counters say how many entries carried how many commands.</summary>
-    public ProposalCoalescer Coalescer { get; } = new(raft.ProposeAsync, clock);
+    public ProposalCoalescer Coalescer => LazyInitializer.EnsureInitialized(ref _coalescer, () => new ProposalCoalescer(raft.ProposeAsync, clock) { MayGroup = () => GroupsEntries });
+
+    private ProposalCoalescer? _coalescer;
+
+    private volatile bool _peersReadGroupedEntries;
+
+    /// <summary>
+    /// Whether entries may now hold several commands: grouping is on and every other Raft member has told this server
+    /// (in its <c>InfoResponse</c> to <c>ServerMonitor</c>'s pings) that it decodes them. Until then each command is
+    /// its own entry, so a cluster being upgraded from a build without group commit keeps applying.
+    /// </summary>
+    public bool GroupsEntries => GroupProposals && _peersReadGroupedEntries;
+
+    /// <summary>Called after each round of member pings with whether every other member reads grouped entries.</summary>
+    public void RecordPeersReadGroupedEntries(bool everyPeer) => _peersReadGroupedEntries = everyPeer;
 
     /// <summary>Appends a command on this server, which must be the leader (also the entry point for forwarded commands).</summary>
     public async ValueTask<ApplyResult> ProposeAsync(Command command, CancellationToken cancellationToken)

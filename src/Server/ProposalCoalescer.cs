@@ -44,6 +44,12 @@ public sealed class ProposalCoalescer
     /// <summary>The most encoded command bytes in one entry (a single larger command still goes, alone).</summary>
     public int MaxBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// Whether an entry may now hold more than one command (asked each time an entry is formed); while false every
+    /// proposal is its own plain entry, still queued behind the window.
+    /// </summary>
+    public Func<bool> MayGroup { get; init; } = static () => true;
+
     /// <summary>Log entries appended so far.</summary>
     public long EntriesProposed => Interlocked.Read(ref _entries);
 
@@ -121,6 +127,7 @@ public sealed class ProposalCoalescer
         {
             List<Proposal>? entry = null;
             var bytes = 0;
+            var most = MayGroup() ? MaxCommands : 1;
             while (_queued.TryPeek(out var next))
             {
                 if (next.IsAbandoned)
@@ -130,12 +137,12 @@ public sealed class ProposalCoalescer
                     continue;
                 }
 
-                if (entry is not null && (entry.Count >= MaxCommands || bytes + next.Encoded.Length > MaxBytes || next.Alone || entry[0].Alone))
+                if (entry is not null && (entry.Count >= most || bytes + next.Encoded.Length > MaxBytes || next.Alone || entry[0].Alone))
                 {
                     break;
                 }
 
-                entry ??= new List<Proposal>(Math.Min(_queued.Count, MaxCommands));
+                entry ??= new List<Proposal>(Math.Min(_queued.Count, most));
                 entry.Add(_queued.Dequeue());
                 bytes += next.Encoded.Length;
             }

@@ -195,4 +195,28 @@ public sealed class ProposalCoalescerTests
         await blocker;
         Assert.All(await Task.WhenAll(batch), r => Assert.Equal(2, r.Index));
     }
+
+    [Fact]
+    public async Task WhileGroupingIsNotAllowed_EveryQueuedProposalIsItsOwnPlainEntry()
+    {
+        var log = new HeldLog();
+        var allowed = false;
+        var coalescer = new ProposalCoalescer(log.AppendAsync, TimeProvider.System) { Window = 1, MayGroup = () => allowed };
+
+        var proposals = Enumerable.Range(0, 4).Select(i => coalescer.ProposeAsync(Node(i), CancellationToken.None)).ToList();
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal($"n{i}", Assert.IsType<RegisterCommand>((await log.ReleaseNextAsync()).Command).Node);
+        }
+
+        Assert.Equal([1L, 2, 3, 4], (await Task.WhenAll(proposals)).Select(r => r.Index));
+
+        // Once every peer reads groups, what queues behind the window leaves together again.
+        allowed = true;
+        var blocker = coalescer.ProposeAsync(Node(10), CancellationToken.None);
+        var grouped = Enumerable.Range(11, 3).Select(i => coalescer.ProposeAsync(Node(i), CancellationToken.None)).ToList();
+        await log.ReleaseNextAsync();
+        Assert.Equal(3, Assert.IsType<GroupCommand>((await log.ReleaseNextAsync()).Command).Commands.Count);
+        await Task.WhenAll([blocker, .. grouped]);
+    }
 }

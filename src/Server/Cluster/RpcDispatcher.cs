@@ -64,6 +64,7 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
             Members = [.. raft.Members.Select(ServerAddress.Format)],
             Version = MeshVersion.Current,
             WanAddress = runtime.Self.AdvertiseWanAddress,
+            ReadsGroupedEntries = true,
         };
     }
 
