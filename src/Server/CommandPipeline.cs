@@ -111,7 +111,10 @@ public sealed class CommandPipeline(RaftServer raft, TimeProvider clock, ILeader
     public bool GroupProposals { get; init; } = true;
 
     /// <summary>The leader's group commit; its counters say how many entries carried how many commands.</summary>
-    public ProposalCoalescer Coalescer => LazyInitializer.EnsureInitialized(ref _coalescer, () => new ProposalCoalescer(raft.ProposeAsync, clock) { MayGroup = () => GroupsEntries });
+    public ProposalCoalescer Coalescer => LazyInitializer.EnsureInitialized(ref _coalescer, () => new ProposalCoalescer(raft.ProposeAsync, clock) { MayGroup = () => GroupsEntries, Window = ProposeWindow });
+
+    /// <summary>Grouped entries in flight at once (<see cref="ProposalCoalescer.Window"/>).</summary>
+    public int ProposeWindow { get; init; } = 2;
 
     private ProposalCoalescer? _coalescer;
 
