@@ -49,6 +49,11 @@ public sealed class StateMachine
         // Entries written before the FSM checked config entries keep the meaning they had at their index, so a replay
         // of an old log (or a server that restored an old snapshot and replays its tail) reaches the same state.
         var validator = record.Format >= LogRecord.ValidatedConfigEntriesFormat ? _configEntries : AcceptAllConfigEntries.Instance;
+        if (record.Command is GroupCommand group)
+        {
+            return ApplyGroup(transaction, group, validator);
+        }
+
         var result = ApplyCommand(transaction, record.Command, validator);
 
         // A refused command changes nothing but the applied index.
@@ -98,6 +103,45 @@ public sealed class StateMachine
         }
 
         return new ApplyResult(transaction.Index);
+    }
+
+    /// <summary>
+    /// Applies each command of a group on its own (a refused one leaves no trace, the others still apply), then
+    /// publishes the entry's state once: a reader never sees some commands of this index and not the others.
+    /// </summary>
+    private ApplyResult ApplyGroup(StoreTransaction transaction, GroupCommand group, IConfigEntryValidator validator)
+    {
+        var results = new ApplyResult[group.Commands.Count];
+        var applied = 0;
+        for (var i = 0; i < results.Length; i++)
+        {
+            var command = group.Commands[i];
+            if (command is RestoreStateCommand or GroupCommand)
+            {
+                // The leader never groups these (a restore replaces the whole state, a group is one entry's shape).
+                results[i] = new ApplyResult(transaction.Index, $"{command.GetType().Name} cannot be part of a group", ApplyErrorKind.Invalid);
+                continue;
+            }
+
+            var part = new StoreTransaction(transaction.State, transaction.Index);
+            results[i] = ApplyCommand(part, command, validator);
+            if (results[i].Succeeded)
+            {
+                transaction.Absorb(part);
+                applied++;
+            }
+        }
+
+        if (applied > 0)
+        {
+            Publish(transaction.Commit(), ChangeKind.Write, transaction.Touched);
+        }
+        else
+        {
+            Publish(_current with { AppliedIndex = transaction.Index }, ChangeKind.NoOp, []);
+        }
+
+        return new ApplyResult(transaction.Index) { Grouped = results };
     }
 
     /// <summary>

@@ -104,8 +104,76 @@ public sealed class CommandPipeline(RaftServer raft, TimeProvider clock, ILeader
         return result;
     }
 
+    /// <summary>
+    /// Whether proposals queued while entries are in flight share one log entry (<see cref="ProposalCoalescer"/>); off,
+    /// every command is its own entry as before issue 18's group commit (<c>MESH_PROPOSE_BATCH=0</c>, for A/B runs).
+    /// </summary>
+    public bool GroupProposals { get; init; } = true;
+
+    /// <summary>The leader's group commit; its counters say how many entries carried how many commands.</summary>
+    public ProposalCoalescer Coalescer => LazyInitializer.EnsureInitialized(ref _coalescer, () => new ProposalCoalescer(raft.ProposeAsync, clock) { MayGroup = () => GroupsEntries, Window = ProposeWindow });
+
+    /// <summary>Grouped entries in flight at once (<see cref="ProposalCoalescer.Window"/>).</summary>
+    public int ProposeWindow { get; init; } = 2;
+
+    private ProposalCoalescer? _coalescer;
+
+    private volatile bool _peersReadGroupedEntries;
+
+    /// <summary>
+    /// Whether entries may now hold several commands: grouping is on and every other Raft member has told this server
+    /// (in its <c>InfoResponse</c> to <c>ServerMonitor</c>'s pings) that it decodes them. Until then each command is
+    /// its own entry, so a cluster being upgraded from a build without group commit keeps applying.
+    /// </summary>
+    public bool GroupsEntries => GroupProposals && _peersReadGroupedEntries;
+
+    /// <summary>Called after each round of member pings with whether every other member reads grouped entries.</summary>
+    public void RecordPeersReadGroupedEntries(bool everyPeer) => _peersReadGroupedEntries = everyPeer;
+
     /// <summary>Appends a command on this server, which must be the leader (also the entry point for forwarded commands).</summary>
     public async ValueTask<ApplyResult> ProposeAsync(Command command, CancellationToken cancellationToken)
+    {
+        if (!GroupProposals)
+        {
+            return await ProposeAloneAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+
+        RefuseUnlessLeader();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = await Coalescer.ProposeAsync(command, cancellationToken).ConfigureAwait(false);
+        Instruments?.RecordCommit(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return result;
+    }
+
+    /// <summary>
+    /// Appends several commands on this server (a follower's forwarded batch): they are queued together, so they leave in
+    /// as few log entries as the coalescer's bounds allow, and each gets its own result or error.
+    /// </summary>
+    public IReadOnlyList<Task<ApplyResult>> ProposeAll(IReadOnlyList<Command> commands, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        if (!GroupProposals)
+        {
+            return [.. commands.Select(command => ProposeAloneAsync(command, cancellationToken).AsTask())];
+        }
+
+        RefuseUnlessLeader();
+        return Coalescer.ProposeAllAsync(commands, cancellationToken);
+    }
+
+    /// <summary>
+    /// A follower refuses before queueing, so the caller can send the command to the leader (nothing was appended).
+    /// Leadership lost later makes <see cref="RaftServer.ProposeAsync"/> fail the entry the same way.
+    /// </summary>
+    private void RefuseUnlessLeader()
+    {
+        if (!raft.IsLeader)
+        {
+            throw raft.Leader is { } leader ? new NotLeaderException { Leader = leader } : new NoLeaderException();
+        }
+    }
+
+    private async ValueTask<ApplyResult> ProposeAloneAsync(Command command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var record = new LogRecord { Command = AclLeaderStamps.Apply(command, now), StampedUnixMilliseconds = now };

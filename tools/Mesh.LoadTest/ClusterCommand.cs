@@ -31,23 +31,26 @@ public static class ClusterCommand
         {
             "mesh" => await MeshCluster.StartAsync(meshBinary, size, tls, cancellationToken).ConfigureAwait(false),
             "etcd" => await EtcdCluster.StartAsync(etcdBinary, size, tls, cancellationToken).ConfigureAwait(false),
-            "unbatched" => await StartUnbatchedAsync().ConfigureAwait(false),
-            _ => throw new ArgumentException($"unknown target \"{name}\"; known: mesh, etcd, unbatched"),
+            "unbatched" => await StartSwitchedOffAsync("unbatched", "MESH_FORWARD_BATCH_WINDOW").ConfigureAwait(false),
+            "ungrouped" => await StartSwitchedOffAsync("ungrouped", "MESH_PROPOSE_BATCH").ConfigureAwait(false),
+            _ => throw new ArgumentException($"unknown target \"{name}\"; known: mesh, etcd, unbatched, ungrouped"),
         };
 
-        // The same mesh build with forwarded-write batching switched off (each follower write is one RPC, as before issue
-        // 18's batching): the servers inherit this process's environment while they start. A killed member restarted
-        // by the election phase would start batched again, so that phase runs "mesh" and "etcd" only.
-        async Task<ClusterTarget> StartUnbatchedAsync()
+        // The same mesh build with one write-path optimisation switched off, for A/B runs in one session: "unbatched"
+        // forwards each follower write as its own RPC (before issue 18's forwarded batches), "ungrouped" writes each
+        // command as its own log entry (before the leader's group commit). The servers inherit this process's
+        // environment while they start. A killed member restarted by the election phase would start with it on again,
+        // so that phase runs "mesh" and "etcd" only.
+        async Task<ClusterTarget> StartSwitchedOffAsync(string target, string variable)
         {
-            Environment.SetEnvironmentVariable("MESH_FORWARD_BATCH_WINDOW", "0");
+            Environment.SetEnvironmentVariable(variable, "0");
             try
             {
-                return await MeshCluster.StartAsync("unbatched", meshBinary, size, tls, cancellationToken).ConfigureAwait(false);
+                return await MeshCluster.StartAsync(target, meshBinary, size, tls, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                Environment.SetEnvironmentVariable("MESH_FORWARD_BATCH_WINDOW", null);
+                Environment.SetEnvironmentVariable(variable, null);
             }
         }
 
@@ -71,7 +74,7 @@ public static class ClusterCommand
         var killed = new List<ElectionResult>();
         if (elections > 0)
         {
-            foreach (var name in targets.Where(t => t != "unbatched"))
+            foreach (var name in targets.Where(t => t is not ("unbatched" or "ungrouped")))
             {
                 await using var cluster = await StartAsync(name).ConfigureAwait(false);
                 killed.AddRange(await LeaderKill.RunAsync(cluster, elections, cancellationToken).ConfigureAwait(false));
@@ -98,6 +101,12 @@ public static class ClusterCommand
             {
                 Console.WriteLine();
                 Report.WriteRatios(runs, "mesh", "unbatched");
+            }
+
+            if (targets.Contains("mesh") && targets.Contains("ungrouped"))
+            {
+                Console.WriteLine();
+                Report.WriteRatios(runs, "mesh", "ungrouped");
             }
         }
 

@@ -13,13 +13,14 @@ public static class Report
 
     public static void WriteRuns(IReadOnlyList<WriteRunResult> runs)
     {
-        Console.WriteLine("| round | target | clients | writes/s | mean ms | p50 ms | p99 ms | max ms | errors | server CPU µs/write | server RSS MiB |");
-        Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| round | target | clients | writes/s | mean ms | p50 ms | p99 ms | max ms | errors | server CPU µs/write | server RSS MiB | log entries/write |");
+        Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var run in runs.OrderBy(r => r.Concurrency).ThenBy(r => r.Target, StringComparer.Ordinal).ThenBy(r => r.Round))
         {
             Console.WriteLine(Row(
                 Int(run.Round), run.Target, Int(run.Concurrency), Number(run.WritesPerSecond, "N0"), Number(run.Latency.Mean), Number(run.Latency.P50), Number(run.Latency.P99),
-                Number(run.Latency.Max), Int(run.Errors), Number(run.ServerCpuMicrosecondsPerWrite, "N0"), Number(run.ServerResidentBytes / MiB, "N0")));
+                Number(run.Latency.Max), Int(run.Errors), Number(run.ServerCpuMicrosecondsPerWrite, "N0"), Number(run.ServerResidentBytes / MiB, "N0"),
+                run.LogEntriesPerWrite is { } entries ? Number(entries, "N3") : "-"));
         }
     }
 

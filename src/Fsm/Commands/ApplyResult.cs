@@ -6,6 +6,9 @@ public sealed record ApplyResult(long Index, string? Error = null, ApplyErrorKin
     /// <summary>A value the command produced (the first reserved serial number, ...).</summary>
     public long Value { get; init; }
 
+    /// <summary>For a <see cref="GroupCommand"/> entry, each command's own result, in order; null for any other entry.</summary>
+    public IReadOnlyList<ApplyResult>? Grouped { get; init; }
+
     public bool Succeeded => Error is null;
 }
 

@@ -11,6 +11,7 @@ namespace Mesh.Fsm.Commands;
 [Union(3, typeof(UpdateCheckCommand))]
 [Union(4, typeof(BatchCommand))]
 [Union(5, typeof(RestoreStateCommand))]
+[Union(6, typeof(GroupCommand))]
 [Union(10, typeof(UpsertConfigEntryCommand))]
 [Union(11, typeof(DeleteConfigEntryCommand))]
 [Union(20, typeof(CaSetStateCommand))]

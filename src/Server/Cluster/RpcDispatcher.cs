@@ -64,6 +64,7 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
             Members = [.. raft.Members.Select(ServerAddress.Format)],
             Version = MeshVersion.Current,
             WanAddress = runtime.Self.AdvertiseWanAddress,
+            ReadsGroupedEntries = true,
         };
     }
 
@@ -102,6 +103,24 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
 
     private async Task<ApplyResponse> ApplyAsync(ApplyRequest apply, CancellationToken cancellationToken)
     {
+        if (Refusal(apply) is { } refused)
+        {
+            return refused;
+        }
+
+        try
+        {
+            return await AnswerAsync(runtime.Commands.ProposeAsync(apply.Command, cancellationToken).AsTask()).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is NotLeaderException or NoLeaderException)
+        {
+            return new ApplyResponse { NotLeader = true, LeaderHint = LeaderHint() };
+        }
+    }
+
+    /// <summary>The answer for a forwarded write refused before it is proposed (not the leader, or its token lacks permission).</summary>
+    private ApplyResponse? Refusal(ApplyRequest apply)
+    {
         if (!runtime.Raft.IsLeader)
         {
             return new ApplyResponse { NotLeader = true, LeaderHint = LeaderHint() };
@@ -113,9 +132,15 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
             return new ApplyResponse { Error = denied, ErrorKind = ApplyErrorKind.PermissionDenied };
         }
 
+        return null;
+    }
+
+    /// <summary>A proposed write's answer: its result, "not leader" if it was refused before the append, or "unknown outcome".</summary>
+    private async Task<ApplyResponse> AnswerAsync(Task<ApplyResult> proposed)
+    {
         try
         {
-            var result = await runtime.Commands.ProposeAsync(apply.Command, cancellationToken).ConfigureAwait(false);
+            var result = await proposed.ConfigureAwait(false);
             return new ApplyResponse { Index = result.Index, Error = result.Error, ErrorKind = result.ErrorKind };
         }
         catch (NoLeaderException error) when (error.MayHaveApplied)
@@ -131,8 +156,9 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
     }
 
     /// <summary>
-    /// A follower's batch of forwarded writes: each is checked and proposed as if it came alone, all of them at once so
-    /// they share the log's appends and syncs, and each gets its own answer (in request order).
+    /// A follower's batch of forwarded writes: each is checked as if it came alone, the allowed ones are proposed
+    /// together (so they share log entries, replication rounds and flushes: one entry when the coalescer's bounds allow),
+    /// and each gets its own answer (in request order).
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "One write failing in an unexpected way must not take its batch's other answers with it.")]
     private async Task<ApplyBatchResponse> ApplyBatchAsync(ApplyBatchRequest batch, CancellationToken cancellationToken)
@@ -142,23 +168,41 @@ public sealed class RpcDispatcher(ServerRuntime runtime, int bootstrapExpect) : 
             return new ApplyBatchResponse { NotLeader = true, LeaderHint = LeaderHint() };
         }
 
-        var pending = new Task<ApplyResponse>[batch.Writes.Count];
-        for (var i = 0; i < pending.Length; i++)
+        var results = new ApplyResponse[batch.Writes.Count];
+        var proposed = new List<int>(results.Length);
+        for (var i = 0; i < results.Length; i++)
         {
-            pending[i] = ApplyAsync(batch.Writes[i], cancellationToken);
+            if (Refusal(batch.Writes[i]) is { } refused)
+            {
+                results[i] = refused;
+            }
+            else
+            {
+                proposed.Add(i);
+            }
         }
 
-        var results = new ApplyResponse[pending.Length];
-        for (var i = 0; i < pending.Length; i++)
+        IReadOnlyList<Task<ApplyResult>> pending;
+        try
+        {
+            pending = runtime.Commands.ProposeAll([.. proposed.Select(i => batch.Writes[i].Command)], cancellationToken);
+        }
+        catch (Exception error) when (error is NotLeaderException or NoLeaderException)
+        {
+            // Refused before anything was queued: every write of the batch may go to the next leader.
+            return new ApplyBatchResponse { NotLeader = true, LeaderHint = LeaderHint() };
+        }
+
+        for (var p = 0; p < proposed.Count; p++)
         {
             try
             {
-                results[i] = await pending[i].ConfigureAwait(false);
+                results[proposed[p]] = await AnswerAsync(pending[p]).ConfigureAwait(false);
             }
             catch (Exception error)
             {
                 // Alone, this write's connection would have dropped and its sender reported "may have applied".
-                results[i] = new ApplyResponse { OutcomeUnknown = true, Error = error.Message };
+                results[proposed[p]] = new ApplyResponse { OutcomeUnknown = true, Error = error.Message };
             }
         }
 

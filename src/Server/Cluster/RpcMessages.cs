@@ -78,6 +78,13 @@ public sealed record InfoResponse : RpcResponse
     /// <summary>The WAN address the server advertises (<c>advertise_addr_wan</c>); empty from older servers.</summary>
     [Key(12)]
     public string WanAddress { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The server decodes grouped log entries (<c>GroupCommand</c>, issue 18's group commit); false from older servers,
+    /// which a leader must not send them to.
+    /// </summary>
+    [Key(13)]
+    public bool ReadsGroupedEntries { get; init; }
 }
 
 /// <summary>Asks the leader to add the sender to the Raft configuration as a voter.</summary>

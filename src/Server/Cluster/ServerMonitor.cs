@@ -284,6 +284,9 @@ public sealed partial class ServerMonitor(ServerRuntime runtime, ServerRpc rpc, 
                 observation.UnreachableSince ??= DateTimeOffset.UtcNow;
             }
         })).ConfigureAwait(false);
+
+        // Group commit only once every other member has said it reads grouped entries (an older one would stop applying).
+        runtime.Commands.RecordPeersReadGroupedEntries(members.All(a => _observations.TryGetValue(a, out var o) && o.Info?.ReadsGroupedEntries == true));
     }
 
     private async Task RemoveDeadServersAsync(CancellationToken cancellationToken)

@@ -40,7 +40,7 @@ public static class ServerServiceCollectionExtensions
         services.AddSingleton(_ => new ServerRpc(new RpcClient(options.Raft.Tls))); // the server port's TLS, both directions
         services.AddSingleton<LeaderRpc>();
         services.AddSingleton<ILeaderForwarder>(sp => new LeaderForwarder(sp.GetRequiredService<LeaderRpc>()) { BatchWindow = ForwardBatchWindow() });
-        services.AddSingleton(sp => new CommandPipeline(sp.GetRequiredService<RaftServer>(), options.Clock, sp.GetRequiredService<ILeaderForwarder>()) { Instruments = sp.GetRequiredService<ServerInstruments>() });
+        services.AddSingleton(sp => new CommandPipeline(sp.GetRequiredService<RaftServer>(), options.Clock, sp.GetRequiredService<ILeaderForwarder>()) { Instruments = sp.GetRequiredService<ServerInstruments>(), GroupProposals = GroupProposals(), ProposeWindow = ProposeWindow() });
         services.AddSingleton<ITtlHeartbeatForwarder, LeaderHeartbeatForwarder>();
         services.AddSingleton<TtlTracker>();
         services.AddSingleton<LeafSigningForwarder>();
@@ -134,6 +134,23 @@ public static class ServerServiceCollectionExtensions
     /// </summary>
     private static int ForwardBatchWindow()
         => int.TryParse(Environment.GetEnvironmentVariable("MESH_FORWARD_BATCH_WINDOW"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var window)
+            ? window
+            : 2;
+
+    /// <summary>
+    /// Whether the leader writes the proposals queued behind its entries in flight as one log entry (see
+    /// <see cref="ProposalCoalescer"/>). <c>MESH_PROPOSE_BATCH=0</c> turns it off, every command its own entry as before:
+    /// a switch for side-by-side benchmarks (<c>Mesh.LoadTest cluster --target ungrouped,mesh</c>) and for a rolling
+    /// upgrade from a build that cannot read grouped entries (docs/decisions.md).
+    /// </summary>
+    private static bool GroupProposals() => Environment.GetEnvironmentVariable("MESH_PROPOSE_BATCH") != "0";
+
+    /// <summary>
+    /// Log entries the leader keeps in flight before it groups what queues (see <see cref="ProposalCoalescer.Window"/>):
+    /// <c>MESH_PROPOSE_WINDOW</c> (1-64) overrides the default 2, for benchmarks.
+    /// </summary>
+    private static int ProposeWindow()
+        => int.TryParse(Environment.GetEnvironmentVariable("MESH_PROPOSE_WINDOW"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var window) && window is >= 1 and <= 64
             ? window
             : 2;
 }

@@ -17,9 +17,11 @@ public static class ClosedLoopLoad
             .ToArray();
 
         await Task.Delay(warmup, cancellationToken).ConfigureAwait(false);
+        var indexBefore = await target.AppliedIndexAsync(cancellationToken).ConfigureAwait(false);
         var cpuBefore = target.Probe.CpuTime();
         await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
         var cpuAfter = target.Probe.CpuTime();
+        var indexAfter = await target.AppliedIndexAsync(cancellationToken).ConfigureAwait(false);
         var resident = target.Probe.ResidentBytes();
 
         var results = await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
@@ -33,7 +35,10 @@ public static class ClosedLoopLoad
             results.Select(r => r.FirstError).FirstOrDefault(e => e is not null),
             LatencySummary.FromTicks(results.SelectMany(r => r.Latencies)),
             cpuAfter - cpuBefore,
-            resident);
+            resident)
+        {
+            LogEntries = indexAfter - indexBefore,
+        };
     }
 
     private static async Task<string?> WriteAsync(HttpClient http, ILoadTarget target, int index, long sequence, CancellationToken cancellationToken)

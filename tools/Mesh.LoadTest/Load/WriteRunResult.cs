@@ -17,4 +17,10 @@ public sealed record WriteRunResult(
 
     /// <summary>Server CPU time per acknowledged write (user + system), in microseconds.</summary>
     public double ServerCpuMicrosecondsPerWrite => Completed == 0 ? 0 : ServerCpu.TotalMicroseconds / Completed;
+
+    /// <summary>Raft log entries applied during the measured window, where the target reports its applied index.</summary>
+    public long? LogEntries { get; init; }
+
+    /// <summary>Log entries per acknowledged write (1 when every write is its own entry, less with group commit).</summary>
+    public double? LogEntriesPerWrite => LogEntries is { } entries && Completed > 0 ? (double)entries / Completed : null;
 }

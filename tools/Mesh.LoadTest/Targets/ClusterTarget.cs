@@ -41,6 +41,9 @@ public abstract class ClusterTarget : ILoadTarget
     /// <summary>A write sent to <paramref name="member"/> (absolute URI, so one client can reach every member).</summary>
     public abstract HttpRequestMessage CreateWrite(ClusterMember member, int client, long sequence);
 
+    /// <inheritdoc cref="ILoadTarget.AppliedIndexAsync"/>
+    public virtual Task<long?> AppliedIndexAsync(CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+
     /// <summary>The leader as <paramref name="asked"/> sees it, or null (no leader, or the member does not answer).</summary>
     public abstract Task<ClusterMember?> LeaderSeenByAsync(HttpClient http, ClusterMember asked, CancellationToken cancellationToken);
 

@@ -25,4 +25,10 @@ public interface ILoadTarget : IAsyncDisposable
     void ConfigureHandler(SocketsHttpHandler handler)
     {
     }
+
+    /// <summary>
+    /// The Raft index the servers have applied, where the target exposes it (Mesh: <c>/v1/internal/mesh/state</c>), so a
+    /// run can report log entries per write; null where it does not.
+    /// </summary>
+    Task<long?> AppliedIndexAsync(CancellationToken cancellationToken) => Task.FromResult<long?>(null);
 }

@@ -75,6 +75,20 @@ public sealed class MeshCluster : ClusterTarget
         }
     }
 
+    public override async Task<long?> AppliedIndexAsync(CancellationToken cancellationToken)
+    {
+        using var http = CreateProbeClient();
+        try
+        {
+            using var state = JsonDocument.Parse(await http.GetStringAsync(new Uri(BaseAddress, "/v1/internal/mesh/state"), cancellationToken).ConfigureAwait(false));
+            return state.RootElement.GetProperty("AppliedIndex").GetInt64();
+        }
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Also requires every running member to list all the servers as Raft peers.</summary>
     protected override async Task<string?> NotReadyReasonAsync(HttpClient http, CancellationToken cancellationToken)
     {
