@@ -105,10 +105,17 @@ public sealed class CommandPipeline(RaftServer raft, TimeProvider clock, ILeader
     }
 
     /// <summary>
-    /// Whether proposals queued while entries are in flight share one log entry (<see cref="ProposalCoalescer"/>); off,
-    /// every command is its own entry as before issue 18's group commit (<c>MESH_PROPOSE_BATCH=0</c>, for A/B runs).
+    /// Whether proposals queued while entries are in flight share one log entry (<see cref="ProposalCoalescer"/>); off
+    /// (the default), every command is its own entry. Off by default because on the quiet 2-core machine it cost CPU
+    /// per write at 16 clients (docs/benchmarks.md, issue 18 third pass); <c>MESH_PROPOSE_BATCH=1</c> turns it on.
     /// </summary>
-    public bool GroupProposals { get; init; } = true;
+    public bool GroupProposals
+    {
+        get => _groupProposals;
+        set => _groupProposals = value;
+    }
+
+    private volatile bool _groupProposals;
 
     /// <summary>The leader's group commit; its counters say how many entries carried how many commands.</summary>
     public ProposalCoalescer Coalescer => LazyInitializer.EnsureInitialized(ref _coalescer, () => new ProposalCoalescer(raft.ProposeAsync, clock) { MayGroup = () => GroupsEntries, Window = ProposeWindow });

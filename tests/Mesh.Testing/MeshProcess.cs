@@ -24,6 +24,9 @@ public sealed class MeshProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Arguments { get; }
 
+    /// <summary>Environment variables set for the process on top of this one's (switches read at start-up).</summary>
+    public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public int HttpPort { get; }
 
     public HttpClient Http { get; }
@@ -48,6 +51,11 @@ public sealed class MeshProcess : IAsyncDisposable
         foreach (var argument in Arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start mesh");

@@ -31,19 +31,20 @@ public static class ClusterCommand
         {
             "mesh" => await MeshCluster.StartAsync(meshBinary, size, tls, cancellationToken).ConfigureAwait(false),
             "etcd" => await EtcdCluster.StartAsync(etcdBinary, size, tls, cancellationToken).ConfigureAwait(false),
-            "unbatched" => await StartSwitchedOffAsync("unbatched", "MESH_FORWARD_BATCH_WINDOW").ConfigureAwait(false),
-            "ungrouped" => await StartSwitchedOffAsync("ungrouped", "MESH_PROPOSE_BATCH").ConfigureAwait(false),
-            _ => throw new ArgumentException($"unknown target \"{name}\"; known: mesh, etcd, unbatched, ungrouped"),
+            "unbatched" => await StartSwitchedAsync("unbatched", "MESH_FORWARD_BATCH_WINDOW", "0").ConfigureAwait(false),
+            "ungrouped" => await StartSwitchedAsync("ungrouped", "MESH_PROPOSE_BATCH", "0").ConfigureAwait(false),
+            "grouped" => await StartSwitchedAsync("grouped", "MESH_PROPOSE_BATCH", "1").ConfigureAwait(false),
+            _ => throw new ArgumentException($"unknown target \"{name}\"; known: mesh, etcd, unbatched, ungrouped, grouped"),
         };
 
-        // The same mesh build with one write-path optimisation switched off, for A/B runs in one session: "unbatched"
-        // forwards each follower write as its own RPC (before issue 18's forwarded batches), "ungrouped" writes each
-        // command as its own log entry (before the leader's group commit). The servers inherit this process's
-        // environment while they start. A killed member restarted by the election phase would start with it on again,
+        // The same mesh build with one write-path switch flipped, for A/B runs in one session: "unbatched" forwards each
+        // follower write as its own RPC (before issue 18's forwarded batches), "ungrouped" writes each command as its own
+        // log entry (the default), "grouped" turns the leader's group commit on. The servers inherit this process's
+        // environment while they start. A killed member restarted by the election phase would start without the switch,
         // so that phase runs "mesh" and "etcd" only.
-        async Task<ClusterTarget> StartSwitchedOffAsync(string target, string variable)
+        async Task<ClusterTarget> StartSwitchedAsync(string target, string variable, string value)
         {
-            Environment.SetEnvironmentVariable(variable, "0");
+            Environment.SetEnvironmentVariable(variable, value);
             try
             {
                 return await MeshCluster.StartAsync(target, meshBinary, size, tls, cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,7 @@ const string Usage = """
                  --target mesh,etcd --concurrency 1,16,64 --duration 8 --warmup 2 --rounds 2
                  --servers 3             cluster size
                  --target unbatched,mesh,etcd   "unbatched": the same mesh with forwarded-write batching off
-                 --target ungrouped,mesh         "ungrouped": the same mesh with the leader's group commit off
+                 --target mesh,grouped           "grouped": the same mesh with the leader's group commit on (MESH_PROPOSE_BATCH=1)
                  --elections 3           leader kills per target (0: none), killed server restarted in between
                  --tls off               on: HTTPS API with client certificates and verified server-to-server TLS
                                          (etcd --cert-file/--peer-cert-file/--client-cert-auth; mesh tls stanza)

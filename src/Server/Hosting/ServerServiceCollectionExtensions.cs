@@ -139,11 +139,10 @@ public static class ServerServiceCollectionExtensions
 
     /// <summary>
     /// Whether the leader writes the proposals queued behind its entries in flight as one log entry (see
-    /// <see cref="ProposalCoalescer"/>). <c>MESH_PROPOSE_BATCH=0</c> turns it off, every command its own entry as before:
-    /// a switch for side-by-side benchmarks (<c>Mesh.LoadTest cluster --target ungrouped,mesh</c>) and for a rolling
-    /// upgrade from a build that cannot read grouped entries (docs/decisions.md).
+    /// <see cref="ProposalCoalescer"/>): off unless <c>MESH_PROPOSE_BATCH=1</c>, as it did not pay on the quiet 2-core
+    /// machine (docs/benchmarks.md); a switch for side-by-side benchmarks (<c>Mesh.LoadTest cluster --target mesh,grouped</c>).
     /// </summary>
-    private static bool GroupProposals() => Environment.GetEnvironmentVariable("MESH_PROPOSE_BATCH") != "0";
+    private static bool GroupProposals() => Environment.GetEnvironmentVariable("MESH_PROPOSE_BATCH") == "1";
 
     /// <summary>
     /// Log entries the leader keeps in flight before it groups what queues (see <see cref="ProposalCoalescer.Window"/>):

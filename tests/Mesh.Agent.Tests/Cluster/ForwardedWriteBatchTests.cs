@@ -37,6 +37,12 @@ public sealed class ForwardedWriteBatchTests
         var webWriter = await AclTestTokens.CreateAsync(leader, """service "web" { policy = "write" } node_prefix "b" { policy = "write" }""");
         var dbWriter = await AclTestTokens.CreateAsync(leader, """service "db" { policy = "write" } node_prefix "b" { policy = "write" }""");
 
+        // Group commit is off by default (MESH_PROPOSE_BATCH=1): on here, so a forwarded batch also shares log entries.
+        foreach (var server in cluster.Running)
+        {
+            server.Server.Runtime.Commands.GroupProposals = true;
+        }
+
         await TestCluster.WaitUntilAsync(() => leader.Server.Runtime.Commands.GroupsEntries, TimeSpan.FromSeconds(15), "the followers to advertise grouped entries");
         await using var rpc = new ServerRpc(new RpcClient());
         var forwarder = new LeaderForwarder(new LeaderRpc(rpc));

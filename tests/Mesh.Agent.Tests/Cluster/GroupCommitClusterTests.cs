@@ -17,6 +17,7 @@ public sealed class GroupCommitClusterTests
     public async Task SixtyFourConcurrentWritesAtTheLeader_AndSixtyFourThroughAFollower_AreEachAcknowledged_InFewerEntriesThanWrites()
     {
         await using var cluster = await TestCluster.StartAsync(3);
+        GroupOnEveryServer(cluster);
         var leader = cluster.Leader;
         var follower = cluster.Followers.First();
         var commands = leader.Server.Runtime.Commands;
@@ -69,6 +70,7 @@ public sealed class GroupCommitClusterTests
     public async Task AGroupedWriteRefusedByTheFsm_FailsAlone_WhileTheOthersOfItsEntryApply()
     {
         await using var cluster = await TestCluster.StartAsync(3);
+        GroupOnEveryServer(cluster);
         var commands = cluster.Leader.Server.Runtime.Commands;
         await TestCluster.WaitUntilAsync(() => commands.GroupsEntries, TimeSpan.FromSeconds(15), "the followers to advertise grouped entries");
 
@@ -97,5 +99,14 @@ public sealed class GroupCommitClusterTests
         Assert.Contains(results.GroupBy(r => r.Index), entry => entry.Any(r => r.Succeeded) && entry.Any(r => !r.Succeeded));
         var digests = await cluster.SettledDigestsAsync(TimeSpan.FromSeconds(15));
         Assert.Single(digests.Select(d => d.Digest).Distinct());
+    }
+
+    /// <summary>Group commit is off by default (MESH_PROPOSE_BATCH=1 turns it on): these tests turn it on on every server.</summary>
+    private static void GroupOnEveryServer(TestCluster cluster)
+    {
+        foreach (var server in cluster.Running)
+        {
+            server.Server.Runtime.Commands.GroupProposals = true;
+        }
     }
 }

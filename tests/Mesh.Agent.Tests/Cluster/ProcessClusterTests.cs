@@ -47,7 +47,13 @@ public sealed class ProcessClusterTests(ITestOutputHelper output)
                 "-bootstrap-expect=3", "-bind=127.0.0.1", "-client=127.0.0.1",
                 $"-server-port={serverPorts[i]}", $"-http-port={httpPorts[i]}", $"-grpc-port={FreePort.Next()}", "-log-level=warn"];
             args.AddRange(serverPorts.Select(p => $"-retry-join=127.0.0.1:{p}"));
-            return new MeshProcess(meshDll, args, httpPorts[i]);
+            var process = new MeshProcess(meshDll, args, httpPorts[i]);
+            if (expectGroups)
+            {
+                process.Environment["MESH_PROPOSE_BATCH"] = "1"; // group commit is off by default
+            }
+
+            return process;
         }).ToList();
 
         try
