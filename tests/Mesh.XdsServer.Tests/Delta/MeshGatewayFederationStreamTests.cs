@@ -1,6 +1,7 @@
 using Envoy.Config.Cluster.V3;
 using Envoy.Config.Endpoint.V3;
 using Envoy.Service.Discovery.V3;
+using Mesh.Agent.Hosting;
 using Mesh.Testing;
 using Mesh.Xds;
 using Mesh.XdsServer.Tests.Support;
@@ -51,6 +52,34 @@ public sealed class MeshGatewayFederationStreamTests
         Assert.True(deregistered.IsSuccessStatusCode, await deregistered.Content.ReadAsStringAsync());
         await ReceiveUntilAsync(envoy, () => !envoy.HeldOf(XdsTypeUrls.Cluster).ContainsKey(route));
         Assert.DoesNotContain(envoy.HeldOf(XdsTypeUrls.Cluster).Keys, IsDc2Route);
+    }
+
+    [Fact]
+    public async Task Dc1sMeshGateway_StartsFollowingDc2_WhenDc2JoinsTheFederationAfterTheStreamOpened()
+    {
+        // dc1 starts alone (dc2's server port is reserved but nothing listens yet), so its gateway's first builds know no
+        // other datacenter; only the known-datacenter signal can make the gateway follow dc2 once dc2 appears.
+        var ports = (Dc1: FreePort.Next(), Dc2: FreePort.Next());
+        AgentConfig In(AgentConfig config, string datacenter, int own, int other) => XdsMesh.Fast(config) with
+        {
+            Datacenter = datacenter,
+            ServerPort = own,
+            RetryJoinWan = [$"127.0.0.1:{other}"],
+            RetryIntervalWan = TimeSpan.FromMilliseconds(200),
+        };
+
+        await using var dc1 = await TestServer.StartAsync(config => In(config, "dc1", ports.Dc1, ports.Dc2));
+        await XdsMesh.RegisterAsync(dc1, Dc1Gateway);
+        await using var envoy = DeltaAdsClient.Open(dc1.Server.Config.GrpcPort, "mesh-gateway-1", "node-mgw-dc1");
+        await envoy.SyncAsync();
+        Assert.False(dc1.Server.Runtime.Wan!.Value.Knows("dc2"));
+        Assert.DoesNotContain(envoy.HeldOf(XdsTypeUrls.Cluster).Keys, IsDc2Route);
+
+        await using var dc2 = await TestServer.StartAsync(config => In(config, "dc2", ports.Dc2, ports.Dc1));
+        await XdsMesh.RegisterAsync(dc2, Dc2Gateway);
+
+        await ReceiveUntilAsync(envoy, () => envoy.HeldOf(XdsTypeUrls.Cluster).Keys.Any(IsDc2Route));
+        Assert.True(dc1.Server.Runtime.Wan!.Value.Knows("dc2"));
     }
 
     [Fact]
