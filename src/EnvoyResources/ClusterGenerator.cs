@@ -114,6 +114,19 @@ internal static class ClusterGenerator
                     OutlierDetection = new OutlierDetection(),
                     TransportSocket = TlsContexts.Upstream(snapshot, target.Target.Sni, TargetSpiffeId(snapshot, target.Target)),
                 };
+
+                // The upstream's own limits and passive health check (Consul's makeThresholdsIfNeeded and
+                // ToOutlierDetection(cfg.PassiveHealthCheck, nil, true)); an ingress gateway's come from its entry below.
+                if (config.Limits is { } limits)
+                {
+                    cluster.CircuitBreakers.Thresholds.Add(limits.Thresholds());
+                }
+
+                if (config.PassiveHealthCheck is { } check)
+                {
+                    cluster.OutlierDetection = ClusterLimits.OutlierDetection(check, overrides: null, allowZero: true);
+                }
+
                 ApplyLoadBalancer(resolver.LoadBalancer, cluster);
                 if (protocol is "http2" or "grpc")
                 {

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Envoy.Config.Cluster.V3;
+using Mesh.Config.ConfigEntries;
 using Mesh.Fsm.Model;
 using Mesh.ProxyCfg.Merge;
 
@@ -58,6 +61,12 @@ internal sealed record UpstreamConfigOptions
     /// <summary>Escape hatch: a whole Envoy listener (JSON) used as the upstream's listener, as given.</summary>
     public string ListenerJson { get; init; } = string.Empty;
 
+    /// <summary>The <c>limits</c> object (circuit breakers), or null when the config has none.</summary>
+    public UpstreamClusterLimits? Limits { get; init; }
+
+    /// <summary>The <c>passive_health_check</c> object (outlier detection), or null when the config has none.</summary>
+    public PassiveHealthCheck? PassiveHealthCheck { get; init; }
+
     public static UpstreamConfigOptions Parse(JsonBlob? config)
     {
         if (config is null)
@@ -71,6 +80,45 @@ internal sealed record UpstreamConfigOptions
             Protocol = json.ContainsKey("protocol") ? ConfigValues.Protocol(json) : string.Empty,
             ClusterJson = ConfigValues.String(json, "envoy_cluster_json"),
             ListenerJson = ConfigValues.String(json, "envoy_listener_json"),
+            Limits = UpstreamClusterLimits.Read(json["limits"] as JsonObject),
+            PassiveHealthCheck = ConfigValues.PassiveHealthCheck(json["passive_health_check"] as JsonObject),
         };
+    }
+}
+
+/// <summary>
+/// Consul's <c>UpstreamLimits</c> as an upstream's config gives it: each limit set (zero included) or absent, so that an
+/// absent one keeps Envoy's default (Consul's <c>makeThresholdsIfNeeded</c>).
+/// </summary>
+internal sealed record UpstreamClusterLimits(uint? MaxConnections, uint? MaxPendingRequests, uint? MaxConcurrentRequests)
+{
+    public static UpstreamClusterLimits? Read(JsonObject? limits)
+        => limits is null
+            ? null
+            : new UpstreamClusterLimits(
+                ConfigValues.OptionalCount(limits, "max_connections", "MaxConnections"),
+                ConfigValues.OptionalCount(limits, "max_pending_requests", "MaxPendingRequests"),
+                ConfigValues.OptionalCount(limits, "max_concurrent_requests", "MaxConcurrentRequests"));
+
+    /// <summary>One thresholds entry with exactly the limits set.</summary>
+    public CircuitBreakers.Types.Thresholds Thresholds()
+    {
+        var thresholds = new CircuitBreakers.Types.Thresholds();
+        if (MaxConnections is { } connections)
+        {
+            thresholds.MaxConnections = connections;
+        }
+
+        if (MaxPendingRequests is { } pending)
+        {
+            thresholds.MaxPendingRequests = pending;
+        }
+
+        if (MaxConcurrentRequests is { } requests)
+        {
+            thresholds.MaxRequests = requests;
+        }
+
+        return thresholds;
     }
 }

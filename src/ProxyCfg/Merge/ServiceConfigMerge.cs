@@ -247,6 +247,17 @@ public static class ServiceConfigMerge
                 target["limits"] = node;
             }
 
+            if (config.PassiveHealthCheck is { } check)
+            {
+                var node = new JsonObject();
+                SetIf(node, "interval", check.Interval);
+                node["max_failures"] = check.MaxFailures;
+                SetIf(node, "enforcing_consecutive_5xx", (int?)check.EnforcingConsecutive5xx);
+                SetIf(node, "max_ejection_percent", (int?)check.MaxEjectionPercent);
+                SetIf(node, "base_ejection_time", check.BaseEjectionTime);
+                target["passive_health_check"] = node;
+            }
+
             SetIf(target, "balance_outbound_connections", config.BalanceOutboundConnections);
         }
 

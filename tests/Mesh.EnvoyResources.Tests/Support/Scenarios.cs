@@ -32,6 +32,22 @@ internal static class Scenarios
         },
         ["custom-local-app"] = f => Base(f, web => web with { Config = Json(CustomCluster("mylocal", "envoy_local_cluster_json")) }),
         ["custom-upstream"] = f => Base(f, upstreamConfig: CustomCluster("myservice", "envoy_cluster_json")),
+
+        // Consul's upstream limits (an explicit zero is set, an absent limit keeps Envoy's default) and passive health
+        // check on the upstream's clusters: from the upstream's own config, and from service-defaults UpstreamConfig.
+        ["upstream-limits-and-passive-health-check"] = f => Base(f, upstreamConfig: """
+            {"limits":{"max_connections":10,"max_pending_requests":0},
+             "passive_health_check":{"interval":"10s","max_failures":3,"enforcing_consecutive_5xx":80}}
+            """),
+        ["upstream-limits-from-service-defaults"] = f =>
+        {
+            f.ConfigEntry("""
+                {"Kind":"service-defaults","Name":"web","UpstreamConfig":{"Defaults":{
+                  "Limits":{"MaxConcurrentRequests":50},
+                  "PassiveHealthCheck":{"Interval":"5s","MaxFailures":2,"BaseEjectionTime":"30s"}}}}
+                """);
+            Base(f);
+        },
         ["custom-public-listener"] = f => Base(f, web => web with { Config = Json(CustomListener("custom-public", 11111, "envoy_public_listener_json")) }),
         ["custom-upstream-listener"] = f => Base(f, upstreamConfig: CustomListener("custom-upstream", 11112, "envoy_listener_json")),
         ["local-app-address-and-timeouts"] = f => Base(f, web => web with

@@ -38,6 +38,9 @@ public sealed record UpstreamConfig
     [OmitEmpty]
     public UpstreamLimits? Limits { get; init; }
 
+    [OmitEmpty]
+    public PassiveHealthCheck? PassiveHealthCheck { get; init; }
+
     public MeshGatewayConfig? MeshGateway { get; init; }
 
     [OmitEmpty]
