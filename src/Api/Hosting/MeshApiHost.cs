@@ -22,9 +22,7 @@ namespace Mesh.Api.Hosting;
 /// </remarks>
 public sealed class MeshApiHost(ServerRuntime runtime, ServerMetrics metrics, ILoggerFactory loggerFactory, MeshApiOptions options) : IPreparedHostedService, IAsyncDisposable
 {
-    private readonly Lock _preparationLock = new();
-    private Task<WebApplication>? _preparation;
-    private bool _disposed;
+    private readonly PreparedApplication<WebApplication> _prepared = new();
     private WebApplication? _web;
 
     /// <summary>The API's base address (with the real port when 0 was asked for; the HTTPS one when HTTP is off).</summary>
@@ -33,27 +31,11 @@ public sealed class MeshApiHost(ServerRuntime runtime, ServerMetrics metrics, IL
     /// <summary>The HTTPS API's base address; null when <c>ports.https</c> is off.</summary>
     public Uri? HttpsAddress { get; private set; }
 
-    public void BeginPreparation()
-    {
-        lock (_preparationLock)
-        {
-            if (!_disposed)
-            {
-                _preparation ??= Task.Run(Build);
-            }
-        }
-    }
+    public void BeginPreparation() => _prepared.Begin(Build);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        BeginPreparation();
-        Task<WebApplication> preparation;
-        lock (_preparationLock)
-        {
-            preparation = _preparation ?? throw new ObjectDisposedException(nameof(MeshApiHost));
-        }
-
-        var web = await preparation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var web = await _prepared.GetAsync(Build, cancellationToken).ConfigureAwait(false);
         _web = web;
         await web.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
@@ -142,28 +124,8 @@ public sealed class MeshApiHost(ServerRuntime runtime, ServerMetrics metrics, IL
 
     public async ValueTask DisposeAsync()
     {
-        Task<WebApplication>? preparation;
-        lock (_preparationLock)
-        {
-            preparation = _preparation;
-            _preparation = null;
-            _disposed = true;
-        }
-
-        // Prepared but never started (a service before this one failed): the built application is released too.
-        if (preparation is not null)
-        {
-            await ((Task)preparation).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (preparation.IsCompletedSuccessfully && !ReferenceEquals(preparation.Result, _web))
-            {
-                await preparation.Result.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        if (_web is { } web)
-        {
-            _web = null;
-            await web.DisposeAsync().ConfigureAwait(false);
-        }
+        // The application, started or only prepared, is released once, with its preparation.
+        _web = null;
+        await _prepared.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -26,8 +26,7 @@ namespace Mesh.XdsServer.Hosting;
 public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions options, ServerMetrics metrics, PublicServicesContext publicServices, XdsHostLifetime lifetime) : IPreparedHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = lifetime.Stopping;
-    private readonly Lock _preparationLock = new();
-    private Task<WebApplication>? _preparation;
+    private readonly PreparedApplication<WebApplication> _prepared = new();
     private WebApplication? _web;
     private Task _serverSetFeed = Task.CompletedTask;
     private int _disposed;
@@ -61,27 +60,11 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
     /// </summary>
     public const int ConnectionWindowBytes = 2 * MaxStreamsPerConnection * StreamWindowBytes;
 
-    public void BeginPreparation()
-    {
-        lock (_preparationLock)
-        {
-            if (_disposed == 0)
-            {
-                _preparation ??= Task.Run(Build);
-            }
-        }
-    }
+    public void BeginPreparation() => _prepared.Begin(Build);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        BeginPreparation();
-        Task<WebApplication> preparation;
-        lock (_preparationLock)
-        {
-            preparation = _preparation ?? throw new ObjectDisposedException(nameof(XdsGrpcHost));
-        }
-
-        var web = await preparation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var web = await _prepared.GetAsync(Build, cancellationToken).ConfigureAwait(false);
         _web = web;
         await web.StartAsync(cancellationToken).ConfigureAwait(false);
         _serverSetFeed = publicServices.Servers.RunAsync(_stopping.Token);
@@ -167,28 +150,9 @@ public sealed partial class XdsGrpcHost(XdsServerContext context, XdsHostOptions
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _serverSetFeed.ConfigureAwait(false);
-        Task<WebApplication>? preparation;
-        lock (_preparationLock)
-        {
-            preparation = _preparation;
-            _preparation = null;
-        }
-
-        // Prepared but never started (a service before this one failed): the built application is released too.
-        if (preparation is not null)
-        {
-            await ((Task)preparation).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (preparation.IsCompletedSuccessfully && !ReferenceEquals(preparation.Result, _web))
-            {
-                await preparation.Result.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        if (_web is { } web)
-        {
-            _web = null;
-            await web.DisposeAsync().ConfigureAwait(false);
-        }
+        // The application, started or only prepared, is released once, with its preparation.
+        _web = null;
+        await _prepared.DisposeAsync().ConfigureAwait(false);
     }
 
     private void TrackMetrics()
