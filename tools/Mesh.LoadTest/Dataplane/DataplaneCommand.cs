@@ -50,9 +50,7 @@ public static class DataplaneCommand
             "dataplane", "-addresses", string.Join(',', ordered), "-tls-disabled", "-proxy-id", MeshCatalogWriter.WebSidecarId(ProxyIndex),
             "-proxy-node-name", MeshCatalogWriter.WebNode(ProxyIndex), "-xds-bind-port", Port(xdsPort), "-log-level", options.Text("dataplane-log-level", "info"),
         ];
-        var isDll = meshBinary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
-        await using var dataplane = ChildProcess.Start(
-            isDll ? "dotnet" : meshBinary, isDll ? [meshBinary, .. dataplaneArgs] : dataplaneArgs, Path.Combine(cluster.Members[0].Directory.FullName, "dataplane.log"));
+        await using var dataplane = ChildProcess.StartMesh(meshBinary, dataplaneArgs, Path.Combine(cluster.Members[0].Directory.FullName, "dataplane.log"));
         await WaitForListenerAsync(xdsPort, cancellationToken).ConfigureAwait(false);
 
         var tracker = new XdsStreamTracker(2);

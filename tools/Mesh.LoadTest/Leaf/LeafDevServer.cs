@@ -30,11 +30,10 @@ public sealed class LeafDevServer : IAsyncDisposable
             "agent", "-dev", "-node", "leaf-bench", "-data-dir", Path.Combine(directory.FullName, "data"), "-log-level", "warn",
             "-http-port", Port(httpPort), "-grpc-port", Port(FreePort.Next()), "-server-port", Port(FreePort.Next()),
         ];
-        var isDll = meshBinary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         ChildProcess process;
         try
         {
-            process = ChildProcess.Start(isDll ? "dotnet" : meshBinary, isDll ? [meshBinary, .. agent] : agent, Path.Combine(directory.FullName, "mesh.log"));
+            process = ChildProcess.StartMesh(meshBinary, agent, Path.Combine(directory.FullName, "mesh.log"));
         }
         catch
         {

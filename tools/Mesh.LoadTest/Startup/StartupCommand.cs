@@ -57,9 +57,8 @@ public static class StartupCommand
                 "agent", "-dev", "-node", "startup", "-data-dir", Path.Combine(directory.FullName, "data"), "-log-level", "warn",
                 "-http-port", Port(httpPort), "-grpc-port", Port(FreePort.Next()), "-server-port", Port(FreePort.Next()),
             ];
-            var isDll = binary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
             var started = Stopwatch.GetTimestamp();
-            await using var process = ChildProcess.Start(isDll ? "dotnet" : binary, isDll ? [binary, .. agent] : agent, Path.Combine(directory.FullName, "mesh.log"));
+            await using var process = ChildProcess.StartMesh(binary, agent, Path.Combine(directory.FullName, "mesh.log"));
             using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
             var probe = new Uri($"http://127.0.0.1:{httpPort}/v1/status/leader");
             double? listening = null;

@@ -26,6 +26,12 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public string LogPath { get; }
 
+    /// <summary>Starts a mesh build: its apphost, or <c>mesh.dll</c> run through <c>dotnet</c>.</summary>
+    public static ChildProcess StartMesh(string meshBinary, IReadOnlyList<string> arguments, string logPath)
+        => meshBinary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+            ? Start("dotnet", [meshBinary, .. arguments], logPath)
+            : Start(meshBinary, arguments, logPath);
+
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string logPath)
     {
         var start = new ProcessStartInfo(fileName)

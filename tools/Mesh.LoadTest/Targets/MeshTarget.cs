@@ -39,11 +39,10 @@ public sealed class MeshTarget : ILoadTarget
             "agent", "-server", "-bootstrap", "-node", NodeName, "-bind", "127.0.0.1", "-client", "127.0.0.1",
             "-data-dir", Path.Combine(directory.FullName, "data"), "-log-level", "warn", .. ports, .. extraArguments ?? [],
         ];
-        var isDll = meshBinary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         ChildProcess process;
         try
         {
-            process = ChildProcess.Start(isDll ? "dotnet" : meshBinary, isDll ? [meshBinary, .. agent] : agent, Path.Combine(directory.FullName, "mesh.log"));
+            process = ChildProcess.StartMesh(meshBinary, agent, Path.Combine(directory.FullName, "mesh.log"));
         }
         catch
         {

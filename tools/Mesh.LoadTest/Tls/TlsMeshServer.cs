@@ -34,8 +34,7 @@ public sealed class TlsMeshServer : IAsyncDisposable
              "ports": {"http": {{{Port(http)}}}, "https": {{{Port(https)}}}, "grpc": -1, "server": {{{Port(FreePort.Next())}}}}}
             """, cancellationToken).ConfigureAwait(false);
         string[] agent = ["agent", "-server", "-bootstrap", "-node", "tls-bench", "-data-dir", data.FullName, "-log-level", "warn", "-config-file", config];
-        var isDll = meshBinary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
-        var process = ChildProcess.Start(isDll ? "dotnet" : meshBinary, isDll ? [meshBinary, .. agent] : agent, Path.Combine(folder, $"mesh-{Port(https)}.log"));
+        var process = ChildProcess.StartMesh(meshBinary, agent, Path.Combine(folder, $"mesh-{Port(https)}.log"));
         var server = new TlsMeshServer(process, new Uri($"http://127.0.0.1:{Port(http)}"), new Uri($"https://127.0.0.1:{Port(https)}"));
         try
         {

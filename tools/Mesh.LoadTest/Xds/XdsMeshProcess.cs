@@ -44,11 +44,10 @@ public sealed class XdsMeshProcess : IAsyncDisposable
             "-data-dir", Path.Combine(directory.FullName, "data"), "-log-level", "warn", "-config-file", configFile,
             "-http-port", Int(httpPort), "-grpc-port", Int(grpcPort), "-server-port", Int(FreePort.Next()),
         ];
-        var isDll = meshBinary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         ChildProcess process;
         try
         {
-            process = ChildProcess.Start(isDll ? "dotnet" : meshBinary, isDll ? [meshBinary, .. agent] : agent, Path.Combine(directory.FullName, "mesh.log"));
+            process = ChildProcess.StartMesh(meshBinary, agent, Path.Combine(directory.FullName, "mesh.log"));
         }
         catch
         {
